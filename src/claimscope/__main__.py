@@ -1,0 +1,5 @@
+"""``python -m claimscope``."""
+
+from claimscope.adapters.cli import main
+
+main()

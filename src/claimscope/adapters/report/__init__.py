@@ -1,0 +1,1 @@
+"""Report writers: a dossier as JSON, Markdown, HTML or terminal text."""

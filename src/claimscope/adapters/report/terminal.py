@@ -1,0 +1,90 @@
+"""Terminal output: a readable summary of each dossier, with Rich."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimscope.dossier import Dossier
+
+
+def summary_lines(dossiers: Sequence[Dossier]) -> list[str]:
+    """One line per dossier: source, headline and the size of each layer."""
+    lines = []
+    for dossier in dossiers:
+        headline = dossier.anatomy.headline.text if dossier.anatomy.headline else "(no headline)"
+        counts = ", ".join(
+            f"{len(getattr(dossier, layer))} {layer}"
+            for layer in ("statements", "signatories", "voices", "entities", "citations", "claims")
+        )
+        lines.append(f"{dossier.document.source}: {headline} [{counts}]")
+    return lines
+
+
+def render_text(dossiers: Sequence[Dossier], width: int = 100) -> str:
+    """The dossiers as terminal text (with colour when printed by Rich to a terminal)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False, color_system=None)
+    for dossier in dossiers:
+        _print_dossier(console, dossier)
+    return buffer.getvalue()
+
+
+def _print_dossier(console: Console, dossier: Dossier) -> None:
+    anatomy = dossier.anatomy
+    console.rule(Text(dossier.document.source, style="bold"))
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    table.add_row("headline", anatomy.headline.text if anatomy.headline else "—")
+    table.add_row("section", anatomy.section or "—")
+    table.add_row("bylines", ", ".join(b.name for b in anatomy.bylines) or "—")
+    table.add_row("published", anatomy.published or "—")
+    if anatomy.dateline:
+        dateline = anatomy.dateline
+        table.add_row(
+            "dateline",
+            f"{dateline.text!r} → {dateline.place or '?'}, {dateline.country or '?'}, "
+            f"{dateline.date or '?'}",
+        )
+    else:
+        table.add_row("dateline", "—")
+    table.add_row("agency", anatomy.agency.name if anatomy.agency else "—")
+    for statement in dossier.statements:
+        table.add_row(
+            "statement",
+            f"{statement.issuer or 'unknown issuer'}: "
+            f"characters {statement.start}–{statement.end}, "
+            f"{len(statement.signatories)} signatories",
+        )
+    console.print(table)
+    if dossier.signatories:
+        signers = Table(title="Signatories", show_lines=False)
+        for column in ("#", "person", "role", "organization", "acronym", "country"):
+            signers.add_column(column)
+        for index, signer in enumerate(dossier.signatories, start=1):
+            signers.add_row(
+                str(index),
+                signer.person or "",
+                signer.role or "",
+                signer.organization or "",
+                signer.acronym or "",
+                signer.country or "",
+            )
+        console.print(signers)
+    if dossier.entities:
+        seen: dict[tuple[str, str], int] = {}
+        for entity in dossier.entities:
+            key = (entity.id or entity.text, entity.label)
+            seen[key] = seen.get(key, 0) + 1
+        ranked = sorted(seen.items(), key=lambda item: -item[1])[:15]
+        console.print(
+            "entities: "
+            + ", ".join(f"{name} ({label}) ×{count}" for (name, label), count in ranked)
+        )
+    for warning in dossier.warnings:
+        console.print(f"warning [{warning.stage}]: {warning.message}", style="yellow")

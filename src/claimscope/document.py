@@ -1,0 +1,35 @@
+"""The document as ingested: normalised text plus the hints its container gave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocumentFormat = Literal["text", "html", "record"]
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Metadata that came with the document (HTML meta tags, JSON record fields).
+
+    Stages treat hints as evidence, not as truth: anatomy prefers what the text
+    itself prints and falls back to hints.
+    """
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Normalised text with its identity; never rewritten after ingestion."""
+
+    id: str
+    source: str
+    text: str
+    format: DocumentFormat = "text"
+    hints: Hints = field(default_factory=Hints)

@@ -1,0 +1,217 @@
+"""The dossier: the one model of what claimscope finds in a document.
+
+Every layer is plain data whose spans are ``start``/``end`` offsets into
+``document.text`` (Python ``str`` indices, end exclusive). This module is the
+single definition behind the JSON output, the committed JSON Schema, the
+reports and the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID: Final = "claimscope.dossier/1"
+
+
+class Layer(BaseModel):
+    """Base of every dossier object: strict about unknown fields, so typos fail loudly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Layer):
+    """A character span of the document text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class TextSpan(Span):
+    """A span together with the text it covers."""
+
+    text: str
+
+
+class DocumentInfo(Layer):
+    """The analysed document: identity, origin and normalised text."""
+
+    id: str = Field(description="sha256 of the normalised text, as 'sha256:<hex>'.")
+    source: str = Field(description="Path, 'path#line' for a JSONL record, or '-' for stdin.")
+    language: str = "en"
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    format: Literal["text", "html", "record"] = "text"
+    text: str
+
+
+class Byline(Layer):
+    """An author credited by the document."""
+
+    name: str
+    start: int | None = None
+    end: int | None = None
+
+
+class Dateline(Layer):
+    """The dateline opening the body: place and date of filing."""
+
+    text: str
+    place: str | None = Field(None, description="Normalised city (or place) name.")
+    place_text: str | None = Field(None, description="The place as printed.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2.")
+    date: str | None = Field(None, description="ISO date, resolved against publication.")
+    date_inferred: bool = Field(
+        False, description="True when the year (or more) was resolved, not printed."
+    )
+    start: int
+    end: int
+
+
+class Agency(Layer):
+    """The news agency that carries the story."""
+
+    name: str
+    start: int | None = None
+    end: int | None = None
+
+
+class Anatomy(Layer):
+    """What the document is: headline, section, bylines, time, dateline, agency, body."""
+
+    headline: TextSpan | None = None
+    section: str | None = None
+    bylines: list[Byline] = Field(default_factory=list)
+    published: str | None = Field(None, description="ISO 8601, with UTC offset when stated.")
+    published_span: Span | None = None
+    dateline: Dateline | None = None
+    agency: Agency | None = None
+    body: Span | None = None
+    boilerplate: list[Span] = Field(
+        default_factory=list, description="Page furniture excluded from the body."
+    )
+
+
+class Statement(Layer):
+    """An embedded statement or letter and who issued it."""
+
+    start: int
+    end: int
+    issuer: str | None = None
+    issuer_span: Span | None = None
+    cue: TextSpan | None = None
+    signatories: list[int] = Field(
+        default_factory=list, description="Indices into the dossier's signatories."
+    )
+
+
+class Signatory(Layer):
+    """One signer of a statement."""
+
+    person: str | None = None
+    role: str | None = None
+    organization: str | None = None
+    acronym: str | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2.")
+    start: int
+    end: int
+
+
+class Voice(Layer):
+    """A passage attributed to a speaker."""
+
+    kind: Literal["direct", "indirect", "mixed", "statement", "narrator"]
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    cue: TextSpan | None = None
+    content: Span
+
+
+class Entity(Layer):
+    """A named entity, with a gazetteer id when one is known."""
+
+    text: str
+    label: str
+    id: str | None = None
+    start: int
+    end: int
+
+
+class Citation(Layer):
+    """A reference to a document: court order, resolution, treaty, law, ..."""
+
+    kind: str
+    issuer: str | None = None
+    date: str | None = None
+    date_inferred: bool = False
+    number: str | None = None
+    pinpoint: str | None = None
+    title: str | None = None
+    text: str
+    start: int
+    end: int
+
+
+class Claim(Layer):
+    """A check-worthy claim."""
+
+    text: str
+    start: int
+    end: int
+    checkworthiness: float
+    speaker: str | None = None
+    citations: list[int] = Field(default_factory=list)
+
+
+class Technique(Layer):
+    """A span where a persuasion technique is used (a technique span, not a verdict)."""
+
+    technique: str
+    start: int
+    end: int
+    score: float
+
+
+class Warning(Layer):
+    """Something a stage could not do cleanly; the finding is kept, the doubt is reported."""
+
+    stage: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+class Dossier(Layer):
+    """Everything claimscope reports about one document."""
+
+    schema_: Literal["claimscope.dossier/1"] = Field(SCHEMA_ID, alias="schema")
+    document: DocumentInfo
+    anatomy: Anatomy = Field(default_factory=Anatomy)
+    statements: list[Statement] = Field(default_factory=list)
+    signatories: list[Signatory] = Field(default_factory=list)
+    voices: list[Voice] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    techniques: list[Technique] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The dossier as the JSON contract's plain dict."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The dossier as contract JSON text."""
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the dossier, generated from this model."""
+    schema = Dossier.model_json_schema(by_alias=True, mode="serialization")
+    schema["$id"] = "https://claimscope.invalid/schema/dossier.schema.json"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

