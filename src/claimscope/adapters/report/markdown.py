@@ -1,13 +1,290 @@
-"""Markdown report (work in progress)."""
+"""Markdown report: a readable dossier with tables, safe to paste into any Markdown viewer.
+
+Every string taken from a document is escaped, so text from the document can neither
+break a table (``|``, newlines) nor turn into links, emphasis or raw HTML.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Final
 
-from claimscope.adapters.report.terminal import render_text
-from claimscope.dossier import Dossier
+from claimscope.dossier import Dossier, Entity
+
+NOT_A_VERDICT: Final = (
+    "Findings are for examination, not verdicts: a technique label marks how a passage "
+    "tries to persuade, and check-worthiness says how much a claim deserves checking; "
+    "neither says whether anything is true, or which side is right."
+)
+EXCERPT_CHARS: Final = 300
+TOP_ENTITIES: Final = 20
+
+# Characters that start Markdown or HTML constructs anywhere in a line.
+_SIGNIFICANT = re.compile(r"([\\`*_\[\]<>|~&])")
+# A line starting with these would become a heading, list, quote or rule.
+_LINE_START = re.compile(r"^(?:([-=+#])|(\d+)([.)]))")
+
+
+def escape_markdown(text: str) -> str:
+    """Text on one line, with every Markdown-significant character backslash-escaped."""
+    flat = " ".join(text.split())
+    escaped = _SIGNIFICANT.sub(r"\\\1", flat)
+    return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "\\" + match.group(1)
+    return f"{match.group(2)}\\{match.group(3)}"
 
 
 def render_markdown(dossiers: Sequence[Dossier]) -> str:
     """The dossiers as a Markdown report."""
-    return "```\n" + render_text(dossiers) + "```\n"
+    reports = [_render_dossier(dossier) for dossier in dossiers]
+    if len(dossiers) > 1:
+        index = "\n".join(
+            f"{number}. {escape_markdown(_title_of(dossier))} — "
+            f"{escape_markdown(dossier.document.source)}"
+            for number, dossier in enumerate(dossiers, start=1)
+        )
+        header = f"# claimscope report: {len(dossiers)} documents\n\n{index}\n\n> {NOT_A_VERDICT}\n"
+        return "\n---\n\n".join([header, *reports])
+    return reports[0] if reports else "# claimscope report\n\nNo document.\n"
+
+
+def _title_of(dossier: Dossier) -> str:
+    if dossier.anatomy.headline and dossier.anatomy.headline.text.strip():
+        return dossier.anatomy.headline.text
+    return dossier.document.title or dossier.document.source
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return escape_markdown(text) if text.strip() else "—"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A pipe table; cells must already be escaped (``_cell``) or be trusted text."""
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return escape_markdown(flat)
+
+
+def _span_text(dossier: Dossier, start: int, end: int) -> str:
+    text = dossier.document.text
+    start = min(max(start, 0), len(text))
+    return text[start : min(max(end, start), len(text))]
+
+
+def _render_dossier(dossier: Dossier) -> str:
+    sections = [
+        f"# {escape_markdown(_title_of(dossier))}\n\n{_metadata(dossier)}",
+        _statements(dossier),
+        _signatories(dossier),
+        _entities(dossier),
+        _voices(dossier),
+        _citations(dossier),
+        _claims(dossier),
+        _techniques(dossier),
+        _warnings(dossier),
+        f"> {NOT_A_VERDICT}\n",
+    ]
+    return "\n".join(section for section in sections if section)
+
+
+def _metadata(dossier: Dossier) -> str:
+    document = dossier.document
+    anatomy = dossier.anatomy
+    rows = [["Source", _cell(document.source)]]
+    if document.outlet:
+        rows.append(["Outlet", _cell(document.outlet)])
+    if document.url:
+        rows.append(["URL", _cell(document.url)])
+    rows.append(["Document id", _cell(document.id)])
+    rows.append(["Section", _cell(anatomy.section)])
+    rows.append(["Bylines", _cell(", ".join(byline.name for byline in anatomy.bylines))])
+    rows.append(["Published", _cell(anatomy.published)])
+    if anatomy.dateline:
+        dateline = anatomy.dateline
+        date = dateline.date or "?"
+        if dateline.date and dateline.date_inferred:
+            date += " (year inferred)"
+        rows.append(
+            [
+                "Dateline",
+                f"“{_cell(dateline.text)}” — place: {_cell(dateline.place)}, "
+                f"country: {_cell(dateline.country)}, date: {escape_markdown(date)}",
+            ]
+        )
+    else:
+        rows.append(["Dateline", "—"])
+    rows.append(["Agency", _cell(anatomy.agency.name if anatomy.agency else None)])
+    rows.append(["Language", _cell(document.language)])
+    return _table(("Field", "Value"), rows)
+
+
+def _statements(dossier: Dossier) -> str:
+    if not dossier.statements:
+        return ""
+    blocks = [f"## Statements ({len(dossier.statements)})\n"]
+    for number, statement in enumerate(dossier.statements, start=1):
+        signers = len(statement.signatories)
+        details = [
+            f"**Issuer:** {_cell(statement.issuer)}",
+            f"**Cue:** {'“' + _cell(statement.cue.text) + '”' if statement.cue else '—'}",
+            f"characters {statement.start}–{statement.end}",
+            f"{signers} signator{'y' if signers == 1 else 'ies'}",
+        ]
+        excerpt = _excerpt(_span_text(dossier, statement.start, statement.end))
+        blocks.append(f"{number}. {' · '.join(details)}\n\n   > {excerpt}\n")
+    return "\n".join(blocks)
+
+
+def _signatories(dossier: Dossier) -> str:
+    if not dossier.signatories:
+        return ""
+    rows = [
+        [
+            str(number),
+            _cell(signatory.person),
+            _cell(signatory.role),
+            _cell(signatory.organization),
+            _cell(signatory.acronym),
+            _cell(signatory.country),
+        ]
+        for number, signatory in enumerate(dossier.signatories, start=1)
+    ]
+    table = _table(("#", "Person", "Role", "Organization", "Acronym", "Country"), rows)
+    return f"## Signatories ({len(rows)})\n\n{table}"
+
+
+def _entities(dossier: Dossier) -> str:
+    if not dossier.entities:
+        return ""
+    groups: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    for entity in dossier.entities:
+        groups[(entity.id or entity.text.casefold(), entity.label)].append(entity)
+    ranked = sorted(groups.values(), key=lambda mentions: -len(mentions))
+    rows = [
+        [
+            _cell(mentions[0].text),
+            _cell(mentions[0].label),
+            _cell(mentions[0].id),
+            str(len(mentions)),
+        ]
+        for mentions in ranked[:TOP_ENTITIES]
+    ]
+    table = _table(("Entity", "Label", "Id", "Mentions"), rows)
+    shown = f"top {len(rows)} of {len(groups)}" if len(groups) > len(rows) else f"{len(groups)}"
+    return f"## Entities ({len(dossier.entities)} mentions, {shown} distinct)\n\n{table}"
+
+
+def _voices(dossier: Dossier) -> str:
+    if not dossier.voices:
+        return ""
+    rows = []
+    for number, voice in enumerate(dossier.voices, start=1):
+        content = _span_text(dossier, voice.content.start, voice.content.end)
+        rows.append(
+            [
+                str(number),
+                _cell(voice.speaker or "unattributed"),
+                _cell(voice.kind),
+                _cell(voice.cue.text if voice.cue else None),
+                _excerpt(content, 160) or "—",
+            ]
+        )
+    table = _table(("#", "Speaker", "Kind", "Cue", "Content"), rows)
+    return f"## Voices ({len(rows)})\n\n{table}"
+
+
+def _citations(dossier: Dossier) -> str:
+    if not dossier.citations:
+        return ""
+    rows = []
+    for number, citation in enumerate(dossier.citations, start=1):
+        date = _cell(citation.date)
+        if citation.date and citation.date_inferred:
+            date += " (inferred)"
+        rows.append(
+            [
+                str(number),
+                _cell(citation.kind),
+                _cell(citation.issuer),
+                date,
+                _cell(citation.number),
+                _cell(citation.pinpoint),
+                _excerpt(citation.text, 120) or "—",
+            ]
+        )
+    table = _table(("#", "Kind", "Issuer", "Date", "Number", "Pinpoint", "Text"), rows)
+    return f"## Citations ({len(rows)})\n\n{table}"
+
+
+def _claims(dossier: Dossier) -> str:
+    if not dossier.claims:
+        return ""
+    ranked = sorted(dossier.claims, key=lambda claim: -claim.checkworthiness)
+    rows = []
+    for rank, claim in enumerate(ranked, start=1):
+        cited = ", ".join(f"\\[{index + 1}\\]" for index in claim.citations) or "—"
+        rows.append(
+            [
+                str(rank),
+                f"{claim.checkworthiness:.2f}",
+                _excerpt(claim.text, 240) or "—",
+                _cell(claim.speaker),
+                cited,
+            ]
+        )
+    table = _table(("Rank", "Check-worthiness", "Claim", "Speaker", "Citations"), rows)
+    return (
+        f"## Claims ({len(rows)})\n\n"
+        "Ranked by check-worthiness: how much a claim deserves checking, not whether it is "
+        f"true. Citation numbers refer to the citations table.\n\n{table}"
+    )
+
+
+def _techniques(dossier: Dossier) -> str:
+    if not dossier.techniques:
+        return ""
+    ordered = sorted(dossier.techniques, key=lambda technique: technique.start)
+    rows = [
+        [
+            _cell(technique.technique.replace("_", " ")),
+            f"{technique.score:.2f}",
+            f"{technique.start}–{technique.end}",
+            _excerpt(_span_text(dossier, technique.start, technique.end), 160) or "—",
+        ]
+        for technique in ordered
+    ]
+    table = _table(("Technique", "Score", "Characters", "Span"), rows)
+    return (
+        f"## Techniques ({len(rows)})\n\n"
+        "Spans where a persuasion technique is used; a label, not a verdict.\n\n"
+        f"{table}"
+    )
+
+
+def _warnings(dossier: Dossier) -> str:
+    if not dossier.warnings:
+        return ""
+    items = []
+    for warning in dossier.warnings:
+        where = ""
+        if warning.start is not None and warning.end is not None:
+            where = f" (characters {warning.start}–{warning.end})"
+        items.append(f"- **{_cell(warning.stage)}**: {_cell(warning.message)}{where}")
+    return f"## Warnings ({len(items)})\n\n" + "\n".join(items) + "\n"
