@@ -375,6 +375,8 @@ def test_every_layer_is_highlighted_and_toggled(sample_page: str) -> None:
     ):
         assert f'class="seg l-{layer}' in sample_page or f" l-{layer} " in sample_page, layer
         assert f'data-layer="{layer}"' in sample_page, layer
+    toggled = set(re.findall(r'data-text="([^"]+)"', sample_page))
+    assert toggled == {"d1-text"} and toggled <= set(parse(sample_page).ids)
 
 
 def test_findings_are_linked_to_their_spans(sample_page: str) -> None:

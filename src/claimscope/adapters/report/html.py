@@ -102,6 +102,8 @@ KNOWN_TECHNIQUES: Final = (
     "Bandwagon,Reductio_ad_hitlerum",
 )
 EXCERPT_CHARS: Final = 160
+# Header fields too long for one grid cell.
+WIDE_FIELDS: Final = frozenset({"Source", "URL", "Document id"})
 
 
 class _Spanned(Protocol):
@@ -495,7 +497,7 @@ class _DossierView:
         fields.append(("Agency", _escape(anatomy.agency.name if anatomy.agency else "—")))
         fields.append(("Language", _escape(document.language)))
         fields.append(("Document id", f'<span class="id">{_escape(document.id)}</span>'))
-        rows = "".join(f"<div><dt>{name}</dt><dd>{value}</dd></div>\n" for name, value in fields)
+        rows = "".join(_meta_field(name, value) for name, value in fields)
         return (
             '<header class="dossier-header">\n'
             f'<h2 id="{self.prefix}-title">{_escape(_title_of(self.dossier))}</h2>\n'
@@ -850,6 +852,11 @@ class _DossierView:
                 f"{_escape(warning.message)}{where}</li>"
             )
         return _details("Warnings", len(warnings), f"<ul>{''.join(items)}</ul>")
+
+
+def _meta_field(name: str, value: str) -> str:
+    wide = ' class="wide"' if name in WIDE_FIELDS else ""
+    return f"<div{wide}><dt>{name}</dt><dd>{value}</dd></div>\n"
 
 
 def _anchor(key: str) -> str:
