@@ -1,0 +1,360 @@
+"""The signatories stage: table-driven rows of signatory blocks and the records they yield."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from claimscope.document import Document
+from claimscope.dossier import Dossier
+from claimscope.ingestion import make_document
+from claimscope.pipeline import Pipeline
+from claimscope.stages.signatories import SignatoriesStage
+from claimscope.stages.statements import StatementsStage
+
+# person, role, organization, acronym, country, the line as printed (without its prefix)
+Row = tuple[str | None, str | None, str | None, str | None, str | None, str]
+
+
+@pytest.fixture(scope="module")
+def stages() -> Pipeline:
+    return Pipeline(stages=[StatementsStage(), SignatoriesStage()])
+
+
+def analyze(pipeline: Pipeline, text: str) -> tuple[Document, Dossier]:
+    document = make_document(text, "test.txt")
+    return document, pipeline.analyze(document)
+
+
+def records(document: Document, dossier: Dossier) -> list[Row]:
+    return [
+        (
+            signatory.person,
+            signatory.role,
+            signatory.organization,
+            signatory.acronym,
+            signatory.country,
+            document.text[signatory.start : signatory.end],
+        )
+        for signatory in dossier.signatories
+    ]
+
+
+BLOCKS: list[tuple[str, str, list[Row]]] = [
+    (
+        "name, organisation, country after 'Signed by:'",
+        "Signed by:\n\nJane Doe, Amnesty International, UK\n",
+        [
+            (
+                "Jane Doe",
+                None,
+                "Amnesty International",
+                None,
+                "GB",
+                "Jane Doe, Amnesty International, UK",
+            )
+        ],
+    ),
+    (
+        "numbered list: name, role, country and name, organisation (acronym), country",
+        "Signatories:\n"
+        "1. Ali Hassan, Executive Director, Egypt\n"
+        "2) Maria Lopez, Centro de Derechos Humanos (CDH), Mexico\n",
+        [
+            (
+                "Ali Hassan",
+                "Executive Director",
+                None,
+                None,
+                "EG",
+                "Ali Hassan, Executive Director, Egypt",
+            ),
+            (
+                "Maria Lopez",
+                None,
+                "Centro de Derechos Humanos",
+                "CDH",
+                "MX",
+                "Maria Lopez, Centro de Derechos Humanos (CDH), Mexico",
+            ),
+        ],
+    ),
+    (
+        "bulleted list: organisations alone and 'Name (Org), Country'",
+        "Endorsed by:\n"
+        "- Human Rights Watch (HRW)\n"
+        "* Amnesty International\n"
+        "• Olena Kovalenko (Ukrainian Helsinki Human Rights Union), Ukraine\n",
+        [
+            (None, None, "Human Rights Watch", "HRW", None, "Human Rights Watch (HRW)"),
+            (None, None, "Amnesty International", None, None, "Amnesty International"),
+            (
+                "Olena Kovalenko",
+                None,
+                "Ukrainian Helsinki Human Rights Union",
+                None,
+                "UA",
+                "Olena Kovalenko (Ukrainian Helsinki Human Rights Union), Ukraine",
+            ),
+        ],
+    ),
+    (
+        "'Name (Org)' under 'List of signatories'",
+        "List of signatories\n"
+        "John Smith (Greenpeace)\n"
+        "Anna Müller (Bread for the World), Germany\n",
+        [
+            ("John Smith", None, "Greenpeace", None, None, "John Smith (Greenpeace)"),
+            (
+                "Anna Müller",
+                None,
+                "Bread for the World",
+                None,
+                "DE",
+                "Anna Müller (Bread for the World), Germany",
+            ),
+        ],
+    ),
+    (
+        "role of organisation",
+        "Signed by:\n"
+        "Dr. Amina Yusuf, Professor of Law at University of Nairobi, Kenya\n"
+        "Tom Becker, director of Open Society Institute\n",
+        [
+            (
+                "Dr. Amina Yusuf",
+                "Professor of Law",
+                "University of Nairobi",
+                None,
+                "KE",
+                "Dr. Amina Yusuf, Professor of Law at University of Nairobi, Kenya",
+            ),
+            (
+                "Tom Becker",
+                "director",
+                "Open Society Institute",
+                None,
+                None,
+                "Tom Becker, director of Open Society Institute",
+            ),
+        ],
+    ),
+    (
+        "Markdown table with a header naming the columns",
+        "Signatories:\n\n"
+        "| No. | Name | Organisation | Country |\n"
+        "|-----|------|--------------|---------|\n"
+        "| 1 | Erik Larsen | Norwegian Helsinki Committee | Norway |\n"
+        "| 2 | Leila Ahmadi | | Türkiye |\n",
+        [
+            (
+                "Erik Larsen",
+                None,
+                "Norwegian Helsinki Committee",
+                None,
+                "NO",
+                "| 1 | Erik Larsen | Norwegian Helsinki Committee | Norway |",
+            ),
+            ("Leila Ahmadi", None, None, None, "TR", "| 2 | Leila Ahmadi | | Türkiye |"),
+        ],
+    ),
+    (
+        "country names in common forms",
+        "Signed by:\n"
+        "Mark Evans, Freedom House, USA\n"
+        "Sarah Jones, Article 19, UK\n"
+        "Ivan Petrov, Memorial, Russia\n"
+        "Ayşe Demir, Helsinki Citizens' Assembly, Türkiye\n"
+        "Kim Min-jun, People's Solidarity for Participatory Democracy, South Korea\n",
+        [
+            ("Mark Evans", None, "Freedom House", None, "US", "Mark Evans, Freedom House, USA"),
+            ("Sarah Jones", None, "Article 19", None, "GB", "Sarah Jones, Article 19, UK"),
+            ("Ivan Petrov", None, "Memorial", None, "RU", "Ivan Petrov, Memorial, Russia"),
+            (
+                "Ayşe Demir",
+                None,
+                "Helsinki Citizens' Assembly",
+                None,
+                "TR",
+                "Ayşe Demir, Helsinki Citizens' Assembly, Türkiye",
+            ),
+            (
+                "Kim Min-jun",
+                None,
+                "People's Solidarity for Participatory Democracy",
+                None,
+                "KR",
+                "Kim Min-jun, People's Solidarity for Participatory Democracy, South Korea",
+            ),
+        ],
+    ),
+    (
+        "country after the organisation without a comma; role; organisation naming its country",
+        "Signed by:\n"
+        "Grace Achieng, Haki Africa Kenya\n"
+        "Li Wei, independent journalist, China\n"
+        "Samuel Osei, Coalition of NGOs in Ghana\n",
+        [
+            ("Grace Achieng", None, "Haki Africa", None, "KE", "Grace Achieng, Haki Africa Kenya"),
+            (
+                "Li Wei",
+                "independent journalist",
+                None,
+                None,
+                "CN",
+                "Li Wei, independent journalist, China",
+            ),
+            (
+                "Samuel Osei",
+                None,
+                "Coalition of NGOs in Ghana",
+                None,
+                "GH",
+                "Samuel Osei, Coalition of NGOs in Ghana",
+            ),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), BLOCKS, ids=[row[0] for row in BLOCKS])
+def test_signatory_blocks(stages: Pipeline, case: str, text: str, expected: list[Row]) -> None:
+    document, dossier = analyze(stages, text)
+    assert records(document, dossier) == expected
+    assert dossier.warnings == []
+
+
+def test_unsplittable_lines_are_kept_with_a_warning(stages: Pipeline) -> None:
+    text = "Signed by:\nSarah Lee, #StandWithGaza, UK\n12 April 2023, Geneva\nOxfam\n"
+    document, dossier = analyze(stages, text)
+    assert records(document, dossier) == [
+        ("Sarah Lee", None, "#StandWithGaza", None, "GB", "Sarah Lee, #StandWithGaza, UK"),
+        (None, None, "12 April 2023, Geneva", None, None, "12 April 2023, Geneva"),
+        (None, None, "Oxfam", None, None, "Oxfam"),
+    ]
+    warned = [
+        (warning.stage, text[warning.start or 0 : warning.end]) for warning in dossier.warnings
+    ]
+    assert warned == [
+        ("signatories", "Sarah Lee, #StandWithGaza, UK"),
+        ("signatories", "12 April 2023, Geneva"),
+    ]
+
+
+def test_a_short_line_inside_a_block_is_never_dropped(stages: Pipeline) -> None:
+    text = "Signed by:\nAmnesty International\n?? illegible ??\nHuman Rights Watch\n"
+    document, dossier = analyze(stages, text)
+    assert [document.text[s.start : s.end] for s in dossier.signatories] == [
+        "Amnesty International",
+        "?? illegible ??",
+        "Human Rights Watch",
+    ]
+    assert [warning.start for warning in dossier.warnings] == [dossier.signatories[1].start]
+
+
+def test_block_after_a_statement_belongs_to_it(stages: Pipeline) -> None:
+    text = (
+        '"We, the undersigned organisations, call on the government to release all political '
+        'prisoners and to end the crackdown on peaceful protest," reads the statement.\n\n'
+        "Ana Silva, Conectas Direitos Humanos, Brazil\n"
+        "Kwame Mensah, Ghana Centre for Democratic Development\n"
+    )
+    document, dossier = analyze(stages, text)
+    assert len(dossier.statements) == 1
+    assert dossier.statements[0].signatories == [0, 1]
+    assert records(document, dossier) == [
+        (
+            "Ana Silva",
+            None,
+            "Conectas Direitos Humanos",
+            None,
+            "BR",
+            "Ana Silva, Conectas Direitos Humanos, Brazil",
+        ),
+        (
+            "Kwame Mensah",
+            None,
+            "Ghana Centre for Democratic Development",
+            None,
+            "GH",
+            "Kwame Mensah, Ghana Centre for Democratic Development",
+        ),
+    ]
+
+
+def test_news_header_lines_are_not_signatories(stages: Pipeline) -> None:
+    text = (
+        "Ministers meet in Brussels\n\nPolitics 1 August 2023\nJohn Reporter\nJohn Reporter\n"
+        "Read more\n\nBRUSSELS, Aug. 1. European ministers met on Tuesday to discuss energy.\n"
+    )
+    _, dossier = analyze(stages, text)
+    assert dossier.signatories == []
+
+
+EXAMPLE_ROWS: list[tuple[str | None, str | None, str | None, str | None, str | None]] = [
+    ("Erlina Burhan", None, "Indonesia Professional Organiza Coalition", None, "ID"),
+    ("Ridhiwani Sadiki", None, "Citizen Network for Rural Development", None, "KE"),
+    (
+        "Parvana Valiyeva",
+        "focal point",
+        "Regional Expert group on Migration and Health",
+        None,
+        None,
+    ),
+    ("Violet Wasonga", None, "Nyando Social Justice", None, "KE"),
+    ("Patsi Stillo", None, "Partners in Health", None, "US"),
+    ("Charles Quist", None, "Carepal Foundation", None, "GH"),
+    ("Peter Owiti", None, "Wote Youth Development Projects CBO", None, "KE"),
+    ("Eliud Emeri", None, "Turkana Bio Aloe Organization", "TUBAE", "KE"),
+    ("Zeeshan Ahmed", "social activist", None, None, "PK"),
+    (
+        "Hasim Abdul Halim",
+        None,
+        "Department Health and Family welfare, ministry of Health",
+        None,
+        "IN",
+    ),
+    ("Peter Musyoka", None, "Twene Mbee Networking and Development group", None, "KE"),
+    ("Maryam Danesh", "social activist", None, None, "US"),
+    ("Eliud Idoket", None, "Consortium of Grassroots Organizations in Kenya", "CGOK", "KE"),
+    ("Fred Wanyonyi", None, "REDO NGO", None, "KE"),
+]
+
+
+def test_example_signatories(stages: Pipeline, example_document: Document) -> None:
+    dossier = stages.analyze(example_document)
+    text = example_document.text
+    got = [(s.person, s.role, s.organization, s.acronym, s.country) for s in dossier.signatories]
+    assert got == EXAMPLE_ROWS
+    lines = text.rstrip("\n").split("\n")[-14:]
+    assert [text[s.start : s.end] for s in dossier.signatories] == lines
+    assert lines[-1] == "Fred Wanyonyi, REDO NGO Kenya"
+    statement = dossier.statements[0]
+    assert statement.signatories == list(range(14))
+    assert all(s.start >= statement.end for s in dossier.signatories)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Signed by:\n" + "A, " * 70_000,
+        "Signed by:\n" + "A, \n" * 70_000,
+        "Signed by:\n" + "Jane Doe, Amnesty International, UK\n" * 5_000,
+        "Signed by:\n" + "x" * 100_000,
+        "Signatories:\n" + "| a " * 50_000 + "|\n",
+        "Signed by:\n" + "(" * 100_000,
+    ],
+    ids=[
+        "one-long-comma-line",
+        "comma-lines",
+        "many-signatories",
+        "long-line",
+        "wide-table",
+        "parens",
+    ],
+)
+def test_adversarial_inputs_finish_quickly(stages: Pipeline, text: str) -> None:
+    started = time.perf_counter()
+    analyze(stages, text)
+    assert time.perf_counter() - started < 10
