@@ -115,6 +115,8 @@ PUBLISHED_ROWS = [
     ("2021-12-31 23:59 -05:00", "2021-12-31T23:59:00-05:00", "2021-12-31 23:59 -05:00"),
     ("Updated 2023-08-01T14:03:00Z", "2023-08-01T14:03:00+00:00", "2023-08-01T14:03:00Z"),
     ("World | 5 Sept 2020", "2020-09-05", "5 Sept 2020"),
+    ("01.08.2023 18:03 (GMT+4)", "2023-08-01T18:03:00+04:00", "01.08.2023 18:03 (GMT+4)"),
+    ("18:03, 1 August 2023", "2023-08-01T18:03:00", "18:03, 1 August 2023"),
 ]
 
 
@@ -331,7 +333,28 @@ DATELINE_ROWS = [
         "US",
         "1987-02-26",
     ),
+    DatelineRow(
+        "KYIV, Ukraine (AP) — Air raid sirens sounded across the capital overnight.",
+        "2022-03-03",
+        "KYIV, Ukraine (AP) —",
+        "Kyiv",
+        "KYIV",
+        "UA",
+        None,
+        False,
+        "AP",
+    ),
+    DatelineRow(
+        "LONDON — The Bank of England held interest rates steady on Thursday.",
+        "2024-05-09",
+        "LONDON —",
+        "London",
+        "LONDON",
+        "GB",
+        None,
+    ),
     # Not datelines.
+    DatelineRow("UPDATE — The company corrected the figures it published on Monday.", None, None),
     DatelineRow("However, March 3 was a turning point for the whole negotiation.", None, None),
     DatelineRow("LONDON (UPDATED) - The company said profits would fall this year.", None, None),
 ]
@@ -445,6 +468,7 @@ BYLINE_ROWS: list[tuple[str, list[str]]] = [
     ("BY TED D'AFFLISIO, Reuters", ["TED D'AFFLISIO"]),
     ("Humay Aghajanova\nHumay Aghajanova", ["Humay Aghajanova"]),
     ("By Ana de la Cruz", ["Ana de la Cruz"]),
+    ("By Jane Doe, Staff Writer", ["Jane Doe"]),
 ]
 
 
@@ -455,6 +479,11 @@ def test_bylines(anatomy_pipeline: Pipeline, lines: str, names: list[str]) -> No
     assert [byline.name for byline in bylines] == names
     assert bylines[0].start == text.index(names[0])
     assert_spans_slice(text, dossier.anatomy)
+
+
+def test_place_under_headline_is_not_a_byline(anatomy_pipeline: Pipeline) -> None:
+    _, dossier = analyze(anatomy_pipeline, f"Officials agree a new plan\nSouth Africa\n\n{BODY}")
+    assert dossier.anatomy.bylines == []
 
 
 def test_bylines_fall_back_to_hints(anatomy_pipeline: Pipeline) -> None:
@@ -484,6 +513,14 @@ def test_headline_falls_back_to_title_hint(anatomy_pipeline: Pipeline) -> None:
     assert headline is not None
     assert text[headline.start : headline.end] == "Talks resume in Geneva"
     assert dossier.document.title == "Talks resume in Geneva"
+
+
+def test_wire_headline_with_a_comma_is_not_a_byline(anatomy_pipeline: Pipeline) -> None:
+    headline = "N.Y. BUSINESS LOANS FALL 195 MLN DLRS IN FEB 18 WEEK, FED SAYS"
+    _, dossier = analyze(anatomy_pipeline, f"{headline}\n    NEW YORK, Feb 26 - Loans fell.\n")
+    anatomy = dossier.anatomy
+    assert anatomy.headline is not None and anatomy.headline.text == headline
+    assert anatomy.bylines == []
 
 
 def test_no_header_means_body_from_the_start(anatomy_pipeline: Pipeline) -> None:
@@ -549,3 +586,60 @@ def test_stage_needs_no_parse() -> None:
     stage: Any = AnatomyStage()
     assert stage.needs_parse is False
     assert stage.name == "anatomy"
+
+
+# --- whole headers -----------------------------------------------------------------
+
+HEADER_ROWS = [
+    # (text, headline, section, bylines, dateline text, agency)
+    (
+        "Talks Resume In Geneva\nBy Reuters Staff\nUpdated 2 hours ago\n\n"
+        "GENEVA (Reuters) - Talks resumed on Monday between the two sides, officials said.",
+        "Talks Resume In Geneva",
+        None,
+        [],
+        "GENEVA (Reuters) -",
+        "Reuters",
+    ),
+    (
+        "Home > World > Europe\nEU agrees sanctions package\nJane Doe\n5 min read\n\n"
+        "BRUSSELS, June 3 (Reuters) - The EU agreed on a new package.\n\nAdvertisement\n",
+        "EU agrees sanctions package",
+        "World",
+        ["Jane Doe"],
+        "BRUSSELS, June 3 (Reuters) -",
+        "Reuters",
+    ),
+    (
+        "The Associated Press\nPutin says talks possible\n\n"
+        "MOSCOW (AP) — Russian President Vladimir Putin said on Tuesday that talks could resume.",
+        "Putin says talks possible",
+        None,
+        [],
+        "MOSCOW (AP) —",
+        "AP",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "headline", "section", "names", "dateline", "agency"), HEADER_ROWS
+)
+def test_whole_header(
+    anatomy_pipeline: Pipeline,
+    source: str,
+    headline: str,
+    section: str | None,
+    names: list[str],
+    dateline: str,
+    agency: str,
+) -> None:
+    text, dossier = analyze(anatomy_pipeline, source, published="2024-06-03")
+    anatomy = dossier.anatomy
+    assert anatomy.headline is not None and anatomy.headline.text == headline
+    assert anatomy.section == section
+    assert [byline.name for byline in anatomy.bylines] == names
+    assert anatomy.dateline is not None and anatomy.dateline.text == dateline
+    assert anatomy.agency is not None and anatomy.agency.name == agency
+    assert anatomy.body is not None and anatomy.body.start == anatomy.dateline.start
+    assert_spans_slice(text, anatomy)

@@ -88,9 +88,12 @@ class Tables:
     boilerplate_lines: frozenset[str]
     boilerplate_prefixes: tuple[str, ...]
     boilerplate_max_prefix_chars: int
+    boilerplate_suffixes: tuple[str, ...]
+    boilerplate_max_suffix_chars: int
     agencies: dict[str, str]
     agency_pattern: re.Pattern[str]
     regions: dict[str, str]
+    byline_role_words: frozenset[str]
 
 
 @functools.cache
@@ -100,6 +103,7 @@ def tables() -> Tables:
     boilerplate_data = _load_json("boilerplate.json")
     agencies_data = _load_json("agencies.json")
     regions_data = _load_json("dateline_regions.json")
+    bylines_data = _load_json("bylines.json")
     agencies: dict[str, str] = {}
     for agency in agencies_data["agencies"]:
         for alias in [agency["name"], *agency["aliases"]]:
@@ -114,9 +118,12 @@ def tables() -> Tables:
         boilerplate_lines=frozenset(fold(line) for line in boilerplate_data["lines"]),
         boilerplate_prefixes=tuple(p.casefold() for p in boilerplate_data["prefixes"]),
         boilerplate_max_prefix_chars=int(boilerplate_data["max_prefix_line_chars"]),
+        boilerplate_suffixes=tuple(s.casefold() for s in boilerplate_data["suffixes"]),
+        boilerplate_max_suffix_chars=int(boilerplate_data["max_suffix_line_chars"]),
         agencies=agencies,
         agency_pattern=agency_pattern,
         regions={_region_key(name): code for name, code in regions_data["regions"].items()},
+        byline_role_words=frozenset(fold(word) for word in bylines_data["role_words"]),
     )
 
 
@@ -146,12 +153,15 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 # A calendar date with its year, in the forms sites print.
 _FULL_DATE = (
     r"(?<![^\W_])"
+    r"(?:(?P<lead_hour>\d{1,2}):(?P<lead_minute>\d{2})[ ]{0,2}[,|]?[ ]{1,2})?"
     rf"(?:(?P<weekday>{_WEEKDAY})\.?,?[ ]{{1,2}})?"
     r"(?:"
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}[ ]{{1,2}}(?P<m1>{_MONTH})\.?,?[ ]{{1,2}}(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTH})\.?[ ]{{0,2}}(?P<d2>\d{{1,2}}){_ORDINAL},?[ ]{{1,2}}(?P<y2>\d{{4}})"
     r"|(?P<y3>\d{4})-(?P<mo3>\d{2})-(?P<d3>\d{2})"
     rf"|(?P<d4>\d{{1,2}})-(?P<m4>{_MONTH})-(?P<y4>\d{{4}})"
+    # Day first with dots ("01.08.2023") is how every site that prints it means it.
+    r"|(?P<d5>\d{1,2})\.(?P<mo5>\d{1,2})\.(?P<y5>\d{4})"
     r")(?!\d)"
 )
 _TIME = (
@@ -216,11 +226,15 @@ def _datetime_from_match(match: re.Match[str]) -> str | None:
             day, month, year = int(groups["d2"]), _month(groups["m2"]), int(groups["y2"])
         elif groups["d3"]:
             day, month, year = int(groups["d3"]), int(groups["mo3"]), int(groups["y3"])
-        else:
+        elif groups["d4"]:
             day, month, year = int(groups["d4"]), _month(groups["m4"]), int(groups["y4"])
+        else:
+            day, month, year = int(groups["d5"]), int(groups["mo5"]), int(groups["y5"])
         calendar_date = date(year, month, day)
     except ValueError:
         return None
+    if groups["hour"] is None and groups["lead_hour"] is not None:
+        groups["hour"], groups["minute"] = groups["lead_hour"], groups["lead_minute"]
     if groups["hour"] is None:
         return calendar_date.isoformat()
     hour, minute = int(groups["hour"]), int(groups["minute"])
@@ -311,6 +325,8 @@ def is_boilerplate(line: str) -> bool:
     if len(line) > table.boilerplate_max_prefix_chars:
         return False
     lowered = line.casefold()
+    if len(line) <= table.boilerplate_max_suffix_chars and key.endswith(table.boilerplate_suffixes):
+        return True
     return lowered.startswith(table.boilerplate_prefixes)
 
 
@@ -382,7 +398,9 @@ class BylineLine:
     agency: tuple[str, int, int] | None
 
 
-def parse_byline(line: Line, bare_name_allowed: bool) -> BylineLine | None:
+def parse_byline(
+    line: Line, bare_name_allowed: bool, gazetteer: Gazetteer | None = None
+) -> BylineLine | None:
     """The byline a header line prints, if it is one."""
     text = line.text
     offset = 0
@@ -400,6 +418,7 @@ def parse_byline(line: Line, bare_name_allowed: bool) -> BylineLine | None:
         position = separator.end()
     pieces.append((position, len(text)))
     agencies = tables().agencies
+    role_words = tables().byline_role_words
     for piece_start, piece_end in pieces:
         piece = text[piece_start:piece_end]
         stripped = piece.strip(" .")
@@ -410,18 +429,34 @@ def parse_byline(line: Line, bare_name_allowed: bool) -> BylineLine | None:
         if stripped in agencies and agency is None and names:
             agency = (agencies[stripped], line.start + piece_start, line.start + piece_end)
             continue
+        words = stripped.split()
+        if len(words) <= 4 and any(fold(word) in role_words for word in words):
+            # "Jane Doe, Staff Writer", "By Reuters Staff": a job title or desk, not an author.
+            if agency is None and words[0] in agencies:
+                piece_end = piece_start + len(words[0])
+                agency = (agencies[words[0]], line.start + piece_start, line.start + piece_end)
+            continue
         if not is_person_name(stripped):
             return None
         names.append((stripped, line.start + piece_start, line.start + piece_end))
     if not names:
+        return BylineLine(names, agency) if prefixed is not None and agency is not None else None
+    if prefixed is None and agency is None and (len(names) > 1 or not bare_name_allowed):
+        # A bare "A B, C D" line is more often a list than a byline, and a bare name
+        # above the headline is more often a kicker.
         return None
-    if prefixed is None and agency is None and len(names) > 1:
-        # A bare "A B, C D" line is more often a list than a byline.
+    if prefixed is None and gazetteer is not None and _is_known_name(names[0][0], gazetteer):
+        # "South Africa", "New York" under a headline are places, not authors.
         return None
     return BylineLine(names, agency)
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)]{0,2}$")
+def _is_known_name(name: str, gazetteer: Gazetteer) -> bool:
+    return (
+        gazetteer.country(name) is not None
+        or gazetteer.city(name) is not None
+        or gazetteer.organization(name) is not None
+    )
 
 
 def is_paragraph(text: str) -> bool:
@@ -473,7 +508,7 @@ def parse_dateline(
         if group == "paren_agency":
             # "(UPDATED)", "(file photo)": a parenthesis that names no agency ends here.
             return None
-    if date_text is None and agency_printed is None:
+    if date_text is None and agency_printed is None and match["dash"] is None:
         return None
     if paren_agency is not None and agency_printed is None:
         return None
@@ -492,6 +527,9 @@ def parse_dateline(
     country, place = _locate(place_text, regions, gazetteer)
     if not place_is_caps and place is None and country is None:
         # "However, March 3 -" is a sentence; a mixed-case place must be a known name.
+        return None
+    if date_text is None and agency_printed is None and (not place_is_caps or place is None):
+        # Only a dash: "LONDON —" is a dateline, "UPDATE —" or "Note —" is not.
         return None
 
     iso_date: str | None = None
@@ -695,7 +733,7 @@ class AnatomyStage:
             if is_paragraph(line.text):
                 header.body_line = line
                 break
-            if self._classify_header_line(line, text, header):
+            if self._classify_header_line(line, text, header, gazetteer):
                 header_lines.append(line)
                 continue
             if header.headline is None and is_title_like(line.text):
@@ -759,8 +797,17 @@ class AnatomyStage:
         analysis.dossier.anatomy = anatomy
 
     @staticmethod
-    def _classify_header_line(line: Line, text: str, header: _Header) -> bool:
-        """Record a date, section or byline line; False when the line is none of them."""
+    def _classify_header_line(line: Line, text: str, header: _Header, gazetteer: Gazetteer) -> bool:
+        """Record a date, section, byline or agency line; False when the line is none of them."""
+        agency_name = tables().agencies.get(line.text.strip(" .-–—"))
+        if agency_name is not None:
+            if header.byline_agency is None:
+                stripped = line.text.strip(" .-–—")
+                start = line.start + line.text.find(stripped)
+                header.byline_agency = Agency(
+                    name=agency_name, start=start, end=start + len(stripped)
+                )
+            return True
         if header.headline is not None and fold(line.text) == fold(header.headline.text):
             return True
         if len(line.text) > MAX_HEADLINE_CHARS:
@@ -775,7 +822,7 @@ class AnatomyStage:
         if section is not None:
             header.section = header.section or section
             return True
-        byline = parse_byline(line, bare_name_allowed=header.headline is not None)
+        byline = parse_byline(line, header.headline is not None, gazetteer)
         if byline is not None:
             _add_bylines(header, byline)
             return True
