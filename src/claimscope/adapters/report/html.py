@@ -492,7 +492,9 @@ class _DossierView:
             fields.append(("Section", _escape(anatomy.section)))
         if anatomy.bylines:
             fields.append(("By", _escape(", ".join(byline.name for byline in anatomy.bylines))))
-        fields.append(("Published", _escape(anatomy.published or "—")))
+        # A timestamp broken at its hyphens reads as two values.
+        published = f'<span class="nowrap">{_escape(anatomy.published or "—")}</span>'
+        fields.append(("Published", published))
         fields.append(("Dateline", _escape(_dateline_summary(self.dossier) or "—")))
         fields.append(("Agency", _escape(anatomy.agency.name if anatomy.agency else "—")))
         fields.append(("Language", _escape(document.language)))
