@@ -93,6 +93,12 @@ def analyze(
     disable: Annotated[
         list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Processes analysing documents in parallel (at most one per core).", min=1
+        ),
+    ] = 1,
 ) -> None:
     """Analyse documents and print their dossiers."""
     from claimscope.adapters.inputs import read_documents
@@ -109,12 +115,22 @@ def analyze(
     if not documents:
         raise _fail("no document could be analysed")
 
-    pipeline = Pipeline()
-    if disable:
+    analysed: Iterator[Dossier]
+    if workers > 1:
+        from claimscope.parallel import pipe_in_parallel
+
         try:
-            pipeline = pipeline.without(*disable)
+            analysed = pipe_in_parallel(documents, workers, disabled=disable or ())
         except ValueError as error:
             raise _fail(str(error)) from None
+    else:
+        pipeline = Pipeline()
+        if disable:
+            try:
+                pipeline = pipeline.without(*disable)
+            except ValueError as error:
+                raise _fail(str(error)) from None
+        analysed = pipeline.pipe(documents)
 
     chosen = output_format
     if chosen is None:
@@ -122,7 +138,7 @@ def analyze(
             chosen = OutputFormat.text
         else:
             chosen = OutputFormat.json if len(documents) == 1 else OutputFormat.jsonl
-    dossiers = list(_with_progress(pipeline.pipe(documents), len(documents), errors))
+    dossiers = list(_with_progress(analysed, len(documents), errors))
     rendered = _render(dossiers, chosen)
     if out is None:
         sys.stdout.write(rendered)
