@@ -215,6 +215,39 @@ BLOCKS: list[tuple[str, str, list[Row]]] = [
             ),
         ],
     ),
+    (
+        "spaced dashes separate the parts; Title Case plurals are organisations",
+        "Signed by:\n"
+        "Jane Doe – Front Line Defenders\n"
+        "Mehmet Yilmaz - board member - Kenya\n"
+        "Omar Khaled, human rights defenders, Jordan\n",
+        [
+            (
+                "Jane Doe",
+                None,
+                "Front Line Defenders",
+                None,
+                None,
+                "Jane Doe – Front Line Defenders",
+            ),
+            (
+                "Mehmet Yilmaz",
+                "board member",
+                None,
+                None,
+                "KE",
+                "Mehmet Yilmaz - board member - Kenya",
+            ),
+            (
+                "Omar Khaled",
+                "human rights defenders",
+                None,
+                None,
+                "JO",
+                "Omar Khaled, human rights defenders, Jordan",
+            ),
+        ],
+    ),
 ]
 
 

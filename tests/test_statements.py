@@ -294,3 +294,19 @@ def test_adversarial_inputs_finish_quickly(stages: Pipeline, text: str) -> None:
     started = time.perf_counter()
     analyze(stages, text)
     assert time.perf_counter() - started < 10
+
+
+def test_example_with_the_anatomy_stage(example_document: Document) -> None:
+    from claimscope.stages.anatomy import AnatomyStage
+
+    pipeline = Pipeline(stages=[AnatomyStage(), StatementsStage(), SignatoriesStage()])
+    dossier = pipeline.analyze(example_document)
+    text = example_document.text
+    [statement] = dossier.statements
+    assert text[statement.start : statement.end].startswith("We, the undersigned civil society")
+    assert text[statement.start : statement.end].endswith("of Karabakh into Azerbaijan,")
+    assert statement.issuer == "civil society organizations"
+    assert statement.signatories == list(range(14))
+    assert text[dossier.signatories[-1].start : dossier.signatories[-1].end] == (
+        "Fred Wanyonyi, REDO NGO Kenya"
+    )

@@ -246,15 +246,26 @@ def _has_organization_evidence(text: str, tables: Tables, gazetteer: Gazetteer) 
 
 
 def is_role(text: str, tables: Tables) -> bool:
-    """A role: a role word without an organisation word, or a lowercase-initial phrase."""
+    """A role: ends in a role word ("Executive Director"), or a lowercase-initial phrase."""
     if not text:
         return False
-    words = _words(text)
-    last = words[-1].casefold().strip(".,")
-    mentions_role = tables.roles.search(text) is not None
-    if mentions_role and (last in tables.role_words or not has_organization_word(text, tables)):
+    folded = " ".join(text.casefold().split())
+    last = folded.split()[-1].strip(".,")
+    if last in tables.role_words or folded in tables.role_words:
         return True
-    return text[0].islower() and not has_organization_word(text, tables)
+    if text[0].islower():
+        # Lowercase plurals are roles ("human rights defenders"); Title Case plurals
+        # are names ("Front Line Defenders").
+        singular = last.removesuffix("s")
+        return singular in tables.role_words or not has_organization_word(text, tables)
+    return False
+
+
+def is_role_head(text: str, tables: Tables) -> bool:
+    """A role that may be followed by "of <field>": "Professor of Law", "focal point"."""
+    if is_role(text, tables):
+        return True
+    return tables.roles.match(text) is not None and not has_organization_word(text, tables)
 
 
 def split_parenthesis(text: str) -> tuple[str, str | None]:
@@ -447,7 +458,7 @@ def _split_role_of(text: str, tables: Tables) -> tuple[str, str] | None:
             organization_words = organization_words[1:]
         if not organization_words or not organization_words[0][:1].isupper():
             continue
-        if is_role(role, tables) and tables.roles.search(role) is not None:
+        if is_role_head(role, tables) and tables.roles.search(role) is not None:
             return role, " ".join(organization_words)
     return None
 
