@@ -78,6 +78,12 @@ ORGANISATION_ISSUER = (
     'convicted the defendants on the basis of forced confessions," reads the statement.\n'
 )
 
+IN_A_STATEMENT = (
+    "In a statement on Friday, the Kenya Human Rights Commission said: “The police must stop "
+    "the abductions of protesters and account for every person detained since the "
+    "demonstrations began in June.”\n"
+)
+
 NEWS = (
     "LONDON, May 2 (Reuters) - Britain's economy grew faster than expected in the first "
     "quarter, official data showed on Thursday.\n\n"
@@ -163,6 +169,19 @@ STATEMENTS: list[tuple[str, str, list[Expected]]] = [
                 "Amnesty International",
                 "Amnesty International",
                 "reads the statement",
+            )
+        ],
+    ),
+    (
+        "'In a statement, X said:' before the quotation names its issuer",
+        IN_A_STATEMENT,
+        [
+            Expected(
+                "The police must stop the abductions of protesters and account for every person "
+                "detained since the demonstrations began in June.",
+                "the Kenya Human Rights Commission",
+                "the Kenya Human Rights Commission",
+                "In a statement on Friday, the Kenya Human Rights Commission said",
             )
         ],
     ),

@@ -60,6 +60,8 @@ class Cues:
     undersigned: re.Pattern[str]
     undersigned_issuer: re.Pattern[str]
     heading: re.Pattern[str]
+    noun: re.Pattern[str]
+    verb: re.Pattern[str]
     min_quoted_words: int
 
 
@@ -112,6 +114,8 @@ def load_cues() -> Cues:
             flags,
         ),
         heading=re.compile(rf"(?P<cue>{before})\s*:", flags),
+        noun=re.compile(rf"\b{words['NOUN']}", flags),
+        verb=re.compile(words["VERB"], flags),
         min_quoted_words=int(data["min_quoted_words"]),
     )
 
@@ -226,6 +230,20 @@ def _cue_before(text: str, opening: int, low: int, cues: Cues) -> TextSpan | Non
     return _text_span(text, match.start("cue"), match.end("cue"))
 
 
+def _subject_in_cue(text: str, cue: TextSpan, cues: Cues) -> tuple[int, int] | None:
+    """The speaker inside a cue such as "In a statement, the commission said"."""
+    verbs = list(cues.verb.finditer(text, cue.start, cue.end))
+    if not verbs or verbs[-1].end() != cue.end:
+        return None
+    head_end = verbs[-1].start()
+    comma = text.rfind(",", cue.start, head_end)
+    if comma == -1:
+        return None
+    if cues.noun.search(text, comma, head_end) is not None:
+        return None
+    return _subject_span(text, comma + 1, head_end)
+
+
 def _cue_after(
     text: str, closing: int, high: int, cues: Cues
 ) -> tuple[TextSpan, tuple[int, int] | None] | None:
@@ -311,7 +329,8 @@ def _quoted_statements(
             if after is not None:
                 found.append(Found(start, end, after[0], after[1]))
             elif before is not None or undersigned is not None:
-                found.append(Found(start, end, before or undersigned, None))
+                subject = _subject_in_cue(text, before, cues) if before else None
+                found.append(Found(start, end, before or undersigned, subject))
         if restart is None:
             break
         scan_from = restart
