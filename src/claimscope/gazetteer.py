@@ -9,11 +9,11 @@ matching would turn "Georgia" into a guess, and a gazetteer that guesses lies.
 from __future__ import annotations
 
 import functools
-import json
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
+
+from claimscope.data import load_table
 
 # Cities below this population are left out: a dateline or a signatory country
 # that names a village is rare, and each extra name is a new false match.
@@ -119,16 +119,6 @@ class Reading:
     """True for names from claimscope's own data files, which list only well-known names."""
 
 
-def load_data(name: str) -> Any:
-    """A JSON data file shipped in ``claimscope/data``."""
-    return _load_json(name)
-
-
-def _load_json(name: str) -> Any:
-    with resources.files("claimscope.data").joinpath(name).open("r", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 def _is_latin_name(name: str) -> bool:
     return bool(name) and name[0].isupper() and all(ord(c) < 0x250 or not c.isalpha() for c in name)
 
@@ -149,7 +139,7 @@ class Gazetteer:
                 value = getattr(country, attribute, None)
                 if value:
                     self._add_country(value, code)
-        aliases = _load_json("country_aliases.json")
+        aliases = load_table("country_aliases.json")
         for alias, code in aliases["aliases"].items():
             self._add_country(alias, code)
             self.country_names.setdefault(code, alias)
@@ -168,7 +158,7 @@ class Gazetteer:
             self._subdivisions.setdefault(fold(subdivision.name), record)
             for variant in _subdivision_variants(subdivision.name):
                 self._add_subdivision_name(variant, record)
-        places = _load_json("place_aliases.json")
+        places = load_table("place_aliases.json")
         by_code = {
             record.code: record
             for records in self._subdivisions_by_any_name.values()
@@ -206,7 +196,7 @@ class Gazetteer:
 
         self._organizations: dict[str, Organization] = {}
         self._acronyms: dict[str, Organization] = {}
-        for raw in _load_json("organizations.json")["organizations"]:
+        for raw in load_table("organizations.json")["organizations"]:
             organization = Organization(
                 id=raw["id"], name=raw["name"], acronyms=tuple(raw["acronyms"]), kind=raw["kind"]
             )

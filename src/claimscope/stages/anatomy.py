@@ -14,14 +14,12 @@ in the text even on adversarial input (a 100k-character line, 200k characters of
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
-from typing import Any
 
+from claimscope.data import load_table
 from claimscope.dossier import Agency, Anatomy, Byline, Dateline, Span, TextSpan
 from claimscope.gazetteer import Gazetteer, fold
 from claimscope.pipeline import Analysis
@@ -74,11 +72,6 @@ def iter_lines(text: str, start: int = 0) -> Iterator[Line]:
 # --- data tables -------------------------------------------------------------------
 
 
-def _load_json(name: str) -> Any:
-    with resources.files("claimscope.data").joinpath(name).open("r", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 @dataclass(frozen=True)
 class Tables:
     """The anatomy data tables, folded for lookup."""
@@ -99,11 +92,11 @@ class Tables:
 @functools.cache
 def tables() -> Tables:
     """The data tables of ``claimscope/data``, loaded once per process."""
-    sections_data = _load_json("sections.json")
-    boilerplate_data = _load_json("boilerplate.json")
-    agencies_data = _load_json("agencies.json")
-    regions_data = _load_json("dateline_regions.json")
-    bylines_data = _load_json("bylines.json")
+    sections_data = load_table("sections.json")
+    boilerplate_data = load_table("boilerplate.json")
+    agencies_data = load_table("agencies.json")
+    regions_data = load_table("dateline_regions.json")
+    bylines_data = load_table("bylines.json")
     agencies: dict[str, str] = {}
     for agency in agencies_data["agencies"]:
         for alias in [agency["name"], *agency["aliases"]]:

@@ -34,8 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from claimscope.data import load_table
 from claimscope.dossier import Entity
-from claimscope.gazetteer import Gazetteer, Reading, fold, load_data
+from claimscope.gazetteer import Gazetteer, Reading, fold
 from claimscope.pipeline import Analysis
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class Rules:
 @functools.cache
 def load_rules() -> Rules:
     """The entity rules, loaded once per process."""
-    raw = load_data("entity_rules.json")
+    raw = load_table("entity_rules.json")
     return Rules(
         honorifics=frozenset(fold(word) for word in raw["honorifics"]),
         locative_words=frozenset(fold(word) for word in raw["locative_words"]),

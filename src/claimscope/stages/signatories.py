@@ -13,14 +13,12 @@ All work is line by line with bounded patterns, so the time is linear in the tex
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from importlib import resources
-from typing import Any
 
+from claimscope.data import load_table
 from claimscope.dossier import Signatory, Statement
 from claimscope.gazetteer import Gazetteer
 from claimscope.pipeline import Analysis
@@ -90,11 +88,6 @@ class Tables:
     heading_intro: re.Pattern[str]
 
 
-def _load_json(name: str) -> Any:
-    with resources.files("claimscope.data").joinpath(name).open("r", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 def _alternation(phrases: Sequence[str]) -> str:
     ordered = sorted({phrase.casefold() for phrase in phrases}, key=len, reverse=True)
     return "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in ordered)
@@ -103,8 +96,8 @@ def _alternation(phrases: Sequence[str]) -> str:
 @functools.cache
 def load_tables() -> Tables:
     """The role and heading tables, loaded once per process."""
-    roles = _load_json("roles.json")
-    cues = _load_json("statement_cues.json")
+    roles = load_table("roles.json")
+    cues = load_table("statement_cues.json")
     headings = _alternation(cues["signatory_headings"])
     columns: dict[str, str] = {}
     for field_name, names in roles["table_columns"].items():

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
-from typing import Any
 
+from claimscope.data import load_table
 from claimscope.dossier import Span, Statement, TextSpan
 from claimscope.pipeline import Analysis
 from claimscope.stages.signatories import block_starts
@@ -65,11 +63,6 @@ class Cues:
     min_quoted_words: int
 
 
-def _load_json(name: str) -> Any:
-    with resources.files("claimscope.data").joinpath(name).open("r", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 def _alternation(phrases: Sequence[str]) -> str:
     ordered = sorted({phrase.casefold() for phrase in phrases}, key=len, reverse=True)
     return "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in ordered)
@@ -85,7 +78,7 @@ def _expand(template: str, words: dict[str, str]) -> str:
 @functools.cache
 def load_cues() -> Cues:
     """The statement cue patterns, compiled once per process."""
-    data = _load_json("statement_cues.json")
+    data = load_table("statement_cues.json")
     words = {
         "DETERMINER": rf"(?:{_alternation(data['determiners'])})",
         # Bounded: at most two modifiers ("joint open letter").
