@@ -11,7 +11,7 @@ from claimscope.dossier import Dossier, Entity
 from claimscope.gazetteer import default_gazetteer
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline
-from claimscope.stages.entities import EntitiesStage
+from claimscope.stages.entities import EntitiesStage, merge_structural
 from tests.conftest import EXAMPLE
 
 BAKU_GEONAMEID = 587084
@@ -207,3 +207,35 @@ def test_example_places(example: Dossier) -> None:
 def test_gazetteer_readings(name: str, kind: str, identity: str) -> None:
     readings = default_gazetteer().readings(name)
     assert (kind, identity) in {(reading.kind, reading.id) for reading in readings}
+
+
+def test_layout_names_win_over_the_model(example_dossier: Dossier) -> None:
+    """With the earlier stages run, bylines and signatories fix the model's labels."""
+    by_text: dict[str, set[str]] = {}
+    for entity in example_dossier.entities:
+        by_text.setdefault(entity.text, set()).add(entity.label)
+    # Printed twice under the headline; the model calls the parts places.
+    humay = [e for e in example_dossier.entities if e.text == "Humay Aghajanova"]
+    assert [e.label for e in humay] == ["PERSON", "PERSON"]
+    assert "Humay" not in by_text and "Aghajanova" not in by_text
+    # The model runs "...Migration and Health\nViolet Wasonga" into one ORG.
+    assert by_text["Violet Wasonga"] == {"PERSON"}
+    assert by_text["Regional Expert group on Migration and Health"] == {"ORG"}
+    assert by_text["Partners in Health"] == {"ORG"}
+    assert by_text["TUBAE"] == {"ORG"}
+    assert not any("\n" in e.text for e in example_dossier.entities)
+
+
+def test_merge_keeps_the_longest_structural_name() -> None:
+    text = "Partners in Health, USA"
+    model = [
+        Entity(text="Health", label="ORG", start=12, end=18),
+        Entity(text="USA", label="GPE", id="country:US", start=20, end=23),
+    ]
+    structural = [
+        Entity(text="Partners in Health", label="ORG", start=0, end=18),
+        Entity(text="Health", label="ORG", start=12, end=18),
+    ]
+    merged = merge_structural(model, structural)
+    assert [(e.text, e.label) for e in merged] == [("Partners in Health", "ORG"), ("USA", "GPE")]
+    assert text[merged[0].start : merged[0].end] == "Partners in Health"

@@ -21,6 +21,11 @@ model's spans and corrects them with general rules, each driven by a table in
 5. One sense per discourse: a name labelled as a place more often than as a
    person or organisation is a place everywhere in the document.
 6. Names from the gazetteer that the model missed are added.
+7. Names the earlier layers have already read from the document's structure win
+   over the model: bylines and signatories' persons are PERSON, signatories'
+   organisations and acronyms and the carrying agency are ORG, wherever their
+   full text recurs. The model reads "Humay Aghajanova" under a headline as two
+   places and runs one signatory line into the next; the layout says otherwise.
 
 Labels spaCy gives to times, dates, numbers, laws and the like are kept as they are.
 """
@@ -35,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from claimscope.data import load_table
-from claimscope.dossier import Entity
+from claimscope.dossier import Dossier, Entity
 from claimscope.gazetteer import Gazetteer, Reading, fold
 from claimscope.pipeline import Analysis
 
@@ -108,12 +113,14 @@ class EntitiesStage:
             analysis.warn(STAGE, "no parse: entities need spaCy")
             return
         text = analysis.document.text
-        candidates = find_entities(doc, analysis.resources.gazetteer, load_rules())
+        gazetteer = analysis.resources.gazetteer
+        candidates = find_entities(doc, gazetteer, load_rules())
+        found: list[Entity] = []
         for candidate in candidates:
             start = doc[candidate.start].idx
             last = doc[candidate.end - 1]
             end = last.idx + len(last.text)
-            analysis.dossier.entities.append(
+            found.append(
                 Entity(
                     text=text[start:end],
                     label=candidate.label,
@@ -122,6 +129,73 @@ class EntitiesStage:
                     end=end,
                 )
             )
+        analysis.dossier.entities.extend(
+            merge_structural(found, structural_entities(analysis.dossier, text, gazetteer))
+        )
+
+
+# A name recurring more often than this is not searched further: the first
+# mentions are what a reader checks, and the search must stay cheap.
+_MAX_RECURRENCES = 200
+
+
+def structural_entities(dossier: Dossier, text: str, gazetteer: Gazetteer) -> list[Entity]:
+    """Entities the earlier layers read from layout: bylines, signatories, the agency."""
+    names: dict[str, str] = {}
+    for byline in dossier.anatomy.bylines:
+        names.setdefault(byline.name, PERSON)
+    if dossier.anatomy.agency is not None:
+        names.setdefault(dossier.anatomy.agency.name, ORGANIZATION)
+    for signatory in dossier.signatories:
+        if signatory.person:
+            names.setdefault(signatory.person, PERSON)
+        for value in (signatory.organization, signatory.acronym):
+            if value:
+                names.setdefault(value, ORGANIZATION)
+    entities: list[Entity] = []
+    for name, label in names.items():
+        if len(name) < 2 or "\n" in name:
+            continue
+        organization = gazetteer.organization(name) if label == ORGANIZATION else None
+        identifier = f"org:{organization.id}" if organization else None
+        for start in _whole_word_occurrences(text, name):
+            entities.append(
+                Entity(text=name, label=label, id=identifier, start=start, end=start + len(name))
+            )
+    return entities
+
+
+def _whole_word_occurrences(text: str, name: str) -> Iterable[int]:
+    found = 0
+    position = text.find(name)
+    while position != -1 and found < _MAX_RECURRENCES:
+        end = position + len(name)
+        before_ok = position == 0 or not text[position - 1].isalnum()
+        after_ok = end == len(text) or not text[end].isalnum()
+        if before_ok and after_ok:
+            found += 1
+            yield position
+        position = text.find(name, position + 1)
+
+
+def merge_structural(model: list[Entity], structural: list[Entity]) -> list[Entity]:
+    """Model entities that overlap no structural one, plus the structural ones, in text order."""
+    if not structural:
+        return model
+    # The longest structural name wins where two overlap ("Partners in Health" over "Health").
+    kept_structural: list[Entity] = []
+    covered = bytearray(max(e.end for e in structural) + 1)
+    for entity in sorted(structural, key=lambda e: (-(e.end - e.start), e.start)):
+        if not any(covered[entity.start : entity.end]):
+            kept_structural.append(entity)
+            covered[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
+    limit = len(covered)
+    kept_model = [
+        entity
+        for entity in model
+        if not any(covered[min(entity.start, limit) : min(entity.end, limit)])
+    ]
+    return sorted(kept_model + kept_structural, key=lambda e: (e.start, e.end))
 
 
 def find_entities(doc: Doc, gazetteer: Gazetteer, rules: Rules) -> list[Candidate]:
