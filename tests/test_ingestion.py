@@ -125,7 +125,16 @@ def test_html_keeps_headline_in_text_and_metadata_as_hints() -> None:
     assert document.format == "html"
     assert document.hints.title == "Storm hits coast"
     assert document.hints.authors == ("Jane Doe",)
-    assert document.hints.published is not None
-    assert document.hints.published.startswith("2023-08-01")
+    assert document.hints.published == "2023-08-01T18:03:00+0400"
     assert document.text.startswith("Storm hits coast")
     assert "LONDON, Aug 1 (Reuters)" in document.text
+
+
+def test_html_date_without_time_gets_no_invented_midnight() -> None:
+    page = b"""<html><head><title>Short title</title>
+    <meta property="article:published_time" content="2023-08-01"></head><body><article>
+    <h1>Short title</h1><p>PARIS, Aug 1 (AFP) - A paragraph long enough to be taken as the
+    article text by the extractor, with several clauses and words in it.</p>
+    <p>And a second paragraph that adds more words so that the page reads as an article.</p>
+    </article></body></html>"""
+    assert only(page, "html").hints.published == "2023-08-01"

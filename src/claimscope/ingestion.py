@@ -182,7 +182,11 @@ def document_from_html(html: str, source: str, settings: Settings | None = None)
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        date_extraction_params={"extensive_search": True, "original_date": True},
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        },
     )
     text = getattr(extracted, "text", None) if extracted is not None else None
     if not text or not text.strip():
@@ -196,11 +200,21 @@ def document_from_html(html: str, source: str, settings: Settings | None = None)
     hints = Hints(
         title=title,
         authors=authors,
-        published=getattr(extracted, "date", None) or None,
+        published=_page_date(getattr(extracted, "date", None)),
         site_name=getattr(extracted, "sitename", None) or None,
         url=getattr(extracted, "url", None) or None,
     )
     return make_document(text, source, hints=hints, format="html", settings=settings)
+
+
+def _page_date(value: str | None) -> str | None:
+    """htmldate's timestamp, cut to the date when the page gave no time of day."""
+    if not value:
+        return None
+    # htmldate fills a missing time with midnight and no offset: that is not a fact.
+    if value.endswith("T00:00:00"):
+        return value[: -len("T00:00:00")]
+    return value
 
 
 def _record_document(record: Any, source: str, settings: Settings | None) -> Document:
