@@ -110,3 +110,14 @@ def test_report_formats_write_files(tmp_path: Path, output_format: str) -> None:
     assert result.returncode == 0, result.stderr.decode()
     assert EXAMPLE.name in out.read_text(encoding="utf-8")
     assert f"wrote {output_format} to {out}" in result.stderr.decode()
+
+
+def test_batch_of_only_bad_inputs_fails(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x00")
+    result = run("analyze", str(tmp_path), "--format", "jsonl")
+    assert result.returncode == 2
+    assert result.stdout == b""
+    problems = result.stderr.decode()
+    assert "a.txt: empty input" in problems and "b.txt: binary content" in problems
+    assert "no document could be analysed" in problems

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
+from itertools import chain, islice
 from pathlib import Path
 from typing import Annotated
 
@@ -13,11 +14,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from claimscope.adapters.report.terminal import summary_lines
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
 from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
 
 EXIT_BAD_INPUT = 2
+# Past this many documents, --out prints a count instead of a line per document.
+_MAX_SUMMARY_LINES = 20
 
 app = typer.Typer(
     name="claimscope",
@@ -105,22 +109,30 @@ def analyze(
     from claimscope.pipeline import Pipeline
 
     errors = _error_console()
-    items = list(read_documents(paths, Settings(max_chars=max_chars)))
-    documents = [item for item in items if isinstance(item, Document)]
-    problems = [item for item in items if isinstance(item, IngestionError)]
-    if len(items) == 1 and problems:
-        raise _fail(str(problems[0]))
-    for problem in problems:
-        errors.print(f"claimscope: skipped {problem}", markup=False)
-    if not documents:
-        raise _fail("no document could be analysed")
+    # Inputs stream from disk to output: an archive of millions of documents is never
+    # held in memory. The first two items tell a single document from a batch.
+    items = iter(read_documents(paths, Settings(max_chars=max_chars)))
+    head = list(islice(items, 2))
+    if len(head) == 1 and isinstance(head[0], IngestionError):
+        raise _fail(str(head[0]))
+    single = len(head) == 1
+    skipped = 0
+
+    def documents() -> Iterator[Document]:
+        nonlocal skipped
+        for item in chain(head, items):
+            if isinstance(item, IngestionError):
+                skipped += 1
+                errors.print(f"claimscope: skipped {item}", markup=False)
+            else:
+                yield item
 
     analysed: Iterator[Dossier]
     if workers > 1:
         from claimscope.parallel import pipe_in_parallel
 
         try:
-            analysed = pipe_in_parallel(documents, workers, disabled=disable or ())
+            analysed = pipe_in_parallel(documents(), workers, disabled=disable or ())
         except ValueError as error:
             raise _fail(str(error)) from None
     else:
@@ -130,34 +142,52 @@ def analyze(
                 pipeline = pipeline.without(*disable)
             except ValueError as error:
                 raise _fail(str(error)) from None
-        analysed = pipeline.pipe(documents)
+        analysed = pipeline.pipe(documents())
 
     chosen = output_format
     if chosen is None:
         if out is None and sys.stdout.isatty():
             chosen = OutputFormat.text
         else:
-            chosen = OutputFormat.json if len(documents) == 1 else OutputFormat.jsonl
-    dossiers = list(_with_progress(analysed, len(documents), errors))
-    rendered = _render(dossiers, chosen)
-    if out is None:
-        sys.stdout.write(rendered)
-    else:
-        try:
-            out.write_text(rendered, encoding="utf-8")
-        except OSError as error:
-            raise _fail(f"{out}: cannot write: {error.strerror}") from None
-        from claimscope.adapters.report.terminal import summary_lines
-
-        for line in summary_lines(dossiers):
+            chosen = OutputFormat.json if single else OutputFormat.jsonl
+    try:
+        stream = sys.stdout if out is None else out.open("w", encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"{out}: cannot write: {error.strerror}") from None
+    summaries: list[str] = []
+    count = 0
+    try:
+        progress = _with_progress(analysed, show=not single, console=errors)
+        if chosen in (OutputFormat.jsonl, OutputFormat.text):
+            for dossier in progress:
+                count += 1
+                stream.write(_render([dossier], chosen))
+                if len(summaries) <= _MAX_SUMMARY_LINES:
+                    summaries.extend(summary_lines([dossier]))
+        else:
+            dossiers = list(progress)
+            count = len(dossiers)
+            if dossiers:
+                stream.write(_render(dossiers, chosen))
+            summaries = summary_lines(dossiers[: _MAX_SUMMARY_LINES + 1])
+    finally:
+        if out is not None:
+            stream.close()
+    if count == 0:
+        raise _fail("no document could be analysed")
+    if out is not None:
+        for line in summaries[:_MAX_SUMMARY_LINES]:
             errors.print(line, markup=False)
+        if count > _MAX_SUMMARY_LINES:
+            errors.print(f"… and {count - _MAX_SUMMARY_LINES:,} more", markup=False)
         errors.print(f"wrote {chosen.value} to {out}", markup=False)
-    if problems:
+    if skipped:
+        errors.print(f"claimscope: {skipped:,} input(s) skipped, {count:,} analysed", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _with_progress(dossiers: Iterator[Dossier], total: int, console: Console) -> Iterator[Dossier]:
-    if total < 2 or not console.is_terminal:
+def _with_progress(dossiers: Iterator[Dossier], show: bool, console: Console) -> Iterator[Dossier]:
+    if not show or not console.is_terminal:
         yield from dossiers
         return
     columns = (
@@ -167,7 +197,8 @@ def _with_progress(dossiers: Iterator[Dossier], total: int, console: Console) ->
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("analyse", total=total)
+        # The batch streams, so its size is unknown until the end.
+        task = progress.add_task("analyse", total=None)
         for dossier in dossiers:
             progress.advance(task)
             yield dossier
