@@ -2,8 +2,9 @@
 
 Data: ``../shared/data/polnear`` (see its SOURCE.md), split ``train`` or ``dev``. Each
 article is scored against ONE annotator: the first ``.ann`` file in sorted order (18
-articles have several annotators). An article whose text changes under ingestion
-(NFC, newline folding) would break the offsets: it is skipped and counted.
+articles have several annotators). An article whose text changes under ingestion would
+break the offsets, so it is skipped and listed in ``articles_skipped``: PolNeAR is not
+fully NFC (NFC composes combining marks in 23 train and 2 dev articles).
 
 Gold, per article and role (source, cue, content): the ``Source``/``Cue``/``Content``
 text-bound annotations, deduplicated by extent (an annotator may point two events at
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import time
 import unicodedata
 from collections import Counter
@@ -41,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import RESULTS, SHARED_DATA, write_results
+from bench.common import RESULTS, ROOT, SHARED_DATA, write_results
 from bench.polnear import POLNEAR, Article, Extent, read_split
 from claimscope.dossier import Dossier
 from claimscope.ingestion import make_document
@@ -238,6 +240,7 @@ class Measurement:
         return {
             "data": f"../{(POLNEAR / self.split).relative_to(SHARED_DATA.parent.parent)}",
             "command": command,
+            "stage_revision": stage_revision(),
             "articles": len(self.scored),
             "articles_skipped": self.skipped,
             "annotator_choice": "first .ann file in sorted order per article",
@@ -249,6 +252,22 @@ class Measurement:
                 role: value.figures() for role, value in score(self.scored, fragments=True).items()
             },
         }
+
+
+def stage_revision() -> str:
+    """The last commit of the voices stage, marked dirty when the working tree differs from it."""
+    stage = "src/claimscope/stages/voices.py"
+
+    def git(*arguments: str) -> str:
+        completed = subprocess.run(
+            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return completed.stdout.strip()
+
+    # Figures are only comparable across runs when we know which stage code produced them.
+    commit = git("log", "-1", "--format=%h", "--", stage) or "uncommitted"
+    dirty = git("status", "--porcelain", "--", stage, "src/claimscope/data")
+    return f"{commit}+dirty" if dirty else commit
 
 
 def measure(
