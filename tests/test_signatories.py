@@ -391,3 +391,43 @@ def test_adversarial_inputs_finish_quickly(stages: Pipeline, text: str) -> None:
     started = time.perf_counter()
     analyze(stages, text)
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Reuters-21578 #117 and #482: wire copy hard-wrapped at 65 characters.
+        "SCHULT HOMES CORP MAKES INITIAL STOCK OFFER\n"
+        "    NEW YORK, Feb 26 - Schult Homes Corp announced an initial\n"
+        "public offering of 833,334 units at five dlrs per unit, said\n"
+        "Janney Montgomery Scott Inc and Woolcott and Co, managing\n"
+        "underwriters of the offering.\n",
+        "PRESIDENTIAL AIRWAYS TO BEGIN NEW SERVICE\n"
+        "    It will serve Albany, N.Y., Birmingham and Huntsville in Alabama,\n"
+        "Columbus, Ohio, Daytona Beach, Melbourne and Sarasota, all in\n"
+        "Florida, Indianapolis, New York's Kennedy Airport,\n"
+        "Philadelphia, Portland, Me., and Savannah, Ga.\n",
+        # Wikinews 2019 election results: a list, but of figures, not of signers.
+        "Results\n\nLabour Party, 203 seats\nScottish National Party, 48 seats\n"
+        "Liberal Democrats, 11 seats\nDemocratic Unionist Party, 8 seats\n",
+    ],
+    ids=["wrapped-offer", "wrapped-cities", "seat-counts"],
+)
+def test_wrapped_prose_and_figure_lists_are_not_signatories(stages: Pipeline, text: str) -> None:
+    _, dossier = analyze(stages, text)
+    assert dossier.signatories == []
+
+
+def test_a_standalone_list_of_signers_is_still_found(stages: Pipeline) -> None:
+    text = (
+        "The groups published the following list.\n\n"
+        "Jane Roe, Front Line Defenders, Ireland\n"
+        "John Doe, Article 19, UK\n"
+        "Amina Yusuf, Kenya Human Rights Commission, Kenya\n"
+    )
+    _, dossier = analyze(stages, text)
+    assert [(s.person, s.country) for s in dossier.signatories] == [
+        ("Jane Roe", "IE"),
+        ("John Doe", "GB"),
+        ("Amina Yusuf", "KE"),
+    ]

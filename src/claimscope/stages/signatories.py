@@ -82,6 +82,7 @@ class Tables:
     name_particles: frozenset[str]
     honorifics: frozenset[str]
     connectors: frozenset[str]
+    wrap_words: frozenset[str]
     title_case_exceptions: frozenset[str]
     table_columns: dict[str, str]
     heading_line: re.Pattern[str]
@@ -111,6 +112,7 @@ def load_tables() -> Tables:
         name_particles=frozenset(word.casefold() for word in roles["name_particles"]),
         honorifics=frozenset(word.casefold() for word in roles["honorifics"]),
         connectors=frozenset(word.casefold() for word in roles["connectors"]),
+        wrap_words=frozenset(word.casefold() for word in roles["wrap_words"]),
         title_case_exceptions=frozenset(word.casefold() for word in roles["title_case_exceptions"]),
         table_columns=columns,
         heading_line=re.compile(
@@ -742,7 +744,11 @@ def find_blocks(
             for position in taken
             if is_list_shaped(lines[position], tables) and not used[position]
         ]
-        if len(listed) == len(taken) and len(taken) >= MIN_ITEMS_STANDALONE:
+        if (
+            len(listed) == len(taken)
+            and len(taken) >= MIN_ITEMS_STANDALONE
+            and not is_wrapped_prose([lines[position] for position in taken], tables)
+        ):
             for position in taken:
                 used[position] = True
             owner = _owner(statements, lines[index].start, blocks)
@@ -750,6 +756,27 @@ def find_blocks(
         index = max(stop, index + 1)
     blocks.sort(key=lambda block: block.lines[0].start if block.lines else 0)
     return blocks
+
+
+def is_wrapped_prose(lines: Sequence[Line], tables: Tables) -> bool:
+    """A paragraph hard-wrapped into short lines (wire copy), not a list of names.
+
+    Only a run with no statement before it and no heading needs this test: there the
+    lines' shape is the only evidence. Wrapped prose breaks mid-sentence, so a line
+    opens in lower case or closes on a function word; and lists of figures (results,
+    seat counts) carry digits on most lines, which signatory lines do not.
+    """
+    with_digits = 0
+    for line in lines:
+        text = strip_prefix(line).text
+        if text[:1].islower():
+            return True
+        words = _words(text)
+        if words and words[-1].casefold() in tables.wrap_words:
+            return True
+        if any(character.isdigit() for character in text):
+            with_digits += 1
+    return 2 * with_digits > len(lines)
 
 
 def _owner(statements: Sequence[Statement], offset: int, blocks: Sequence[Block]) -> int | None:
