@@ -124,9 +124,25 @@ class Voice(Layer):
 
     kind: Literal["direct", "indirect", "mixed", "statement", "narrator"]
     speaker: str | None = None
-    speaker_span: Span | None = None
+    speaker_span: Span | None = Field(
+        None, description="The source as written here: a name, pronoun or description."
+    )
+    speaker_resolved: bool = Field(
+        False,
+        description="True when speaker is a name: printed at speaker_span, or resolved "
+        "from a pronoun or description to an earlier name (see antecedent). False leaves "
+        "speaker as the mention's own text.",
+    )
+    antecedent: Span | None = Field(
+        None, description="Where the name a pronoun or description resolves to is printed."
+    )
     cue: TextSpan | None = None
     content: Span
+    parts: list[Span] = Field(
+        default_factory=list,
+        description="The quoted pieces, without marks, when a quotation runs over several "
+        "paragraphs or is split by its attribution; content then runs from the first to the last.",
+    )
 
 
 class Entity(Layer):

@@ -66,13 +66,14 @@ def load_spacy() -> Language:
 
 def default_stages() -> list[Stage]:
     """The stages of a full analysis, in order."""
-    from claimscope.stages import anatomy, entities, signatories, statements
+    from claimscope.stages import anatomy, entities, signatories, statements, voices
 
     return [
         anatomy.AnatomyStage(),
         statements.StatementsStage(),
         signatories.SignatoriesStage(),
         entities.EntitiesStage(),
+        voices.VoicesStage(),
     ]
 
 
