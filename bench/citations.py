@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -133,6 +134,22 @@ def read_gold(path: Path = GOLD) -> list[Excerpt]:
 def stage_registered() -> bool:
     """Whether the default pipeline has a ``citations`` stage."""
     return any(stage.name == "citations" for stage in default_stages())
+
+
+def stage_revision() -> str:
+    """The last commit of the citations stage, marked dirty when the working tree differs."""
+    stage = "src/claimscope/stages/citations.py"
+
+    def git(*arguments: str) -> str:
+        completed = subprocess.run(
+            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return completed.stdout.strip()
+
+    # Figures are only comparable across runs when we know which stage code produced them.
+    commit = git("log", "-1", "--format=%h", "--", stage) or "uncommitted"
+    dirty = git("status", "--porcelain", "--", stage, "src/claimscope/data")
+    return f"{commit}+dirty" if dirty else commit
 
 
 def overlap_size(first: tuple[int, int], second: tuple[int, int]) -> int:
@@ -310,6 +327,7 @@ def run(path: Path = GOLD) -> tuple[dict[str, Any], Score]:
         "data": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
         "command": COMMAND,
         "stage_registered": registered,
+        "stage_revision": stage_revision() if registered else None,
         "excerpts": len(excerpts),
         "excerpts_without_citation": sum(1 for excerpt in excerpts if not excerpt.citations),
         "seconds": round(elapsed, 3),

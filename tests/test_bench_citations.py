@@ -115,7 +115,7 @@ def test_score_of_nothing_is_zero() -> None:
 def test_gold_rows_are_well_formed() -> None:
     excerpts = read_gold(GOLD)
     assert len({excerpt.id for excerpt in excerpts}) == len(excerpts)
-    assert sum(len(excerpt.citations) for excerpt in excerpts) >= 80
+    assert sum(len(excerpt.citations) for excerpt in excerpts) >= 150
     assert sum(1 for excerpt in excerpts if not excerpt.citations) >= 25
     for excerpt in excerpts:
         assert excerpt.text == unicodedata.normalize("NFC", excerpt.text), excerpt.id
