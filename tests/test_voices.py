@@ -184,6 +184,44 @@ ROWS: list[tuple[str, str, list[Expected]]] = [
         [Expected("indirect", "Angela Merkel", "She", "said", "the talks had been useful")],
     ),
     (
+        "passive cue: the agent is the source",
+        "Trump has been criticized by some of his rivals for failing to spend enough on his "
+        "campaign.",
+        [
+            Expected(
+                "indirect",
+                "some of his rivals",
+                "some of his rivals",
+                "criticized",
+                "Trump",
+                resolved=False,
+            )
+        ],
+    ),
+    (
+        "evidence cue: an opening 'In a poll'",
+        "In a Quinnipiac poll released Monday, Clinton led Sanders by 20 points.",
+        [
+            Expected(
+                "indirect",
+                "Quinnipiac",
+                "a Quinnipiac poll released Monday",
+                "In",
+                "Clinton led Sanders by 20 points",
+            )
+        ],
+    ),
+    (
+        "nominal cue: the possessor is the source",
+        "Warren's claim that the banks had written the bill drew a sharp rebuke.",
+        [Expected("indirect", "Warren", "Warren", "claim", "that the banks had written the bill")],
+    ),
+    (
+        "nominal cue with a prepositional content",
+        "The Republicans dismissed his call for new elections.",
+        [Expected("indirect", "his", "his", "call", "new elections", resolved=False)],
+    ),
+    (
         "pronoun left unresolved without a name before it",
         "He said the decision was final.",
         [Expected("indirect", "He", "He", "said", "the decision was final", resolved=False)],

@@ -96,6 +96,8 @@ class CueTable:
     prepositional_content: frozenset[str]
     irregular_forms: Mapping[str, str]
     nested_verbs: frozenset[str]
+    cue_nouns: frozenset[str]
+    evidence_nouns: frozenset[str]
 
     def lemma_of(self, word: str) -> str | None:
         """The cue lemma of an inflected verb read without the parse ("notes", "added")."""
@@ -125,6 +127,8 @@ def load_cues() -> CueTable:
         },
         nested_verbs=frozenset(word.casefold() for word in data["nested_verbs"]),
         prepositional_content=frozenset(word.casefold() for word in data["prepositional_content"]),
+        cue_nouns=frozenset(word.casefold() for word in data["cue_nouns"]),
+        evidence_nouns=frozenset(word.casefold() for word in data["evidence_nouns"]),
     )
 
 
@@ -480,7 +484,21 @@ def find_attributions(
             if colon is not None:
                 found.append(colon)
             continue
+        if token.lower_ == "in" and token.dep_ == "prep":
+            evidence = _evidence_attribution(text, token, table)
+            if evidence is not None:
+                found.append(evidence)
+            continue
+        if token.pos_ == "NOUN" and token.lemma_.casefold() in table.cue_nouns:
+            nominal = _nominal_attribution(text, token, table)
+            if nominal is not None:
+                found.append(nominal)
+                continue
         if not _is_cue_verb(token, table) or _is_not_reporting(token):
+            continue
+        passive = _passive_attribution(text, token, table)
+        if passive is not None:
+            found.append(passive)
             continue
         subject = _subject(token) or _after_quote_subject(doc, token)
         if (
@@ -510,6 +528,93 @@ def find_attributions(
         lemma = table.lemma_of(token.text) or token.lemma_.casefold()
         found.append(Attribution(_cue_span(token), source, subject, content, lemma))
     return _outermost(found, table)
+
+
+def _evidence_attribution(text: str, preposition: Token, table: CueTable) -> Attribution | None:
+    """ "In a CNN/ORC poll, 38 percent …": the poll is the source of the clause it opens.
+
+    Only an opening "in" whose object is a poll, survey or the like counts, and not when
+    its verb is itself a cue ("In a statement, she said …" is read from "said").
+    """
+    head = preposition.head
+    if head.i == preposition.i or preposition.i > head.i:
+        return None
+    if head.lemma_.casefold() in table.verbs:
+        return None
+    objects = [child for child in preposition.children if child.dep_ == "pobj"]
+    if not objects or objects[0].lemma_.casefold() not in table.evidence_nouns:
+        return None
+    source = trim(text, *_subtree_span(objects[0]), _EDGE_PUNCTUATION)
+    content = _rest_of_clause(text, head, preposition)
+    if not content or source[1] <= source[0]:
+        return None
+    return Attribution(
+        (int(preposition.idx), _token_end(preposition)), source, objects[0], content, "in"
+    )
+
+
+def _nominal_attribution(text: str, noun: Token, table: CueTable) -> Attribution | None:
+    """ "her claim that …", "Trump's support for the ban": the possessor is the source.
+
+    The content is the noun's clause, else the object of its preposition ("for", "of", …);
+    a cue noun without a possessor or without content attributes nothing.
+    """
+    owners = [child for child in noun.children if child.dep_ == "poss"]
+    if not owners:
+        return None
+    owner = owners[0]
+    start, end = _subtree_span(owner)
+    if owner.tag_ != "PRP$":
+        # "Trump's": the source is the name without the possessive ending.
+        end = max(
+            (_token_end(child) for child in owner.children if child.dep_ != "case"),
+            default=_token_end(owner),
+        )
+        end = max(end, _token_end(owner))
+    source = trim(text, start, end, _EDGE_PUNCTUATION)
+    content: list[tuple[int, int]] = []
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp") and child.i > noun.i:
+            content = [trim(text, *_subtree_span(child), _EDGE_PUNCTUATION + ".")]
+            break
+        if child.dep_ == "prep" and child.lower_ in table.prepositional_content:
+            objects = [item for item in child.children if item.dep_ in ("pobj", "pcomp")]
+            if objects:
+                content = [trim(text, *_subtree_span(objects[0]), _EDGE_PUNCTUATION + ".")]
+                break
+    content = [part for part in content if part[1] > part[0]]
+    if not content or source[1] <= source[0]:
+        return None
+    return Attribution(
+        (int(noun.idx), _token_end(noun)), source, owner, content, noun.lemma_.casefold()
+    )
+
+
+def _passive_attribution(text: str, cue: Token, table: CueTable) -> Attribution | None:
+    """A passive cue with its agent: in "Trump has been criticized by his rivals for …"
+    the rivals are the source; the content is the verb's own, else its passive subject."""
+    if not any(child.dep_ in ("auxpass", "nsubjpass") for child in cue.children):
+        return None
+    agents = [
+        grandchild
+        for child in cue.children
+        if child.dep_ == "agent"
+        for grandchild in child.children
+        if grandchild.dep_ == "pobj"
+    ]
+    if not agents or agents[0].pos_ not in _SOURCE_PARTS_OF_SPEECH:
+        return None
+    source = trim(text, *_subtree_span(agents[0]), _EDGE_PUNCTUATION)
+    content = _without(text, _content_of_verb(text, cue, table), source)
+    if not content:
+        subjects = [child for child in cue.children if child.dep_ == "nsubjpass"]
+        if subjects:
+            content = [trim(text, *_subtree_span(subjects[0]), _EDGE_PUNCTUATION)]
+    content = [part for part in content if part[1] > part[0]]
+    if not content or source[1] <= source[0]:
+        return None
+    lemma = table.lemma_of(cue.text) or cue.lemma_.casefold()
+    return Attribution(_cue_span(cue), source, agents[0], content, lemma)
 
 
 def _is_not_reporting(cue: Token) -> bool:
