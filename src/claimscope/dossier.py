@@ -168,6 +168,9 @@ class Citation(Layer):
     text: str
     start: int
     end: int
+    sentence: int | None = Field(
+        None, description="Index of the sentence holding the citation, for linking claims."
+    )
 
 
 class Claim(Layer):

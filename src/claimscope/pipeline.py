@@ -66,13 +66,21 @@ def load_spacy() -> Language:
 
 def default_stages() -> list[Stage]:
     """The stages of a full analysis, in order."""
-    from claimscope.stages import anatomy, entities, signatories, statements, voices
+    from claimscope.stages import (
+        anatomy,
+        citations,
+        entities,
+        signatories,
+        statements,
+        voices,
+    )
 
     return [
         anatomy.AnatomyStage(),
         statements.StatementsStage(),
         signatories.SignatoriesStage(),
         entities.EntitiesStage(),
+        citations.CitationsStage(),
         voices.VoicesStage(),
     ]
 

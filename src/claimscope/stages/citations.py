@@ -1,0 +1,959 @@
+"""The citations stage: references to documents, each a normalised record to fetch.
+
+Built like eyecite: small extractors, one per kind of reference, each a pattern and a
+normaliser that turns the match into a typed :class:`Found`; overlapping finds are then
+resolved (the longer span wins), a pinpoint printed before the reference ("Article 7
+of the ...") is attached, and each find becomes a :class:`~claimscope.dossier.Citation`
+with the index of its sentence.
+
+The noise rule: a generic mention ("said in a statement", "a peace agreement", "the act
+of voting", "a UN report") is not a citation. A reference is kept only when it carries
+something that identifies one document: a title ("Rome Statute", "Criminal Code"), a
+number ("resolution 884", "Law No. 123"), a date ("Order of July 6"), a pinpoint, or, for
+a court decision, the court that issued it. A constitution is one per state, so "the
+Constitution" identifies it by itself.
+
+Every pattern uses bounded quantifiers only and is searched once over the text (or over
+a bounded window before a match), so matching time stays linear on adversarial input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from claimscope.data import load_table
+from claimscope.dossier import Citation
+from claimscope.gazetteer import Gazetteer
+from claimscope.pipeline import Analysis
+from claimscope.stages.anatomy import MONTHS, resolve_year
+
+STAGE = "citations"
+
+# How far before a reference a pinpoint or an issuer's name may start.
+PINPOINT_WINDOW_CHARS = 160
+ISSUER_WINDOW_CHARS = 80
+# Context (an issuer, a state) is read within this distance in the same sentence: a
+# longer "sentence" is a list or a table, and a bounded window keeps the stage linear.
+SENTENCE_WINDOW_CHARS = 400
+
+# --- shared pattern pieces ---------------------------------------------------------------
+
+_MONTH = (
+    "(?:"
+    + "|".join(sorted((name.capitalize() for name in MONTHS), key=len, reverse=True))
+    + r")(?![^\W\d_])\.?"
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# A date with or without its year ("July 6", "10 November 2020", "November 10, 2020").
+DATE = (
+    rf"(?:\d{{1,2}}{_ORDINAL}[ ]{{1,2}}{_MONTH}(?:,?[ ]{{1,2}}\d{{4}})?"
+    rf"|{_MONTH}[ ]{{1,2}}\d{{1,2}}{_ORDINAL}(?:,?[ ]{{1,2}}\d{{4}})?"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})(?!\d)"
+)
+_DATE_PARTS_RE = re.compile(
+    rf"(?P<d1>\d{{1,2}}){_ORDINAL}[ ]{{1,2}}(?P<m1>{_MONTH})(?:,?[ ]{{1,2}}(?P<y1>\d{{4}}))?"
+    rf"|(?P<m2>{_MONTH})[ ]{{1,2}}(?P<d2>\d{{1,2}}){_ORDINAL}(?:,?[ ]{{1,2}}(?P<y2>\d{{4}}))?"
+    r"|(?P<y3>\d{4})-(?P<mo3>\d{2})-(?P<d3>\d{2})"
+    r"|(?P<d4>\d{1,2})\.(?P<mo4>\d{1,2})\.(?P<y4>\d{4})"
+)
+_YEAR = r"(?:1[6-9]|20)\d{2}"
+# The date a document carries, printed after its noun: "of July 6", "dated 10 November 2020".
+DATE_TAIL = (
+    r"(?:,?[ ]{1,3}(?:of|dated|from|adopted[ ]on|issued[ ]on|signed[ ]on|on)[ ]{1,3}"
+    rf"(?P<date>{DATE}|{_YEAR}(?![\d/]))|[ ]{{1,2}}\((?P<paren_year>{_YEAR})\))?"
+)
+# A capitalised word of a title: "Rome", "U.S.-Mexico-Canada", "1951".
+_CAPITAL_WORD = r"(?:[A-Z][\w'’.\-]{0,25}|\d{4})"
+_TITLE_JOINER = r"(?:of|on|for|against|to|and|the|in|de|between)"
+# What follows "of"/"on" in a title: "on the Rights of the Child", "of Independence".
+_TITLE_WORD = r"[A-Z][\w'’.\-]{0,25}"
+_TITLE_TAIL = (
+    rf"(?:[ ]{_TITLE_JOINER}){{1,2}}[ ]{_TITLE_WORD}"
+    rf"(?:(?:[ ]{_TITLE_JOINER}){{0,2}}[ ]{_TITLE_WORD}){{0,6}}"
+)
+_NOT_WORD_AFTER = r"(?![\w\-])"
+_NOT_WORD_BEFORE = r"(?<![\w\-/.])"
+_QUOTED = r"[\"“‘'](?P<quoted>[^\"”’'\n]{3,150})[\"”’']"
+
+# --- results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """One reference an extractor found, before overlaps are resolved."""
+
+    kind: str
+    start: int
+    end: int
+    issuer: str | None = None
+    date: str | None = None
+    date_inferred: bool = False
+    number: str | None = None
+    pinpoint: str | None = None
+    title: str | None = None
+    owner_start: int | None = None
+    """Where a possessive or "its" sits whose state the issuer is resolved from."""
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """A body that issues documents: its full name, kind and, for a national body, state."""
+
+    name: str
+    kind: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class IssuerTable:
+    """Issuer names (full names, aliases, exact-case acronyms) and a pattern finding them."""
+
+    by_name: dict[str, Issuer]
+    pattern: re.Pattern[str]
+
+    def lookup(self, printed: str) -> Issuer | None:
+        """The issuer a printed name denotes ("ICJ", "the Security Council")."""
+        name = " ".join(printed.split())
+        if name.startswith(("the ", "The ")):
+            name = name[4:]
+        return self.by_name.get(name)
+
+
+@functools.cache
+def issuer_table() -> IssuerTable:
+    """Issuers from ``organizations.json`` and ``citation_issuers.json``, loaded once."""
+    by_name: dict[str, Issuer] = {}
+    rows = [(raw, None) for raw in load_table("organizations.json")["organizations"]] + [
+        (raw, raw.get("country")) for raw in load_table("citation_issuers.json")["issuers"]
+    ]
+    for raw, country in rows:
+        issuer = Issuer(name=raw["name"], kind=raw["kind"], country=country)
+        for name in [raw["name"], *raw["aliases"], *raw["acronyms"]]:
+            if name.startswith("the "):
+                name = name[4:]
+            by_name.setdefault(name, issuer)
+    names = sorted(by_name, key=len, reverse=True)
+    pattern = re.compile(
+        _NOT_WORD_BEFORE
+        + "(?:"
+        + "|".join(re.escape(name) for name in names)
+        + ")"
+        + _NOT_WORD_AFTER
+    )
+    return IssuerTable(by_name=by_name, pattern=pattern)
+
+
+# --- context ------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What the extractors read besides the text: sentences, issuers, states, the date."""
+
+    text: str
+    gazetteer: Gazetteer
+    sentence_starts: list[int]
+    issuers: list[tuple[int, int, Issuer]]
+    countries: list[tuple[int, str]]
+    reference: date | None
+
+    def sentence_of(self, position: int) -> int:
+        """Index of the sentence holding ``position``."""
+        return max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
+
+    def sentence_bounds(self, index: int) -> tuple[int, int]:
+        """Start and end of a sentence."""
+        start = self.sentence_starts[index]
+        end = (
+            self.sentence_starts[index + 1]
+            if index + 1 < len(self.sentence_starts)
+            else len(self.text)
+        )
+        return start, end
+
+    def sentence_window(self, position: int, sentence: int | None = None) -> tuple[int, int]:
+        """The sentence holding ``position``, clipped to a bounded window around it."""
+        index = self.sentence_of(position) if sentence is None else sentence
+        start, end = self.sentence_bounds(index)
+        return max(start, position - SENTENCE_WINDOW_CHARS), min(
+            end, position + SENTENCE_WINDOW_CHARS
+        )
+
+    def issuers_in(self, start: int, end: int) -> list[tuple[int, int, Issuer]]:
+        """The issuer mentions inside ``text[start:end]``."""
+        low = bisect.bisect_left(self.issuers, (start,))
+        found = []
+        for mention in self.issuers[low:]:
+            if mention[0] >= end:
+                break
+            if mention[1] <= end:
+                found.append(mention)
+        return found
+
+    def countries_in(self, start: int, end: int) -> list[str]:
+        """Codes of the countries named inside ``text[start:end]``, in text order."""
+        low = bisect.bisect_left(self.countries, (start,))
+        high = bisect.bisect_left(self.countries, (end,))
+        return [code for _, code in self.countries[low:high]]
+
+    def date(self, printed: str | None) -> tuple[str | None, bool]:
+        """An ISO date (or year) of a printed date; True when the year was resolved."""
+        return parse_date(printed, self.reference)
+
+
+def parse_date(printed: str | None, reference: date | None) -> tuple[str | None, bool]:
+    """ISO form of a printed date; a date without its year resolves against ``reference``."""
+    if not printed:
+        return None, False
+    printed = printed.strip()
+    if re.fullmatch(_YEAR, printed):
+        return printed, False
+    match = _DATE_PARTS_RE.fullmatch(printed)
+    if match is None:
+        return None, False
+    groups = match.groupdict()
+    try:
+        if groups["d1"]:
+            day, month, year = int(groups["d1"]), _month(groups["m1"]), groups["y1"]
+        elif groups["d2"]:
+            day, month, year = int(groups["d2"]), _month(groups["m2"]), groups["y2"]
+        elif groups["d3"]:
+            day, month, year = int(groups["d3"]), int(groups["mo3"]), groups["y3"]
+        else:
+            day, month, year = int(groups["d4"]), int(groups["mo4"]), groups["y4"]
+        if year is not None:
+            return date(int(year), month, day).isoformat(), False
+    except ValueError:
+        return None, False
+    if reference is None:
+        return None, False
+    resolved = resolve_year(month, day, reference)
+    return (resolved.isoformat(), True) if resolved is not None else (None, False)
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.rstrip(".").casefold()]
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- extractors ----------------------------------------------------------------------------
+
+_COURT_DECISION_RE = re.compile(
+    r"(?P<det>(?<![\w])(?:its|their|the|this|that|an?)[ ]{1,3})?"
+    r"(?P<adjective>(?:(?:provisional|interim)[ ]measures|provisional|interim|preliminary"
+    r"|final|landmark|latest|recent|unanimous)[ ]{1,3})?"
+    r"(?P<noun>Advisory[ ]Opinion|advisory[ ]opinion|[Oo]rder|[Jj]udge?ment|[Rr]uling"
+    r"|[Vv]erdict|[Dd]ecision)"
+    + _NOT_WORD_AFTER
+    + DATE_TAIL
+    + r"(?P<number>[ ]{1,3}(?:No\.?|no\.)[ ]?\d[\w/\-]{0,15})?"
+)
+_POSSESSIVE_BEFORE_RE = re.compile(r"['’]s?[ ]{1,3}$")
+_OF_COURT_RE = re.compile(r"[ ]{1,3}(?:of|by)[ ]{1,3}(?:the[ ]{1,3})?")
+_THE_COURT_RE = re.compile(
+    r"(?:[Tt]he[ ]{1,3}|[Tt]his[ ]{1,3})(?:[Cc]ourt|[Tt]ribunal)['’]s?[ ]{1,3}$"
+)
+_COURT_WORD_RE = re.compile(r"(?<![\w])(?:[Cc]ourt|[Tt]ribunal)(?![\w])")
+_DECISION_KINDS = {
+    "order": "court_order",
+    "advisory opinion": "advisory_opinion",
+}
+
+
+def court_decisions(context: Context) -> Iterator[Found]:
+    """Orders, judgments and advisory opinions of a court the text names."""
+    text = context.text
+    courts = [mention for mention in context.issuers if mention[2].kind == "court"]
+    for match in _COURT_DECISION_RE.finditer(text):
+        noun = match.group("noun").casefold()
+        if noun == "order" and text.startswith(" to", match.end("noun")):
+            continue  # "an order to withdraw" is an instruction, not the document.
+        start = match.start("noun")
+        if match.group("adjective"):
+            start = match.start("adjective")
+        before = text[max(0, start - ISSUER_WINDOW_CHARS) : match.start()]
+        issuer: Issuer | None = None
+        possessive = _POSSESSIVE_BEFORE_RE.search(before)
+        if possessive is not None:
+            named = context.issuers_in(match.start() - len(before), match.start())
+            if named and named[-1][1] == match.start() - len(possessive.group()):
+                issuer = named[-1][2] if named[-1][2].kind == "court" else None
+                start = named[-1][0]
+            elif _THE_COURT_RE.search(before):
+                issuer = _last_court_before(courts, match.start())
+        after = _OF_COURT_RE.match(text, match.end())
+        if issuer is None and after is not None:
+            named = context.issuers_in(after.end(), after.end() + ISSUER_WINDOW_CHARS)
+            if named and named[0][0] == after.end() and named[0][2].kind == "court":
+                issuer = named[0][2]
+        determiner = (match.group("det") or "").strip().casefold()
+        has_detail = bool(match.group("date") or match.group("number"))
+        if issuer is None and (determiner in ("its", "their") or has_detail):
+            sentence = context.sentence_window(match.start())
+            named = [
+                m for m in context.issuers_in(sentence[0], match.start()) if m[2].kind == "court"
+            ]
+            if named:
+                issuer = named[-1][2]
+            elif determiner in ("its", "their"):
+                # "In its Order of July 6, the Court ...": the court may be named after,
+                # or only as "the Court" after a full name earlier in the text.
+                following = context.issuers_in(match.end(), sentence[1])
+                courts_after = [m for m in following if m[2].kind == "court"]
+                if courts_after:
+                    issuer = courts_after[0][2]
+                elif _COURT_WORD_RE.search(text, sentence[0], sentence[1]):
+                    issuer = _last_court_before(courts, match.start())
+        if issuer is None:
+            continue
+        # "a sovereign and legitimate decision" is not a court's; keep only the court's.
+        if (
+            noun == "decision"
+            and not (has_detail or match.group("noun")[0].isupper())
+            and possessive is None
+            and after is None
+            and determiner not in ("its", "their")
+        ):
+            continue
+        kind = _DECISION_KINDS.get(noun, "court_judgment")
+        if "measures" in (match.group("adjective") or ""):
+            kind = "court_order"
+        end = match.end()
+        if after is not None and issuer is not None and possessive is None:
+            named = context.issuers_in(after.end(), after.end() + ISSUER_WINDOW_CHARS)
+            if named and named[0][0] == after.end():
+                end = max(end, named[0][1])
+        iso, inferred = context.date(match.group("date") or match.group("paren_year"))
+        number = match.group("number")
+        yield Found(
+            kind=kind,
+            start=start,
+            end=end,
+            issuer=issuer.name,
+            date=iso,
+            date_inferred=inferred,
+            number=_number(number) if number else None,
+        )
+
+
+def _last_court_before(courts: Sequence[tuple[int, int, Issuer]], position: int) -> Issuer | None:
+    index = bisect.bisect_left(courts, (position,))
+    while index > 0 and courts[index - 1][1] > position:
+        index -= 1
+    return courts[index - 1][2] if index > 0 else None
+
+
+def _number(printed: str) -> str:
+    return _tidy(re.sub(r"^[ ]*(?:No\.?|no\.|Number|number|#)[ ]?", "", printed.strip()))
+
+
+_RESOLUTION_NUMBER = r"(?:ES-\d{1,3}/)?\d{1,5}(?:/\d{1,5})?(?:[ ]{0,2}\((?:19|20)\d{2}\))?"
+_RESOLUTION_RE = re.compile(
+    r"(?<![\w])(?P<noun>[Rr]esolutions?)"
+    r"(?:[ ]{1,3}(?:No\.?|no\.|number|Nos\.?|nos\.))?"
+    rf"(?:[ ]{{1,3}}(?P<numbers>{_RESOLUTION_NUMBER}"
+    rf"(?:(?:,[ ]{{1,2}}|,?[ ]{{1,3}}(?:and|&)[ ]{{1,3}}){_RESOLUTION_NUMBER}){{0,12}}))?"
+    + _NOT_WORD_AFTER
+    + DATE_TAIL
+)
+_ONE_NUMBER_RE = re.compile(_RESOLUTION_NUMBER)
+_SYMBOL_RE = re.compile(
+    r"(?<![\w/])(?P<symbol>S/RES/\d{1,5}[ ]?\((?:19|20)\d{2}\)|S/RES/\d{1,5}"
+    r"|A/RES/(?:ES-\d{1,3}|\d{1,3})/\d{1,4}|A/HRC/RES/\d{1,3}/\d{1,4}"
+    r"|A/HRC/\d{1,3}/\d{1,4}|A/\d{2,3}/\d{1,4}|S/(?:19|20)\d{2}/\d{1,4})(?![\w/])"
+)
+_SYMBOL_ISSUERS = (
+    ("A/HRC/", "UN Human Rights Council"),
+    ("A/", "UN General Assembly"),
+    ("S/", "UN Security Council"),
+)
+_RESOLUTION_ISSUER_KINDS = frozenset({"organ", "organization", "parliament", "government"})
+
+
+def resolutions(context: Context) -> Iterator[Found]:
+    """Resolutions by number ("Security Council resolution 884") and UN document symbols."""
+    text = context.text
+    for match in _RESOLUTION_RE.finditer(text):
+        numbers = match.group("numbers")
+        printed_date = match.group("date")
+        issuer, issuer_start = _issuer_before(context, match.start(), _RESOLUTION_ISSUER_KINDS)
+        if issuer is None:
+            after = _OF_COURT_RE.match(text, match.end())
+            if after is not None:
+                named = context.issuers_in(after.end(), after.end() + ISSUER_WINDOW_CHARS)
+                if named and named[0][0] == after.end():
+                    issuer = named[0][2]
+        if not numbers and not printed_date:
+            continue  # "a UN resolution" names no document.
+        if issuer is None:
+            sentence = context.sentence_window(match.start())
+            named = [
+                m
+                for m in context.issuers_in(sentence[0], match.start())
+                if m[2].kind in ("organ", "parliament")
+            ]
+            if named:
+                issuer = named[-1][2]
+        iso, inferred = context.date(printed_date or match.group("paren_year"))
+        start = issuer_start if issuer_start is not None else match.start()
+        if not numbers:
+            yield Found(
+                "resolution", start, match.end(), issuer.name if issuer else None, iso, inferred
+            )
+            continue
+        offset = match.start("numbers")
+        pieces = list(_ONE_NUMBER_RE.finditer(numbers))
+        for index, piece in enumerate(pieces):
+            number = _tidy(piece.group())
+            year = re.search(r"\(((?:19|20)\d{2})\)", number)
+            piece_date, piece_inferred = iso, inferred
+            if year and not printed_date:
+                piece_date, piece_inferred = year.group(1), False
+            piece_start = start if index == 0 else offset + piece.start()
+            piece_end = offset + piece.end()
+            if index == len(pieces) - 1:
+                piece_end = max(piece_end, match.end())
+            yield Found(
+                "resolution",
+                piece_start,
+                piece_end,
+                issuer.name if issuer else None,
+                piece_date,
+                piece_inferred,
+                number=number,
+            )
+    for match in _SYMBOL_RE.finditer(text):
+        symbol = _tidy(match.group("symbol"))
+        issuer_name = next(name for prefix, name in _SYMBOL_ISSUERS if symbol.startswith(prefix))
+        kind = "resolution" if "/RES/" in symbol else "report"
+        year = re.search(r"\(((?:19|20)\d{2})\)", symbol)
+        yield Found(
+            kind,
+            match.start(),
+            match.end(),
+            issuer_name,
+            year.group(1) if year else None,
+            number=symbol,
+        )
+
+
+def _issuer_before(
+    context: Context, position: int, kinds: frozenset[str]
+) -> tuple[Issuer | None, int | None]:
+    """The issuer named right before ``position`` ("Security Council resolution")."""
+    window = context.issuers_in(max(0, position - ISSUER_WINDOW_CHARS), position)
+    if not window:
+        return None, None
+    start, end, issuer = window[-1]
+    gap = context.text[end:position]
+    if issuer.kind in kinds and re.fullmatch(r"(?:['’]s?)?[ ]{1,3}", gap):
+        return issuer, start
+    return None, None
+
+
+_TREATY_NOUN = (
+    r"(?:Treaty|Treaties|Conventions?|Agreements?|Accords?|Statute|Charter|Protocols?"
+    r"|Declaration|Memorandum|Covenant|Pact|Final[ ]Act)"
+)
+_TITLED_TREATY_RE = re.compile(
+    rf"(?<![\w\-])(?P<modifiers>(?:{_CAPITAL_WORD}[ ]){{0,6}})(?P<noun>{_TREATY_NOUN})"
+    rf"(?P<tail>{_TITLE_TAIL})?" + _NOT_WORD_AFTER + DATE_TAIL
+)
+# Capitalised words that start a sentence or name a document generically, not a title.
+_NOT_TITLE_WORDS = frozenset(
+    {
+        "The", "This", "That", "These", "Those", "A", "An", "Its", "Their", "Our", "His",
+        "Her", "Under", "In", "On", "By", "According", "With", "And", "But", "Any", "New",
+        "Such", "Each", "Both", "Per", "As", "At", "For", "From", "Of", "To", "If",
+    }
+)  # fmt: skip
+_GENERIC_TREATY_RE = re.compile(
+    r"(?<![\w\-])(?P<det>(?:the|a|an|its|their)[ ]{1,3})?"
+    rf"(?:(?P<date_before>{DATE}|{_YEAR})[ ]{{1,3}})?"
+    r"(?P<adjectives>(?:(?:trilateral|tripartite|quadrilateral|bilateral|joint|ceasefire"
+    r"|cease-fire|peace|armistice|normalization|normalisation|nuclear)[ ]{1,3}){1,2})"
+    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|communiqu[eé])s?"
+    + _NOT_WORD_AFTER
+    + DATE_TAIL
+)
+_SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
+
+
+def treaties(context: Context) -> Iterator[Found]:
+    """Titled agreements ("Rome Statute") and dated or trilateral statements and accords."""
+    text = context.text
+    for match in _TITLED_TREATY_RE.finditer(text):
+        if re.match(r"[ ][A-Z]", text[match.end("noun") : match.end("noun") + 2]) and not (
+            match.group("tail")
+        ):
+            continue  # "Treaty Organization", "Charter Communications": part of a longer name.
+        words = match.group("modifiers").split()
+        while words and words[0] in _NOT_TITLE_WORDS:
+            words.pop(0)
+        if not words and not match.group("tail"):
+            continue  # "The Agreement" opening a sentence is no title.
+        modifiers_end = match.start("noun")
+        start = modifiers_end - len(" ".join(words)) - (1 if words else 0)
+        title_end = match.end("tail") if match.group("tail") else match.end("noun")
+        title = _tidy(text[start:title_end])
+        issuer_name: str | None = None
+        if words:
+            issuer = issuer_table().lookup(words[0])
+            if issuer is not None and len(words) == 1:
+                issuer_name = issuer.name
+        iso, inferred = context.date(match.group("date") or match.group("paren_year"))
+        yield Found("treaty", start, match.end(), issuer_name, iso, inferred, title=title)
+    for match in _GENERIC_TREATY_RE.finditer(text):
+        adjectives = match.group("adjectives").split()
+        printed_date = match.group("date") or match.group("date_before")
+        specific = any(word in _SPECIFIC_ADJECTIVES for word in adjectives)
+        determiner = (match.group("det") or "").strip()
+        if not printed_date and not (specific and determiner in ("the", "its")):
+            continue  # "a joint statement", "the peace deal": no document identified.
+        if match.group("noun") == "statement" and not specific and "joint" not in adjectives:
+            continue
+        iso, inferred = context.date(printed_date or match.group("paren_year"))
+        start = (
+            match.start("date_before") if match.group("date_before") else match.start("adjectives")
+        )
+        yield Found("treaty", start, match.end(), None, iso, inferred)
+
+
+_CONSTITUTION_RE = re.compile(
+    r"(?<![\w\-])(?P<owner>(?P<det>its|their|our|the|this|his|her|a|an)[ ]{1,3}"
+    r"|(?:the[ ]{1,3})?(?P<reference>country|state|nation|republic|kingdom)['’]s?[ ]{1,3}"
+    rf"|(?:the[ ]{{1,3}})?(?P<named>{_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{0,2}})"
+    r"(?P<possessive>['’]s?)?[ ]{1,3})?"
+    r"(?P<qualifier>(?:new|current|amended|federal|national|basic|interim|draft|old"
+    r"|Federal)[ ]{1,3})?"
+    r"(?P<noun>[Cc]onstitution)(?![\w\-])"
+    rf"(?P<of>[ ]{{1,3}}of[ ]{{1,3}}(?:the[ ]{{1,3}})?{_CAPITAL_WORD}"
+    rf"(?:[ ](?:of[ ])?{_CAPITAL_WORD}){{0,3}})?"
+)
+_NOT_A_CONSTITUTION_AFTER_RE = re.compile(
+    r"[ ](?:Day|Square|Avenue|Street|Party|Hall|Hill|Court|Committee|Commission|Council"
+    r"|Centre|Center|Park|Bridge|Gardens|Act|Amendment|Avenue|Plaza)(?![\w])"
+)
+
+
+def constitutions(context: Context) -> Iterator[Found]:
+    """Constitutions, with the state they belong to when the text makes it clear."""
+    text = context.text
+    gazetteer = context.gazetteer
+    for match in _CONSTITUTION_RE.finditer(text):
+        if _NOT_A_CONSTITUTION_AFTER_RE.match(text, match.end("noun")):
+            continue
+        qualifier = (match.group("qualifier") or "").strip()
+        determiner = (match.group("det") or "").casefold()
+        if determiner in ("a", "an") or qualifier == "draft":
+            continue  # "a new constitution" is a proposal, not a document to fetch.
+        country: str | None = None
+        start = match.start("noun")
+        owner_start: int | None = None
+        named = match.group("named")
+        if named:
+            candidate = re.sub(r"['’]s?$", "", named[4:] if named.startswith("The ") else named)
+            country = gazetteer.country(candidate) or gazetteer.demonym(candidate)
+            if country is None and candidate in _NOT_TITLE_WORDS:
+                start = match.start("noun")
+            else:
+                start = match.start("owner")
+        elif match.group("owner"):
+            start = match.start("owner")
+            owner_start = start
+        if match.group("of"):
+            place = re.sub(r"^[ ]{1,3}of[ ]{1,3}(?:the[ ]{1,3})?", "", match.group("of"))
+            country = country or _country_in(gazetteer, place)
+        if qualifier and start == match.start("noun"):
+            start = match.start("qualifier")
+        issuer = gazetteer.country_name(country) if country else None
+        if issuer is None and owner_start is None and not named:
+            owner_start = start
+        yield Found(
+            "constitution",
+            start,
+            match.end(),
+            issuer,
+            title=None,
+            owner_start=owner_start if issuer is None else None,
+        )
+
+
+def _country_in(gazetteer: Gazetteer, phrase: str) -> str | None:
+    """The country a phrase names, trying its longest leading run of words first."""
+    words = phrase.split()
+    for size in range(len(words), 0, -1):
+        code = gazetteer.country(" ".join(words[:size]))
+        if code is not None:
+            return code
+    return None
+
+
+_LAW_NUMBERED_RE = re.compile(
+    r"(?<![\w\-])(?P<head>(?:(?:Federal|Presidential|Executive|Royal|Organic)[ ])?"
+    r"(?:Law|Decree|Ordinance|Order|Act|Bill|Directive|Regulation|Decision|law|decree"
+    r"|ordinance|order|directive|regulation))"
+    r"[ ]{1,3}(?:No\.?|no\.|Number|number|#)[ ]{0,2}(?P<number>\d[\w/.\-]{0,20}?)"
+    r"(?=[,;:)\s]|\.(?:\s|$)|$)" + DATE_TAIL
+)
+_EXECUTIVE_ORDER_RE = re.compile(
+    r"(?<![\w\-])[Ee]xecutive[ ][Oo]rder[ ]{1,3}(?P<number>\d{4,6})(?!\d)"
+)
+_TITLED_LAW_RE = re.compile(
+    rf"(?<![\w\-])(?P<modifiers>(?:{_CAPITAL_WORD}[ ]){{1,8}})(?P<noun>Act|Code|Law)"
+    rf"(?P<tail>{_TITLE_TAIL})?" + _NOT_WORD_AFTER + r"(?:[ ]of[ ](?P<year>(?:1[6-9]|20)\d{2}))?"
+)
+_LAW_ON_RE = re.compile(
+    rf"(?<![\w\-])(?P<noun>Law|Decree)[ ](?:of[ ](?P<country>{_CAPITAL_WORD})[ ])?"
+    rf"(?:on|On)[ ](?:the[ ])?{_CAPITAL_WORD}"
+    rf"(?:(?:[ ]{_TITLE_JOINER}){{0,2}}[ ]{_CAPITAL_WORD}){{0,8}}"
+)
+_GENERIC_DECREE_RE = re.compile(
+    r"(?<![\w\-])(?:[Pp]residential[ ]|[Gg]overnment[ ]|[Rr]oyal[ ])?(?P<noun>decree|law)"
+    r"(?:[ ]{1,3}(?:of|dated|signed[ ]on|issued[ ]on)[ ]{1,3}(?P<date>" + DATE + r"))"
+)
+# Modifiers of "Law"/"Code"/"Act" that name a field or a state of affairs, not a document.
+_NOT_LAW_MODIFIERS = frozenset(
+    {
+        "International", "Humanitarian", "Martial", "Common", "Case", "Civil", "Criminal",
+        "Constitutional", "Islamic", "Customary", "Public", "Private", "Environmental",
+        "European", "Roman", "Refugee", "Maritime", "Morse", "Zip", "ZIP", "Area", "QR",
+        "Source", "Dress", "Postal", "Country", "Bar", "Final", "Riot", "Balancing",
+        "Class", "Disappearing", "Vanishing", "Da", "Vinci", "Rule", "Family", "Contract",
+        "Tax", "Labour", "Labor", "Business", "Election", "Electoral", "Administrative",
+        "Sharia", "State", "Federal",
+    }
+)  # fmt: skip
+# A "Code" is a document only with one of these modifiers (the Penal Code, a Tax Code).
+_CODE_MODIFIERS = frozenset(
+    {
+        "Penal", "Criminal", "Civil", "Tax", "Labour", "Labor", "Electoral", "Election",
+        "Family", "Administrative", "Land", "Water", "Forest", "Customs", "Budget",
+        "Housing", "Commercial", "Procedure", "Procedural", "Military", "Media",
+        "Internal", "Revenue", "Federal", "Judicial", "Health",
+    }
+)  # fmt: skip
+
+
+def laws(context: Context) -> Iterator[Found]:
+    """Acts, codes, decrees and numbered laws ("Law No. 123", "Communications Decency Act")."""
+    text = context.text
+    gazetteer = context.gazetteer
+    for match in _LAW_NUMBERED_RE.finditer(text):
+        head = match.group("head")
+        if head.casefold() in ("order", "decision") or head in ("Order", "Decision"):
+            continue  # Court orders and decisions by number are the court extractor's.
+        iso, inferred = context.date(match.group("date") or match.group("paren_year"))
+        yield Found(
+            "law",
+            match.start(),
+            match.end(),
+            _country_issuer_before(context, match.start()),
+            iso,
+            inferred,
+            number=match.group("number").rstrip("."),
+            title=None,
+        )
+    for match in _EXECUTIVE_ORDER_RE.finditer(text):
+        yield Found(
+            "law",
+            match.start(),
+            match.end(),
+            "Government of the United States",
+            number=match.group("number"),
+        )
+    for match in _TITLED_LAW_RE.finditer(text):
+        noun = match.group("noun")
+        if re.match(r"[ ][A-Z]", text[match.end("noun") : match.end("noun") + 2]) and not (
+            match.group("tail")
+        ):
+            continue
+        words = match.group("modifiers").split()
+        while words and words[0] in _NOT_TITLE_WORDS:
+            words.pop(0)
+        if not words:
+            continue
+        if noun == "Code" and not any(word in _CODE_MODIFIERS for word in words):
+            continue
+        if noun == "Law" and not match.group("tail") and words[-1] in _NOT_LAW_MODIFIERS:
+            continue
+        if noun == "Act" and words[-1] in ("Final",):
+            continue  # "Helsinki Final Act" is a treaty.
+        if noun != "Code" and len(words) == 1 and words[0] in _NOT_LAW_MODIFIERS:
+            continue
+        start = match.start("noun") - len(" ".join(words)) - 1
+        title_end = match.end("tail") if match.group("tail") else match.end("noun")
+        country = None
+        first = words[0].removesuffix("'s").removesuffix("’s")
+        code = gazetteer.country(first) or gazetteer.demonym(first)
+        if code is not None:
+            country = gazetteer.country_name(code)
+        year = match.group("year")
+        yield Found(
+            "law",
+            start,
+            match.end(),
+            country or _country_issuer_before(context, start),
+            year,
+            title=_tidy(text[start:title_end]),
+        )
+    for match in _LAW_ON_RE.finditer(text):
+        country_word = match.group("country")
+        code = gazetteer.country(country_word) if country_word else None
+        yield Found(
+            "law",
+            match.start(),
+            match.end(),
+            gazetteer.country_name(code)
+            if code
+            else _country_issuer_before(context, match.start()),
+            title=_tidy(match.group()),
+        )
+    for match in _GENERIC_DECREE_RE.finditer(text):
+        iso, inferred = context.date(match.group("date"))
+        yield Found("law", match.start(), match.end(), None, iso, inferred)
+
+
+_COUNTRY_OWNER_RE = re.compile(
+    rf"(?:the[ ])?(?P<owner>{_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{0,2}})['’]s?[ ]{{1,3}}$"
+)
+
+
+def _country_issuer_before(context: Context, position: int) -> str | None:
+    """The state a possessive right before ``position`` names ("Russia's Law No. 5")."""
+    window = context.text[max(0, position - 40) : position]
+    match = _COUNTRY_OWNER_RE.search(window)
+    if match is None:
+        return None
+    code = context.gazetteer.country(match.group("owner"))
+    return context.gazetteer.country_name(code) if code else None
+
+
+_REPORT_RE = re.compile(
+    r"(?<![\w\-])(?P<noun>[Rr]eport)(?:,)?[ ]{1,3}(?:(?:titled|entitled|called|named)[ ]{1,3}"
+    + _QUOTED
+    + r"|(?:dated|of|published[ ]on|issued[ ]on)[ ]{1,3}(?P<date>"
+    + DATE
+    + "))"
+)
+_REPORT_ISSUER_KINDS = frozenset({"organ", "organization", "court", "government", "parliament"})
+
+
+def reports(context: Context) -> Iterator[Found]:
+    """Reports with a title or a date ("report titled '...'", "report of 3 May")."""
+    for match in _REPORT_RE.finditer(context.text):
+        issuer, issuer_start = _issuer_before(context, match.start(), _REPORT_ISSUER_KINDS)
+        iso, inferred = context.date(match.group("date"))
+        quoted = match.group("quoted")
+        yield Found(
+            "report",
+            issuer_start if issuer_start is not None else match.start(),
+            match.end(),
+            issuer.name if issuer else None,
+            iso,
+            inferred,
+            title=_tidy(quoted) if quoted else None,
+        )
+
+
+_OFFICIAL_STATEMENT_RE = re.compile(
+    r"(?<![\w\-])(?P<noun>[Pp]ress[ ]release|[Pp]ress[ ]statement|[Ss]tatement|[Cc]ommuniqu[eé]"
+    r"|[Ss]peech|[Aa]ddress[ ]to[ ]the[ ]nation)"
+    r"(?:[ ]{1,3}(?:No\.?|no\.)[ ]?(?P<number>\d[\w/\-]{0,15})"
+    r"|(?:,)?[ ]{1,3}(?:of|dated|issued[ ]on|published[ ]on|released[ ]on)[ ]{1,3}(?P<date>"
+    + DATE
+    + "))"
+)
+_STATEMENT_ISSUER_KINDS = frozenset({"organ", "organization", "court", "government", "parliament"})
+
+
+def official_statements(context: Context) -> Iterator[Found]:
+    """Press releases, statements and speeches with a date or a number."""
+    text = context.text
+    for match in _OFFICIAL_STATEMENT_RE.finditer(text):
+        issuer, issuer_start = _issuer_before(context, match.start(), _STATEMENT_ISSUER_KINDS)
+        iso, inferred = context.date(match.group("date"))
+        yield Found(
+            "official_statement",
+            issuer_start if issuer_start is not None else match.start(),
+            match.end(),
+            issuer.name if issuer else None,
+            iso,
+            inferred,
+            number=match.group("number"),
+        )
+
+
+EXTRACTORS = (
+    court_decisions,
+    resolutions,
+    constitutions,
+    treaties,
+    laws,
+    reports,
+    official_statements,
+)
+"""The extractors, in priority order: on equal spans the earlier one's reading wins."""
+
+
+# --- pinpoints, overlaps, states --------------------------------------------------------------
+
+_PIN_UNIT = (
+    r"(?:Articles?|Art\.|Arts\.|Sections?|Sec\.|§§?|[Pp]aragraphs?|[Pp]aras?\.|Chapters?"
+    r"|Clauses?|[Pp]oints?|[Oo]perative[ ]paragraphs?|[Pp]arts?|Rules?|[Aa]rticles?|[Ss]ections?)"
+)
+_PIN_NUMBER = r"(?:\d{1,4}(?:\.\d{1,3}){0,3}[a-z]?|[IVXLC]{1,6})(?:[ ]?\([\w]{1,4}\)){0,3}"
+_PIN_ONE = (
+    rf"{_PIN_UNIT}[ ]{{0,2}}{_PIN_NUMBER}"
+    rf"(?:(?:,[ ]{{1,2}}|,?[ ]{{1,3}}(?:and|or|to|through)[ ]{{1,3}}|[-–]){_PIN_NUMBER}){{0,6}}"
+)
+_AMENDMENT = (
+    r"(?:[Tt]he[ ])?(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth"
+    r"|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth"
+    r"|Nineteenth|Twentieth|Twenty-\w{3,6}|\d{1,2}(?:st|nd|rd|th))[ ]Amendment"
+)
+_PINPOINT_BEFORE_RE = re.compile(
+    rf"(?<![\w])(?P<pin>(?:{_PIN_ONE}|{_AMENDMENT})(?:[ ]{{1,3}}of[ ]{{1,3}}(?:{_PIN_ONE})){{0,2}})"
+    r"[ ]{1,3}(?:of|to|in|under)[ ]{1,3}(?:the[ ]{1,3}|its[ ]{1,3}|this[ ]{1,3})?$"
+)
+
+
+def attach_pinpoint(text: str, found: Found) -> Found:
+    """The find with a pinpoint printed right before it ("Article 7 of ...") taken in."""
+    low = max(0, found.start - PINPOINT_WINDOW_CHARS)
+    window = text[low : found.start]
+    match = _PINPOINT_BEFORE_RE.search(window)
+    if match is None:
+        return found
+    return replace(found, start=low + match.start("pin"), pinpoint=_tidy(match.group("pin")))
+
+
+def resolve_overlaps(finds: Iterable[Found]) -> list[Found]:
+    """Non-overlapping finds: the longer span wins, then the earlier extractor's."""
+    ranked = sorted(enumerate(finds), key=lambda pair: (-(pair[1].end - pair[1].start), pair[0]))
+    # Kept spans never overlap, so sorted by start they are sorted by end too: one
+    # neighbour on each side decides, and a long list of finds stays n log n.
+    starts: list[int] = []
+    kept: list[Found] = []
+    for _, found in ranked:
+        index = bisect.bisect_left(starts, found.start)
+        if index > 0 and kept[index - 1].end > found.start:
+            continue
+        if index < len(kept) and kept[index].start < found.end:
+            continue
+        starts.insert(index, found.start)
+        kept.insert(index, found)
+    return kept
+
+
+def resolve_state(context: Context, position: int) -> str | None:
+    """The state a sentence is about: a country named in it, else the only one before it."""
+    sentence = context.sentence_of(position)
+    start, end = context.sentence_window(position, sentence)
+    preceding = context.countries_in(start, position)
+    if preceding:
+        return preceding[-1]
+    following = context.countries_in(position, end)
+    if following:
+        # "In accordance with its Constitution, Azerbaijan will ...": the subject follows.
+        return following[0]
+    if sentence > 0:
+        previous_start, previous_end = context.sentence_bounds(sentence - 1)
+        previous_start = max(previous_start, previous_end - SENTENCE_WINDOW_CHARS)
+        codes = set(context.countries_in(previous_start, previous_end))
+        if len(codes) == 1:
+            return codes.pop()
+    return None
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])[\"”’)]{0,2}[ \t]{1,10}(?=[\"“‘(]?[A-Z0-9])|\n{1,5}")
+
+
+def sentence_starts(analysis: Analysis) -> list[int]:
+    """Starts of the sentences: the parse's when there is one, else a punctuation split."""
+    if analysis.parsed is not None:
+        starts = [sentence.start_char for sentence in analysis.parsed.sents]
+        return starts if starts and starts[0] == 0 else [0, *starts]
+    return [0, *(match.end() for match in _SENTENCE_BREAK_RE.finditer(analysis.document.text))]
+
+
+# --- the stage ---------------------------------------------------------------------------------
+
+
+def find_citations(context: Context) -> list[Found]:
+    """Every citation of the text, pinpoints attached and overlaps resolved."""
+    finds = [found for extractor in EXTRACTORS for found in extractor(context)]
+    kept = resolve_overlaps(attach_pinpoint(context.text, found) for found in finds)
+    resolved = []
+    for found in kept:
+        if found.issuer is None and found.owner_start is not None:
+            code = resolve_state(context, found.owner_start)
+            if code is not None:
+                found = replace(found, issuer=context.gazetteer.country_name(code))
+        resolved.append(found)
+    return resolved
+
+
+def _reference_date(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+class CitationsStage:
+    """Adds the `citations` layer."""
+
+    name = STAGE
+    needs_parse = False
+
+    def __call__(self, analysis: Analysis) -> None:
+        """Find and normalise the document's references to other documents."""
+        text = analysis.document.text
+        table = issuer_table()
+        dossier = analysis.dossier
+        context = Context(
+            text=text,
+            gazetteer=analysis.resources.gazetteer,
+            sentence_starts=sentence_starts(analysis),
+            issuers=[
+                (match.start(), match.end(), issuer)
+                for match in table.pattern.finditer(text)
+                if (issuer := table.lookup(match.group())) is not None
+            ],
+            countries=[
+                (entity.start, entity.id.removeprefix("country:"))
+                for entity in dossier.entities
+                if entity.id is not None and entity.id.startswith("country:")
+            ],
+            reference=_reference_date(dossier.anatomy.published),
+        )
+        context.countries.sort()
+        for found in find_citations(context):
+            dossier.citations.append(
+                Citation(
+                    kind=found.kind,
+                    issuer=found.issuer,
+                    date=found.date,
+                    date_inferred=found.date_inferred,
+                    number=found.number,
+                    pinpoint=found.pinpoint,
+                    title=found.title,
+                    text=text[found.start : found.end],
+                    start=found.start,
+                    end=found.end,
+                    sentence=context.sentence_of(found.start),
+                )
+            )

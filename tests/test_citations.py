@@ -1,0 +1,275 @@
+"""The citations stage: references to documents, found and normalised.
+
+Each table row is a sentence of the kind statements and news print, with the record it
+must yield, checked by hand; the noise table lists mentions that identify no document.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from claimscope.document import Hints
+from claimscope.dossier import Citation, Dossier
+from claimscope.ingestion import make_document
+from claimscope.pipeline import Pipeline, default_stages
+from claimscope.stages.anatomy import AnatomyStage
+from claimscope.stages.citations import CitationsStage, parse_date
+
+PUBLISHED = "2023-08-01"
+
+
+@pytest.fixture(scope="module")
+def citations_pipeline() -> Pipeline:
+    return Pipeline(stages=[AnatomyStage(), CitationsStage()])
+
+
+def citations_of(
+    pipeline: Pipeline, text: str, published: str | None = PUBLISHED
+) -> list[Citation]:
+    document = make_document(text, "test", hints=Hints(published=published))
+    return pipeline.analyze(document).citations
+
+
+# text, cited text, and the fields that must hold (others are not checked).
+CASES: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "The International Court of Justice, while rejecting Armenia's request in its Order "
+        "of July 6, confirmed the measure.",
+        "Order of July 6",
+        {
+            "kind": "court_order",
+            "issuer": "International Court of Justice",
+            "date": "2023-07-06",
+            "date_inferred": True,
+        },
+    ),
+    (
+        "The return is stipulated in Article 7 of the trilateral statement of 10 November 2020.",
+        "Article 7 of the trilateral statement of 10 November 2020",
+        {"kind": "treaty", "date": "2020-11-10", "date_inferred": False, "pinpoint": "Article 7"},
+    ),
+    (
+        "Baku cites Security Council resolution 884 on the withdrawal of forces.",
+        "Security Council resolution 884",
+        {"kind": "resolution", "issuer": "UN Security Council", "number": "884"},
+    ),
+    (
+        "The settlements violate S/RES/2334 (2016), diplomats said.",
+        "S/RES/2334 (2016)",
+        {
+            "kind": "resolution",
+            "issuer": "UN Security Council",
+            "number": "S/RES/2334 (2016)",
+            "date": "2016",
+        },
+    ),
+    (
+        "The vote followed A/RES/ES-11/1, which deplored the aggression.",
+        "A/RES/ES-11/1",
+        {"kind": "resolution", "issuer": "UN General Assembly", "number": "A/RES/ES-11/1"},
+    ),
+    (
+        "Russia withdrew from the Rome Statute process long ago.",
+        "Rome Statute",
+        {"kind": "treaty", "title": "Rome Statute"},
+    ),
+    (
+        "Both sides are bound by the Geneva Conventions in occupied areas.",
+        "Geneva Conventions",
+        {"kind": "treaty", "title": "Geneva Conventions"},
+    ),
+    (
+        "It ratified the Convention on the Rights of the Child in 1990.",
+        "Convention on the Rights of the Child",
+        {"kind": "treaty", "title": "Convention on the Rights of the Child"},
+    ),
+    (
+        "Platforms are shielded by Section 230 of the Communications Decency Act, he said.",
+        "Section 230 of the Communications Decency Act",
+        {"kind": "law", "pinpoint": "Section 230", "title": "Communications Decency Act"},
+    ),
+    (
+        "The journalist was charged under Article 301 of the Turkish Penal Code.",
+        "Article 301 of the Turkish Penal Code",
+        {
+            "kind": "law",
+            "pinpoint": "Article 301",
+            "issuer": "Türkiye",
+            "title": "Turkish Penal Code",
+        },
+    ),
+    (
+        "The parliament adopted Law No. 123 on the media last year.",
+        "Law No. 123",
+        {"kind": "law", "number": "123"},
+    ),
+    (
+        "President Biden signed Executive Order 14110 on artificial intelligence.",
+        "Executive Order 14110",
+        {"kind": "law", "number": "14110"},
+    ),
+    (
+        "Articles 2 and 3 of the Constitution of the Republic of Azerbaijan guarantee it.",
+        "Articles 2 and 3 of the Constitution of the Republic of Azerbaijan",
+        {"kind": "constitution", "issuer": "Azerbaijan", "pinpoint": "Articles 2 and 3"},
+    ),
+    (
+        "Critics say the bill breaches Armenia's Constitution.",
+        "Armenia's Constitution",
+        {"kind": "constitution", "issuer": "Armenia"},
+    ),
+    (
+        "In its advisory opinion of 19 July 2024, the International Court of Justice found "
+        "the occupation unlawful.",
+        "advisory opinion of 19 July 2024",
+        {"kind": "advisory_opinion", "date": "2024-07-19"},
+    ),
+    (
+        "The European Court of Human Rights' judgment of 12 March 2019 found a violation.",
+        "European Court of Human Rights' judgment of 12 March 2019",
+        {
+            "kind": "court_judgment",
+            "issuer": "European Court of Human Rights",
+            "date": "2019-03-12",
+        },
+    ),
+    (
+        "The ministry recalled its press release of 5 May 2023 on the checkpoint.",
+        "press release of 5 May 2023",
+        {"kind": "official_statement", "date": "2023-05-05"},
+    ),
+    (
+        'Amnesty International published a report titled "Trapped in a blockade" today.',
+        'report titled "Trapped in a blockade"',
+        {"kind": "report", "title": "Trapped in a blockade"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cited", "fields"), CASES, ids=[case[1] for case in CASES])
+def test_citation_table(
+    citations_pipeline: Pipeline, text: str, cited: str, fields: dict[str, Any]
+) -> None:
+    found = citations_of(citations_pipeline, text)
+    matching = [citation for citation in found if citation.text == cited]
+    assert matching, f"{cited!r} not among {[c.text for c in found]}"
+    citation = matching[0]
+    assert text[citation.start : citation.end] == cited
+    for name, value in fields.items():
+        assert getattr(citation, name) == value, name
+
+
+NOISE = [
+    "Turnout fell, and the act of voting itself became a protest.",
+    "The ministry said in a statement that talks would resume.",
+    "The two leaders issued a joint statement after the meeting.",
+    "Negotiators hope to reach a peace agreement before winter.",
+    "The decision was a sovereign and legitimate one, the minister said.",
+    "Reuters reported on Tuesday that the deal was close.",
+    "A UN resolution condemning the attack failed.",
+    "Protesters gathered in Constitution Square on Monday.",
+    "The opposition wants a new constitution.",
+    "The Agreement opened a new chapter, he said.",
+    "NATO and the Collective Security Treaty Organization held drills.",
+    "The court ordered the release of the journalist.",
+    "International law forbids it, and martial law was declared.",
+]
+
+
+@pytest.mark.parametrize("text", NOISE)
+def test_noise_is_not_a_citation(citations_pipeline: Pipeline, text: str) -> None:
+    assert citations_of(citations_pipeline, text) == []
+
+
+def test_resolution_list_gives_one_record_per_number(citations_pipeline: Pipeline) -> None:
+    text = "Security Council resolutions 822, 853, 874 and 884 demand the withdrawal."
+    found = citations_of(citations_pipeline, text)
+    assert [citation.number for citation in found] == ["822", "853", "874", "884"]
+    assert {citation.issuer for citation in found} == {"UN Security Council"}
+
+
+def test_year_less_date_without_publication_stays_null(citations_pipeline: Pipeline) -> None:
+    text = "The International Court of Justice in its Order of July 6 rejected the request."
+    (citation,) = citations_of(citations_pipeline, text, published=None)
+    assert citation.date is None
+    assert citation.date_inferred is False
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("July 6", ("2023-07-06", True)),
+        ("6 July", ("2023-07-06", True)),
+        ("10 November 2020", ("2020-11-10", False)),
+        ("November 10, 2020", ("2020-11-10", False)),
+        ("February 10", ("2023-02-10", True)),
+        ("2016", ("2016", False)),
+        ("31 February", (None, False)),
+    ],
+)
+def test_parse_date(printed: str, expected: tuple[str | None, bool]) -> None:
+    from datetime import date
+
+    assert parse_date(printed, date(2023, 8, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A " * 100_000,
+        "Article " * 50_000,
+        "resolution 1, " * 30_000,
+        "the Rome Statute of the " * 20_000,
+        "Convention on the " * 30_000,
+        "its Order of July " * 20_000,
+        "The International Court of Justice in its Order of July 6 " * 5_000,
+        "its Constitution, " * 20_000,
+        "Law No. 1" * 30_000,
+        "Aa Bb Cc Dd Ee Ff Gg " * 20_000 + "Act",
+    ],
+    ids=[
+        "capitals",
+        "articles",
+        "resolutions",
+        "statute",
+        "convention",
+        "order",
+        "court order",
+        "constitution",
+        "law",
+        "act",
+    ],
+)
+def test_linear_time_on_pathological_text(citations_pipeline: Pipeline, text: str) -> None:
+    started = time.perf_counter()
+    citations_of(citations_pipeline, text)
+    assert time.perf_counter() - started < 10
+
+
+def test_example_citations(example_dossier: Dossier) -> None:
+    by_text = {citation.text: citation for citation in example_dossier.citations}
+    order = by_text["Order of July 6"]
+    assert (order.kind, order.issuer, order.date, order.date_inferred) == (
+        "court_order",
+        "International Court of Justice",
+        "2023-07-06",
+        True,
+    )
+    statement = by_text["Article 7 of the trilateral statement of 10 November 2020"]
+    assert (statement.kind, statement.date, statement.pinpoint) == (
+        "treaty",
+        "2020-11-10",
+        "Article 7",
+    )
+    for printed in ("the country's constitution", "its Constitution"):
+        constitution = by_text[printed]
+        assert (constitution.kind, constitution.issuer) == ("constitution", "Azerbaijan")
+    assert all(citation.sentence is not None for citation in example_dossier.citations)
+
+
+def test_stage_is_registered_after_entities() -> None:
+    names = [stage.name for stage in default_stages()]
+    assert names.index("citations") == names.index("entities") + 1
