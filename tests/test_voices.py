@@ -280,6 +280,29 @@ def test_quotation_in_pieces_is_one_voice(
     assert voice.content.end == voice.parts[-1].end
 
 
+NOT_ATTRIBUTED: list[tuple[str, str, str]] = [
+    (
+        "a lowercase label before a colon is a clause, not a speaker",
+        "Now we know: Cruz Control is the cure for the debate blues.",
+        ":",
+    ),
+    (
+        "a cue verb in a direct question reports nothing",
+        "Do you think Donald Trump has campaigned as a racial healer?",
+        "think",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"), [row[1:] for row in NOT_ATTRIBUTED], ids=[r[0] for r in NOT_ATTRIBUTED]
+)
+def test_not_attributed(pipeline: Pipeline, text: str, cue: str) -> None:
+    dossier = analyze(pipeline, text)
+    cues = [voice.cue.text for voice in dossier.voices if voice.cue is not None]
+    assert cue not in cues, dossier.voices
+
+
 def test_resolved_pronoun_points_at_its_antecedent(pipeline: Pipeline) -> None:
     dossier = analyze(
         pipeline, "Angela Merkel arrived in Paris on Monday. She said the talks would be difficult."

@@ -68,6 +68,10 @@ _EDGE_PUNCTUATION = " \t\n,;:—–-" + _QUOTE_CHARACTERS
 _NARRATOR_LEFT_TRIM = " \t\n,;:.!?)]}—–-" + _QUOTE_CHARACTERS
 _NARRATOR_RIGHT_TRIM = " \t\n,;:([{—–-" + _QUOTE_CHARACTERS
 _ARTICLES = frozenset({"the", "a", "an"})
+# Lowercase words a name or title may contain ("Secretary of State", "Charles de Gaulle").
+_NAME_PARTICLES = frozenset(
+    {"of", "the", "and", "for", "de", "van", "von", "al", "bin", "la", "du"}
+)
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _CONTENT_DEPENDENCIES = frozenset({"ccomp", "xcomp", "dobj", "oprd"})
 _CLAUSE_DEPENDENCIES = frozenset({"ccomp", "xcomp"})
@@ -447,8 +451,13 @@ def line_speaker_attribution(text: str, doc: Doc, start: int, end: int) -> Attri
     match = _HEADLINE_SPEAKER.match(text, start, end)
     if match is None or len(match.group("source").split()) > MAX_HEADLINE_SPEAKER_WORDS:
         return None
-    if match.group("source").split()[0].casefold() in _ARTICLES:
+    words = match.group("source").split()
+    if words[0].casefold() in _ARTICLES:
         # "The Ninth Circle: The Hellish View" is a title with a subtitle, not a speaker.
+        return None
+    if not all(word[:1].isupper() or word in _NAME_PARTICLES for word in words):
+        # A speaker label is a name or a title ("Secretary of State John Kerry:"); a
+        # lowercase word makes it a clause ("Now we know:", "Follow him on Twitter:").
         return None
     content = trim(text, match.end(), end, _EDGE_PUNCTUATION + ".")
     source = match.span("source")
@@ -627,6 +636,8 @@ def _is_not_reporting(cue: Token) -> bool:
     """
     if any(child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKERS for child in cue.children):
         return True
+    if _is_question(cue):
+        return True
     if cue.lemma_ in _FILLER_VERBS and not any(
         child.dep_ in _CONTENT_DEPENDENCIES for child in cue.children
     ):
@@ -636,6 +647,17 @@ def _is_not_reporting(cue: Token) -> bool:
         and cue.tag_ in ("VBG", "VBN")
         and cue.i < cue.head.i
         and not any(child.dep_ in ("nsubj", "nsubjpass") for child in cue.children)
+    )
+
+
+def _is_question(cue: Token) -> bool:
+    """A cue in a direct question ("Do you think he will win?", "What did she say?"):
+    an auxiliary before the subject, in a sentence that ends with a question mark."""
+    if not cue.sent.text.rstrip(_QUOTE_CHARACTERS + " \t\n").endswith("?"):
+        return False
+    subjects = [child.i for child in cue.children if child.dep_ == "nsubj"]
+    return bool(subjects) and any(
+        child.dep_ == "aux" and child.i < subjects[0] for child in cue.children
     )
 
 
