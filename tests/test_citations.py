@@ -165,7 +165,8 @@ def test_citation_table(
 NOISE = [
     "Turnout fell, and the act of voting itself became a protest.",
     "The ministry said in a statement that talks would resume.",
-    "The two leaders issued a joint statement after the meeting.",
+    "Officials will issue statements later, a spokesman said.",
+    "In his opinion, the ruling party is weak.",
     "Negotiators hope to reach a peace agreement before winter.",
     "The decision was a sovereign and legitimate one, the minister said.",
     "Reuters reported on Tuesday that the deal was close.",
@@ -268,6 +269,53 @@ def test_example_citations(example_dossier: Dossier) -> None:
         constitution = by_text[printed]
         assert (constitution.kind, constitution.issuer) == ("constitution", "Azerbaijan")
     assert all(citation.sentence is not None for citation in example_dossier.citations)
+
+
+# Clauses that name the issuer need the entities layer: the full pipeline.
+CLAUSE_CASES = [
+    (
+        "NATO said in a statement that the drills were over.",
+        "statement",
+        "official_statement",
+        "North Atlantic Treaty Organization",
+    ),
+    (
+        "The OECD, in its annual report on Switzerland, warned of risks.",
+        "report",
+        "report",
+        "Organisation for Economic Co-operation and Development",
+    ),
+    (
+        "The Supreme Court's ruling upheld the law, the lawyers said.",
+        "Supreme Court's ruling",
+        "court_judgment",
+        "U.S. Supreme Court",
+    ),
+    (
+        "Gun owners invoke the Second Amendment.",
+        "Second Amendment",
+        "constitution",
+        "United States",
+    ),
+    (
+        "Critics said the plan breaches the Constitution.",
+        "Constitution",
+        "constitution",
+        "United States",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "cited", "kind", "issuer"), CLAUSE_CASES, ids=[case[1] for case in CLAUSE_CASES]
+)
+def test_issuer_from_clause_and_state(
+    pipeline: Pipeline, text: str, cited: str, kind: str, issuer: str
+) -> None:
+    found = pipeline.analyze(make_document(text, "test")).citations
+    matching = [citation for citation in found if citation.text == cited]
+    assert matching, f"{cited!r} not among {[c.text for c in found]}"
+    assert (matching[0].kind, matching[0].issuer) == (kind, issuer)
 
 
 def test_stage_is_registered_after_entities() -> None:

@@ -6,12 +6,17 @@ resolved (the longer span wins), a pinpoint printed before the reference ("Artic
 of the ...") is attached, and each find becomes a :class:`~claimscope.dossier.Citation`
 with the index of its sentence.
 
-The noise rule: a generic mention ("said in a statement", "a peace agreement", "the act
-of voting", "a UN report") is not a citation. A reference is kept only when it carries
-something that identifies one document: a title ("Rome Statute", "Criminal Code"), a
-number ("resolution 884", "Law No. 123"), a date ("Order of July 6"), a pinpoint, or, for
-a court decision, the court that issued it. A constitution is one per state, so "the
-Constitution" identifies it by itself.
+The noise rule: a generic mention ("a peace agreement", "the act of voting", "federal
+law", "a UN resolution", "in his opinion") is not a citation. A reference is kept only when
+it carries something that identifies one document: a title ("Rome Statute", "Criminal
+Code"), a number ("resolution 884", "Law No. 123"), a date ("Order of July 6"), a pinpoint,
+for a court decision the court that issued it, and for a statement, report or resolution
+an issuer named by its own clause ("the ministry said in a statement", "the OECD's report",
+"a statement by NATO"; then the span is the document noun, as in the gold set's
+guidelines). A bare "a statement" with no issuer in its clause stays noise. A constitution
+is one per state, so "the Constitution" identifies it by itself; unqualified, it and "the
+Supreme Court" or "Congress" are the document's state's (the country it names most, else the
+dateline's, else ``default_country`` of ``citation_issuers.json``).
 
 Every pattern uses bounded quantifiers only and is searched once over the text (or over
 a bounded window before a match), so matching time stays linear on adversarial input.
@@ -22,12 +27,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from claimscope.data import load_table
-from claimscope.dossier import Citation
+from claimscope.dossier import Citation, Dossier
 from claimscope.gazetteer import Gazetteer
 from claimscope.pipeline import Analysis
 from claimscope.stages.anatomy import MONTHS, resolve_year
@@ -99,6 +105,11 @@ class Found:
     owner_start: int | None = None
     """Where a possessive or "its" sits whose state the issuer is resolved from."""
 
+    @property
+    def kind_role(self) -> str:
+        """The national role that issues this kind of document."""
+        return {"constitution": "constitution", "law": "legislature"}.get(self.kind, "executive")
+
 
 @dataclass(frozen=True)
 class Issuer:
@@ -107,6 +118,19 @@ class Issuer:
     name: str
     kind: str
     country: str | None
+    role: str | None = None
+    """For an unqualified name ("the Supreme Court"): the national role it stands for."""
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    """A document cited by a name no pattern recognises ("JCPOA", "Obamacare")."""
+
+    kind: str
+    title: str | None
+    issuer: str | None
+    pinpoint: str | None
+    context: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -115,6 +139,10 @@ class IssuerTable:
 
     by_name: dict[str, Issuer]
     pattern: re.Pattern[str]
+    national: dict[str, dict[str, str]]
+    default_country: str | None
+    documents: dict[str, KnownDocument]
+    documents_pattern: re.Pattern[str] | None
 
     def lookup(self, printed: str) -> Issuer | None:
         """The issuer a printed name denotes ("ICJ", "the Security Council")."""
@@ -137,15 +165,48 @@ def issuer_table() -> IssuerTable:
             if name.startswith("the "):
                 name = name[4:]
             by_name.setdefault(name, issuer)
-    names = sorted(by_name, key=len, reverse=True)
-    pattern = re.compile(
+    data = load_table("citation_issuers.json")
+    national: dict[str, dict[str, str]] = data["national"]
+    for bodies in national.values():
+        for generic in bodies["generic_names"]:
+            role = (
+                "legislature"
+                if generic not in ("Supreme Court", "Constitutional Court")
+                else "court"
+            )
+            kind = "court" if role == "court" else "parliament"
+            by_name.setdefault(generic, Issuer(name=generic, kind=kind, country=None, role=role))
+    documents: dict[str, KnownDocument] = {}
+    for raw in data["documents"]:
+        document = KnownDocument(
+            kind=raw["kind"],
+            title=raw.get("title"),
+            issuer=raw.get("issuer"),
+            pinpoint=raw.get("pinpoint"),
+            context=tuple(raw.get("context", ())),
+        )
+        for name in raw["names"]:
+            documents.setdefault(name, document)
+    return IssuerTable(
+        by_name=by_name,
+        pattern=_literal_pattern(by_name),
+        national=national,
+        default_country=data.get("default_country"),
+        documents=documents,
+        documents_pattern=_literal_pattern(documents) if documents else None,
+    )
+
+
+def _literal_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern matching any of the names as whole words, longest first."""
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(
         _NOT_WORD_BEFORE
         + "(?:"
-        + "|".join(re.escape(name) for name in names)
+        + "|".join(re.escape(name) for name in ordered)
         + ")"
         + _NOT_WORD_AFTER
     )
-    return IssuerTable(by_name=by_name, pattern=pattern)
 
 
 # --- context ------------------------------------------------------------------------------
@@ -161,6 +222,28 @@ class Context:
     issuers: list[tuple[int, int, Issuer]]
     countries: list[tuple[int, str]]
     reference: date | None
+    entities: list[tuple[int, int, str, str]] = field(default_factory=list)
+    """Named entities as (start, end, label, text), for the issuer a clause names."""
+    state: str | None = None
+    """The state the document is about: the country it names most, else the default."""
+
+    def national(self, role: str, country: str | None = None) -> str | None:
+        """The name of a state's body in a role ("legislature" of US: "U.S. Congress")."""
+        code = country or self.state
+        bodies = issuer_table().national.get(code or "")
+        if bodies is not None and role in bodies:
+            return bodies[role]
+        if role == "constitution" and code:
+            return self.gazetteer.country_name(code)
+        return None
+
+    def issuer_name(self, issuer: Issuer) -> str:
+        """The full name of an issuer; an unqualified "Supreme Court" as the state's own."""
+        if issuer.role is not None:
+            bodies = issuer_table().national.get(self.state or "")
+            if bodies is not None and issuer.name in bodies["generic_names"]:
+                return bodies.get(issuer.role, issuer.name)
+        return issuer.name
 
     def sentence_of(self, position: int) -> int:
         """Index of the sentence holding ``position``."""
@@ -233,6 +316,12 @@ def parse_date(printed: str | None, reference: date | None) -> tuple[str | None,
     if reference is None:
         return None, False
     resolved = resolve_year(month, day, reference)
+    if resolved is not None and resolved > reference:
+        # A cited document already exists: "Order of July 6" is not a future order.
+        try:
+            resolved = resolved.replace(year=resolved.year - 1)
+        except ValueError:
+            return None, False
     return (resolved.isoformat(), True) if resolved is not None else (None, False)
 
 
@@ -251,7 +340,7 @@ _COURT_DECISION_RE = re.compile(
     r"(?P<adjective>(?:(?:provisional|interim)[ ]measures|provisional|interim|preliminary"
     r"|final|landmark|latest|recent|unanimous)[ ]{1,3})?"
     r"(?P<noun>Advisory[ ]Opinion|advisory[ ]opinion|[Oo]rder|[Jj]udge?ment|[Rr]uling"
-    r"|[Vv]erdict|[Dd]ecision)"
+    r"|[Vv]erdict|[Dd]ecision|[Oo]pinion)"
     + _NOT_WORD_AFTER
     + DATE_TAIL
     + r"(?P<number>[ ]{1,3}(?:No\.?|no\.)[ ]?\d[\w/\-]{0,15})?"
@@ -261,6 +350,19 @@ _OF_COURT_RE = re.compile(r"[ ]{1,3}(?:of|by)[ ]{1,3}(?:the[ ]{1,3})?")
 _THE_COURT_RE = re.compile(
     r"(?:[Tt]he[ ]{1,3}|[Tt]his[ ]{1,3})(?:[Cc]ourt|[Tt]ribunal)['’]s?[ ]{1,3}$"
 )
+_COURT_KINDS = frozenset({"court"})
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_POSSESSIVE_RE = re.compile(
+    r"(?<![\w])(?P<weekday>" + "|".join(_WEEKDAYS) + r")['’]s[ ]{1,3}$"
+)
+
+
+def _weekday_date(weekday: str, reference: date) -> str:
+    """The last such weekday on or before the reference date ("Monday's ruling")."""
+    back = (reference.weekday() - _WEEKDAYS.index(weekday)) % 7
+    return date.fromordinal(reference.toordinal() - back).isoformat()
+
+
 _COURT_WORD_RE = re.compile(r"(?<![\w])(?:[Cc]ourt|[Tt]ribunal)(?![\w])")
 _DECISION_KINDS = {
     "order": "court_order",
@@ -276,13 +378,19 @@ def court_decisions(context: Context) -> Iterator[Found]:
         noun = match.group("noun").casefold()
         if noun == "order" and text.startswith(" to", match.end("noun")):
             continue  # "an order to withdraw" is an instruction, not the document.
+        if noun == "opinion" and (match.group("det") or "").strip() not in ("its", "the", "an"):
+            continue  # "in his opinion" is a view, not a court's opinion.
         start = match.start("noun")
         if match.group("adjective"):
             start = match.start("adjective")
         before = text[max(0, start - ISSUER_WINDOW_CHARS) : match.start()]
         issuer: Issuer | None = None
+        adjacent, adjacent_start = _issuer_before(context, match.start(), _COURT_KINDS)
         possessive = _POSSESSIVE_BEFORE_RE.search(before)
-        if possessive is not None:
+        if adjacent is not None and adjacent_start is not None and possessive is None:
+            # "Monday's Supreme Court ruling", "the ICJ order": the court names the noun.
+            issuer, start = adjacent, adjacent_start
+        if possessive is not None and issuer is None:
             named = context.issuers_in(match.start() - len(before), match.start())
             if named and named[-1][1] == match.start() - len(possessive.group()):
                 issuer = named[-1][2] if named[-1][2].kind == "court" else None
@@ -332,12 +440,16 @@ def court_decisions(context: Context) -> Iterator[Found]:
             if named and named[0][0] == after.end():
                 end = max(end, named[0][1])
         iso, inferred = context.date(match.group("date") or match.group("paren_year"))
+        weekday = _WEEKDAY_POSSESSIVE_RE.search(text, max(0, start - 16), start)
+        if iso is None and weekday is not None and context.reference is not None:
+            iso, inferred = _weekday_date(weekday.group("weekday"), context.reference), True
+            start = weekday.start()
         number = match.group("number")
         yield Found(
             kind=kind,
             start=start,
             end=end,
-            issuer=issuer.name,
+            issuer=context.issuer_name(issuer),
             date=iso,
             date_inferred=inferred,
             number=_number(number) if number else None,
@@ -406,7 +518,12 @@ def resolutions(context: Context) -> Iterator[Found]:
         start = issuer_start if issuer_start is not None else match.start()
         if not numbers:
             yield Found(
-                "resolution", start, match.end(), issuer.name if issuer else None, iso, inferred
+                "resolution",
+                start,
+                match.end(),
+                context.issuer_name(issuer) if issuer else None,
+                iso,
+                inferred,
             )
             continue
         offset = match.start("numbers")
@@ -425,7 +542,7 @@ def resolutions(context: Context) -> Iterator[Found]:
                 "resolution",
                 piece_start,
                 piece_end,
-                issuer.name if issuer else None,
+                context.issuer_name(issuer) if issuer else None,
                 piece_date,
                 piece_inferred,
                 number=number,
@@ -538,6 +655,7 @@ _CONSTITUTION_RE = re.compile(
     rf"(?P<of>[ ]{{1,3}}of[ ]{{1,3}}(?:the[ ]{{1,3}})?{_CAPITAL_WORD}"
     rf"(?:[ ](?:of[ ])?{_CAPITAL_WORD}){{0,3}})?"
 )
+_PART_OF_NAME_BEFORE_RE = re.compile(r"[A-Z][\w\-]{1,25}[ ]{1,3}(?:of|for)[ ]{1,3}$")
 _NOT_A_CONSTITUTION_AFTER_RE = re.compile(
     r"[ ](?:Day|Square|Avenue|Street|Party|Hall|Hill|Court|Committee|Commission|Council"
     r"|Centre|Center|Park|Bridge|Gardens|Act|Amendment|Avenue|Plaza)(?![\w])"
@@ -567,16 +685,21 @@ def constitutions(context: Context) -> Iterator[Found]:
             else:
                 start = match.start("owner")
         elif match.group("owner"):
-            start = match.start("owner")
-            owner_start = start
+            if determiner in ("the", "this"):
+                if _PART_OF_NAME_BEFORE_RE.search(text, max(0, match.start() - 40), match.start()):
+                    continue  # "Office for the Protection of the Constitution" is a body.
+            else:
+                start = match.start("owner")
+                owner_start = start
         if match.group("of"):
             place = re.sub(r"^[ ]{1,3}of[ ]{1,3}(?:the[ ]{1,3})?", "", match.group("of"))
             country = country or _country_in(gazetteer, place)
         if qualifier and start == match.start("noun"):
             start = match.start("qualifier")
-        issuer = gazetteer.country_name(country) if country else None
-        if issuer is None and owner_start is None and not named:
-            owner_start = start
+        issuer = context.national("constitution", country) if country else None
+        if issuer is None and owner_start is None:
+            # "the Constitution", unqualified: the constitution of the document's state.
+            issuer = context.national("constitution")
         yield Found(
             "constitution",
             start,
@@ -607,8 +730,10 @@ _LAW_NUMBERED_RE = re.compile(
 _EXECUTIVE_ORDER_RE = re.compile(
     r"(?<![\w\-])[Ee]xecutive[ ][Oo]rder[ ]{1,3}(?P<number>\d{4,6})(?!\d)"
 )
+_LAW_JOINER = r"(?:of|and|for|on|the|to|in|&)"
 _TITLED_LAW_RE = re.compile(
-    rf"(?<![\w\-])(?P<modifiers>(?:{_CAPITAL_WORD}[ ]){{1,8}})(?P<noun>Act|Code|Law)"
+    rf"(?<![\w\-])(?P<modifiers>(?:{_CAPITAL_WORD}[ ](?:{_LAW_JOINER}[ ]){{0,2}}){{1,8}})"
+    r"(?P<noun>Act|Code|Law|act)"
     rf"(?P<tail>{_TITLE_TAIL})?" + _NOT_WORD_AFTER + r"(?:[ ]of[ ](?P<year>(?:1[6-9]|20)\d{2}))?"
 )
 _LAW_ON_RE = re.compile(
@@ -656,7 +781,7 @@ def laws(context: Context) -> Iterator[Found]:
             "law",
             match.start(),
             match.end(),
-            _country_issuer_before(context, match.start()),
+            _law_issuer(context, _country_before(context, match.start())),
             iso,
             inferred,
             number=match.group("number").rstrip("."),
@@ -667,7 +792,7 @@ def laws(context: Context) -> Iterator[Found]:
             "law",
             match.start(),
             match.end(),
-            "Government of the United States",
+            context.national("executive"),
             number=match.group("number"),
         )
     for match in _TITLED_LAW_RE.finditer(text):
@@ -679,8 +804,10 @@ def laws(context: Context) -> Iterator[Found]:
         words = match.group("modifiers").split()
         while words and words[0] in _NOT_TITLE_WORDS:
             words.pop(0)
-        if not words:
+        if not words or words[-1] in ("of", "and", "for", "on", "the", "to", "in", "&"):
             continue
+        if noun == "act" and sum(word[0].isupper() for word in words) < 2:
+            continue  # "the act of voting"; "Financial Administration act" keeps its name.
         if noun == "Code" and not any(word in _CODE_MODIFIERS for word in words):
             continue
         if noun == "Law" and not match.group("tail") and words[-1] in _NOT_LAW_MODIFIERS:
@@ -691,17 +818,14 @@ def laws(context: Context) -> Iterator[Found]:
             continue
         start = match.start("noun") - len(" ".join(words)) - 1
         title_end = match.end("tail") if match.group("tail") else match.end("noun")
-        country = None
         first = words[0].removesuffix("'s").removesuffix("’s")
         code = gazetteer.country(first) or gazetteer.demonym(first)
-        if code is not None:
-            country = gazetteer.country_name(code)
         year = match.group("year")
         yield Found(
             "law",
             start,
             match.end(),
-            country or _country_issuer_before(context, start),
+            _law_issuer(context, code or _country_before(context, start)),
             year,
             title=_tidy(text[start:title_end]),
         )
@@ -712,9 +836,7 @@ def laws(context: Context) -> Iterator[Found]:
             "law",
             match.start(),
             match.end(),
-            gazetteer.country_name(code)
-            if code
-            else _country_issuer_before(context, match.start()),
+            _law_issuer(context, code or _country_before(context, match.start())),
             title=_tidy(match.group()),
         )
     for match in _GENERIC_DECREE_RE.finditer(text):
@@ -727,14 +849,20 @@ _COUNTRY_OWNER_RE = re.compile(
 )
 
 
-def _country_issuer_before(context: Context, position: int) -> str | None:
+def _country_before(context: Context, position: int) -> str | None:
     """The state a possessive right before ``position`` names ("Russia's Law No. 5")."""
     window = context.text[max(0, position - 40) : position]
     match = _COUNTRY_OWNER_RE.search(window)
     if match is None:
         return None
-    code = context.gazetteer.country(match.group("owner"))
-    return context.gazetteer.country_name(code) if code else None
+    return context.gazetteer.country(match.group("owner"))
+
+
+def _law_issuer(context: Context, country: str | None) -> str | None:
+    """Who passes a state's laws: its legislature, else the state; the document's state."""
+    if country is not None:
+        return context.national("legislature", country) or context.gazetteer.country_name(country)
+    return context.national("legislature")
 
 
 _REPORT_RE = re.compile(
@@ -757,7 +885,7 @@ def reports(context: Context) -> Iterator[Found]:
             "report",
             issuer_start if issuer_start is not None else match.start(),
             match.end(),
-            issuer.name if issuer else None,
+            context.issuer_name(issuer) if issuer else None,
             iso,
             inferred,
             title=_tidy(quoted) if quoted else None,
@@ -785,11 +913,213 @@ def official_statements(context: Context) -> Iterator[Found]:
             "official_statement",
             issuer_start if issuer_start is not None else match.start(),
             match.end(),
-            issuer.name if issuer else None,
+            context.issuer_name(issuer) if issuer else None,
             iso,
             inferred,
             number=match.group("number"),
         )
+
+
+# A clause that names who issued a statement, report or resolution: "X said in a
+# statement", "the council passed a resolution", "the OECD, in its annual report".
+_DOCUMENT_ADJECTIVE = (
+    r"(?:written|joint|separate|brief|short|new|recent|lengthy|official|annual|latest"
+    r"|preliminary|final|interim|special|emailed|televised|public|weekly|monthly|quarterly"
+    r"|\d{1,3}-page)"
+)
+_CLAUSE_NOUN = (
+    rf"(?:(?:{_DOCUMENT_ADJECTIVE})[ ]{{1,3}}){{0,2}}"
+    r"(?P<noun>press[ ]release|statement|communiqu[eé]|report|resolution|speech)s?(?![\w\-])"
+)
+_SAID_IN_RE = re.compile(
+    r"(?<![\w])(?P<verb>said|says|say|stated|wrote|announced|added|noted|declared|warned"
+    r"|confirmed|argued|explained|insisted|responded|found|concluded|acknowledged|urged"
+    r"|called|disclosed|estimated|reported)"
+    r"(?:[ ]{1,3}[\w,]{1,15}){0,3}?[ ]{1,3}in[ ]{1,3}(?:a|an|its|his|her|their|the)[ ]{1,3}"
+    + _CLAUSE_NOUN
+)
+_ISSUED_RE = re.compile(
+    r"(?<![\w])(?P<verb>issued|released|published|passed|adopted|approved|unveiled|delivered"
+    r"|gave|put[ ]out)[ ]{1,3}(?:a|an|its|his|her|their)[ ]{1,3}" + _CLAUSE_NOUN
+)
+_IN_ITS_RE = re.compile(
+    r"(?<![\w])(?P<verb>[Ii]n)[ ]{1,3}(?:its|their|his|her)[ ]{1,3}" + _CLAUSE_NOUN
+)
+_BY_ISSUER_RE = re.compile(
+    r"(?<![\w])(?:a|an|the|its)[ ]{1,3}" + _CLAUSE_NOUN + r"[ ]{1,3}(?:from|by|of)[ ]{1,3}(?=[A-Z])"
+)
+_OWNER_NOUN_RE = re.compile(r"(?P<owner>['’]s?[ ]{1,3}|[ ]{1,3})" + _CLAUSE_NOUN)
+_CLAUSE_KINDS = {
+    "press release": "official_statement",
+    "statement": "official_statement",
+    "communiqué": "official_statement",
+    "communique": "official_statement",
+    "speech": "official_statement",
+    "report": "report",
+    "resolution": "resolution",
+}
+_ISSUER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "He", "She", "They", "It", "We"})
+
+
+def _entity_before(context: Context, position: int) -> tuple[int, int, str, str] | None:
+    """The last named person or body that ends before ``position`` in its sentence."""
+    low, _ = context.sentence_window(position)
+    index = bisect.bisect_left(context.entities, (position,))
+    while index > 0:
+        index -= 1
+        entity = context.entities[index]
+        if entity[0] < low:
+            return None
+        if entity[1] <= position and entity[2] in _ISSUER_LABELS:
+            return entity
+    return None
+
+
+def _entity_at(context: Context, position: int) -> tuple[int, int, str, str] | None:
+    """The named person or body that starts at ``position``."""
+    index = bisect.bisect_left(context.entities, (position,))
+    if index < len(context.entities):
+        entity = context.entities[index]
+        if entity[0] == position and entity[2] in _ISSUER_LABELS:
+            return entity
+    return None
+
+
+def _entity_ending_at(context: Context, position: int) -> tuple[int, int, str, str] | None:
+    """The named person or body whose text ends at ``position``."""
+    index = bisect.bisect_left(context.entities, (position,))
+    for entity in reversed(context.entities[max(0, index - 3) : index]):
+        if entity[1] == position and entity[2] in _ISSUER_LABELS:
+            return entity
+    return None
+
+
+def _entity_issuer(context: Context, entity: tuple[int, int, str, str]) -> str:
+    """An entity as an issuer: the table's full name when known, else the name as printed."""
+    known = issuer_table().lookup(entity[3])
+    if known is not None:
+        return context.issuer_name(known)
+    text = entity[3]
+    return text[4:] if text.startswith(("the ", "The ")) else text
+
+
+def issued_documents(context: Context) -> Iterator[Found]:
+    """Statements, reports and resolutions whose issuer the clause names."""
+    text = context.text
+    for pattern in (_SAID_IN_RE, _ISSUED_RE, _IN_ITS_RE):
+        for match in pattern.finditer(text):
+            noun = match.group("noun")
+            if noun == "resolution" and pattern is not _ISSUED_RE:
+                continue
+            joint = "joint" in match.group()
+            subject = _entity_before(context, match.start("verb"))
+            word_before = text[max(0, match.start() - 12) : match.start()].split()
+            pronoun = bool(word_before) and word_before[-1] in _PRONOUNS
+            if subject is None and not pronoun and not joint:
+                continue
+            issuer = _entity_issuer(context, subject) if subject and not joint else None
+            if pronoun and subject is not None and subject[1] < match.start() - 12:
+                issuer = None  # "he said": the name is further back; voices resolve it.
+            yield Found(
+                _CLAUSE_KINDS.get(noun, "official_statement"),
+                match.start("noun"),
+                match.end("noun"),
+                issuer,
+            )
+    for match in _BY_ISSUER_RE.finditer(text):
+        entity = _entity_at(context, match.end())
+        if entity is None:
+            continue
+        yield Found(
+            _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
+            match.start("noun"),
+            entity[1],
+            _entity_issuer(context, entity),
+        )
+    for match in _OWNER_NOUN_RE.finditer(text):
+        owner = _entity_ending_at(context, match.start())
+        if owner is None or owner[2] == "NORP":
+            continue
+        if match.group("noun") == "resolution" and not match.group("owner").strip():
+            continue  # "UN resolution" without a number is the resolutions extractor's call.
+        yield Found(
+            _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
+            owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0),
+            match.end("noun"),
+            _entity_issuer(context, owner),
+        )
+
+
+def known_documents(context: Context) -> Iterator[Found]:
+    """Documents cited by a name from the data table ("JCPOA", "Obamacare")."""
+    table = issuer_table()
+    if table.documents_pattern is None:
+        return
+    for match in table.documents_pattern.finditer(context.text):
+        document = table.documents[match.group()]
+        if document.context and not any(word in context.text for word in document.context):
+            continue
+        yield Found(
+            document.kind,
+            match.start(),
+            match.end(),
+            document.issuer,
+            pinpoint=document.pinpoint,
+            title=document.title,
+        )
+
+
+_AMENDMENT_RE = re.compile(
+    r"(?<![\w\-])(?P<pin>(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth"
+    r"|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth"
+    r"|Nineteenth|Twentieth|Twenty-[a-z]{3,6}|\d{1,2}(?:st|nd|rd|th))[ ]Amendment"
+    r"|(?:Due[ ]Process|Equal[ ]Protection|Commerce|Emoluments|Establishment|Free[ ]Exercise"
+    r"|Supremacy|Necessary[ ]and[ ]Proper|Takings|Appointments)[ ]Clause)(?![\w\-])"
+)
+
+
+def amendments(context: Context) -> Iterator[Found]:
+    """US constitutional amendments and clauses cited by name ("Second Amendment")."""
+    for match in _AMENDMENT_RE.finditer(context.text):
+        yield Found(
+            "constitution",
+            match.start(),
+            match.end(),
+            context.national("constitution", "US"),
+            pinpoint=match.group("pin"),
+        )
+
+
+_LAW_ENTITY_KINDS = (
+    (re.compile(r"(?<![\w])[Cc]onstitution(?![\w])"), "constitution"),
+    (re.compile(r"(?<![\w])(?:Act|Code|Law|act)(?![\w])"), "law"),
+    (
+        re.compile(
+            r"(?<![\w])(?:Treaty|Convention|Conventions|Agreement|Accords?|Charter|Protocol"
+            r"|Statute|Covenant|Declaration)(?![\w])"
+        ),
+        "treaty",
+    ),
+)
+
+
+def law_entities(context: Context) -> Iterator[Found]:
+    """Documents the named-entity model labels LAW, kept when they hold a document noun."""
+    for start, end, label, printed in context.entities:
+        if label != "LAW":
+            continue
+        kind = next((kind for pattern, kind in _LAW_ENTITY_KINDS if pattern.search(printed)), None)
+        if kind is None:
+            continue
+        if printed.startswith(("the ", "The ")):
+            start, printed = start + 4, printed[4:]
+        issuer = None
+        if kind == "law":
+            issuer = context.national("legislature")
+        elif kind == "constitution":
+            issuer = context.national("constitution")
+        yield Found(kind, start, end, issuer, title=printed if kind != "constitution" else None)
 
 
 EXTRACTORS = (
@@ -800,6 +1130,10 @@ EXTRACTORS = (
     laws,
     reports,
     official_statements,
+    known_documents,
+    amendments,
+    issued_documents,
+    law_entities,
 )
 """The extractors, in priority order: on equal spans the earlier one's reading wins."""
 
@@ -897,11 +1231,22 @@ def find_citations(context: Context) -> list[Found]:
     resolved = []
     for found in kept:
         if found.issuer is None and found.owner_start is not None:
-            code = resolve_state(context, found.owner_start)
+            code = resolve_state(context, found.owner_start) or context.state
             if code is not None:
-                found = replace(found, issuer=context.gazetteer.country_name(code))
+                found = replace(found, issuer=context.national(found.kind_role, code))
         resolved.append(found)
     return resolved
+
+
+def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> str | None:
+    """The state the document is about: the country it names most, else the default."""
+    counts = Counter(code for _, code in context.countries)
+    if counts:
+        return counts.most_common(1)[0][0]
+    dateline = dossier.anatomy.dateline
+    if dateline is not None and dateline.country:
+        return dateline.country
+    return table.default_country
 
 
 def _reference_date(published: str | None) -> date | None:
@@ -939,8 +1284,12 @@ class CitationsStage:
                 if entity.id is not None and entity.id.startswith("country:")
             ],
             reference=_reference_date(dossier.anatomy.published),
+            entities=sorted(
+                (entity.start, entity.end, entity.label, entity.text) for entity in dossier.entities
+            ),
         )
         context.countries.sort()
+        context.state = _document_state(context, dossier, table)
         for found in find_citations(context):
             dossier.citations.append(
                 Citation(
