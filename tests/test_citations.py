@@ -146,6 +146,21 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         'report titled "Trapped in a blockade"',
         {"kind": "report", "title": "Trapped in a blockade"},
     ),
+    (
+        "The ministry said in a statement that talks would resume.",
+        "statement",
+        {"kind": "official_statement"},
+    ),
+    (
+        "The Foreign Corrupt Practices Act (FCPA) bars bribes; the FCPA is enforced.",
+        "FCPA",
+        {"kind": "law", "title": "FCPA"},
+    ),
+    (
+        "Diplomats defended the nuclear deal with Iran.",
+        "nuclear deal",
+        {"kind": "treaty", "title": None},
+    ),
 ]
 
 
@@ -164,7 +179,7 @@ def test_citation_table(
 
 NOISE = [
     "Turnout fell, and the act of voting itself became a protest.",
-    "The ministry said in a statement that talks would resume.",
+    "A statement is expected later, officials said.",
     "Officials will issue statements later, a spokesman said.",
     "In his opinion, the ruling party is weak.",
     "Negotiators hope to reach a peace agreement before winter.",

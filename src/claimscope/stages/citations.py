@@ -351,6 +351,7 @@ _THE_COURT_RE = re.compile(
     r"(?:[Tt]he[ ]{1,3}|[Tt]his[ ]{1,3})(?:[Cc]ourt|[Tt]ribunal)['’]s?[ ]{1,3}$"
 )
 _COURT_KINDS = frozenset({"court"})
+_UNNAMED_COURT = Issuer(name="Supreme Court", kind="court", country=None, role="court")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_POSSESSIVE_RE = re.compile(
     r"(?<![\w])(?P<weekday>" + "|".join(_WEEKDAYS) + r")['’]s[ ]{1,3}$"
@@ -402,6 +403,9 @@ def court_decisions(context: Context) -> Iterator[Found]:
             named = context.issuers_in(after.end(), after.end() + ISSUER_WINDOW_CHARS)
             if named and named[0][0] == after.end() and named[0][2].kind == "court":
                 issuer = named[0][2]
+            elif _COURT_WORD_RE.match(text, after.end()):
+                # "the opinion of the Court": the court named before, else the state's own.
+                issuer = _last_court_before(courts, match.start()) or _UNNAMED_COURT
         determiner = (match.group("det") or "").strip().casefold()
         has_detail = bool(match.group("date") or match.group("number"))
         if issuer is None and (determiner in ("its", "their") or has_detail):
@@ -595,13 +599,20 @@ _NOT_TITLE_WORDS = frozenset(
 _GENERIC_TREATY_RE = re.compile(
     r"(?<![\w\-])(?P<det>(?:the|a|an|its|their)[ ]{1,3})?"
     rf"(?:(?P<date_before>{DATE}|{_YEAR})[ ]{{1,3}})?"
+    r"(?P<name>[A-Z][\w.\-]{1,20}(?:[ ][A-Z][\w.\-]{1,20})?[ ]{1,3})?"
     r"(?P<adjectives>(?:(?:trilateral|tripartite|quadrilateral|bilateral|joint|ceasefire"
-    r"|cease-fire|peace|armistice|normalization|normalisation|nuclear)[ ]{1,3}){1,2})"
-    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|communiqu[eé])s?"
-    + _NOT_WORD_AFTER
-    + DATE_TAIL
+    r"|cease-fire|peace|armistice|normalization|normalisation|nuclear|nonproliferation"
+    r"|non-proliferation|refugee|climate|arms[ ]control|arms|free[ ]trade|free-trade|trade)"
+    r"[ ]{1,3}){0,2})"
+    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|convention"
+    r"|communiqu[eé])s?" + _NOT_WORD_AFTER + DATE_TAIL
 )
 _SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
+# A definite description with one of these names one well-known agreement ("the nuclear
+# deal", "the refugee convention").
+_DESCRIPTIVE_ADJECTIVES = (
+    "nuclear", "nonproliferation", "non-proliferation", "refugee", "climate", "arms",
+)  # fmt: skip
 
 
 def treaties(context: Context) -> Iterator[Found]:
@@ -623,9 +634,9 @@ def treaties(context: Context) -> Iterator[Found]:
         title = _tidy(text[start:title_end])
         issuer_name: str | None = None
         if words:
-            issuer = issuer_table().lookup(words[0])
-            if issuer is not None and len(words) == 1:
-                issuer_name = issuer.name
+            modifier = issuer_table().lookup(words[0])
+            if modifier is not None and len(words) == 1:
+                issuer_name = modifier.name
         iso, inferred = context.date(match.group("date") or match.group("paren_year"))
         yield Found("treaty", start, match.end(), issuer_name, iso, inferred, title=title)
     for match in _GENERIC_TREATY_RE.finditer(text):
@@ -633,15 +644,44 @@ def treaties(context: Context) -> Iterator[Found]:
         printed_date = match.group("date") or match.group("date_before")
         specific = any(word in _SPECIFIC_ADJECTIVES for word in adjectives)
         determiner = (match.group("det") or "").strip()
-        if not printed_date and not (specific and determiner in ("the", "its")):
+        noun = match.group("noun")
+        name = (match.group("name") or "").strip()
+        issuer: str | None = None
+        named_party = False
+        if name:
+            if name.split()[0] in _NOT_TITLE_WORDS:
+                name = ""
+            else:
+                known = issuer_table().lookup(name)
+                code = context.gazetteer.country(name) or context.gazetteer.demonym(name)
+                named_party = known is not None or code is not None
+                if known is not None and known.kind in ("organization", "organ"):
+                    issuer = name if known.kind == "organization" else known.name
+        descriptive = any(word in _DESCRIPTIVE_ADJECTIVES for word in adjectives)
+        identified = (
+            printed_date
+            or (specific and determiner in ("the", "its"))
+            or (determiner in ("the", "its", "their") and (descriptive or named_party))
+            or (named_party and noun in ("accord", "treaty", "deal"))
+        )
+        if not identified:
             continue  # "a joint statement", "the peace deal": no document identified.
-        if match.group("noun") == "statement" and not specific and "joint" not in adjectives:
+        if noun == "statement" and not specific and "joint" not in adjectives:
+            continue
+        if noun in ("statement", "communiqué", "communique") and not specific:
+            continue  # A joint statement of officials is an official statement, not a treaty.
+        if not adjectives and not named_party:
             continue
         iso, inferred = context.date(printed_date or match.group("paren_year"))
-        start = (
-            match.start("date_before") if match.group("date_before") else match.start("adjectives")
-        )
-        yield Found("treaty", start, match.end(), None, iso, inferred)
+        if name and named_party:
+            start = match.start("name")
+        elif match.group("date_before"):
+            start = match.start("date_before")
+        else:
+            start = match.start("adjectives")
+        if match.group("date_before"):
+            start = min(start, match.start("date_before"))
+        yield Found("treaty", start, match.end(), issuer, iso, inferred)
 
 
 _CONSTITUTION_RE = re.compile(
@@ -945,10 +985,29 @@ _ISSUED_RE = re.compile(
 _IN_ITS_RE = re.compile(
     r"(?<![\w])(?P<verb>[Ii]n)[ ]{1,3}(?:its|their|his|her)[ ]{1,3}" + _CLAUSE_NOUN
 )
+# "In a statement, the ministry said ...": the subject follows.
+_IN_A_RE = re.compile(
+    r"(?:^|(?<=[\n.]))[ ]{0,3}(?P<verb>In)[ ]{1,3}(?:a|an)[ ]{1,3}" + _CLAUSE_NOUN + r"[ ]{0,2},"
+)
 _BY_ISSUER_RE = re.compile(
     r"(?<![\w])(?:a|an|the|its)[ ]{1,3}" + _CLAUSE_NOUN + r"[ ]{1,3}(?:from|by|of)[ ]{1,3}(?=[A-Z])"
 )
 _OWNER_NOUN_RE = re.compile(r"(?P<owner>['’]s?[ ]{1,3}|[ ]{1,3})" + _CLAUSE_NOUN)
+_NAMED_NOUN_RE = re.compile(
+    r"(?<![\w\-])(?P<name>(?:[A-Z][\w.&\-]{0,20}[ ]){0,3}[A-Z][\w.&\-]{0,20})[ ]"
+    r"(?P<noun>report|press[ ]release|communiqu[eé])(?![\w\-])"
+)
+_MONTH_START_RE = re.compile(_MONTH)
+_EXECUTIVE_ACT_RE = re.compile(
+    r"(?:['’]s?[ ]{1,3}|(?<![\w]))(?:(?:first|latest|new|recent|sweeping|controversial)[ ]{1,3})?"
+    r"(?P<noun>executive[ ](?:order|action)|emergency[ ]declaration"
+    r"|declaration[ ]of[ ](?:a[ ])?(?:national[ ])?(?:state[ ]of[ ])?emergency)s?(?![\w\-])"
+)
+_SIGNED_BEFORE_RE = re.compile(
+    r"(?:signed|issued|announced|unveiled|declared|invoked|his|her|the[ ]president['’]s)"
+    r"[ ]{1,3}(?:an?|the|his|her|its)?[ ]{0,3}$"
+)
+_SIGNED_BY_AFTER_RE = re.compile(r"[ ]{1,3}(?:signed|issued)[ ]{1,3}by[ ]{1,3}")
 _CLAUSE_KINDS = {
     "press release": "official_statement",
     "statement": "official_statement",
@@ -958,8 +1017,9 @@ _CLAUSE_KINDS = {
     "report": "report",
     "resolution": "resolution",
 }
+# How far a clause's subject may end before its verb: "NATO said", "The OECD, in its".
+_SUBJECT_GAP_CHARS = 40
 _ISSUER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "He", "She", "They", "It", "We"})
 
 
 def _entity_before(context: Context, position: int) -> tuple[int, int, str, str] | None:
@@ -972,6 +1032,16 @@ def _entity_before(context: Context, position: int) -> tuple[int, int, str, str]
         if entity[0] < low:
             return None
         if entity[1] <= position and entity[2] in _ISSUER_LABELS:
+            return entity
+    return None
+
+
+def _entity_after(context: Context, position: int) -> tuple[int, int, str, str] | None:
+    """The first named person or body within a few words after ``position``."""
+    index = bisect.bisect_left(context.entities, (position,))
+    if index < len(context.entities):
+        entity = context.entities[index]
+        if entity[0] - position <= _SUBJECT_GAP_CHARS and entity[2] in _ISSUER_LABELS:
             return entity
     return None
 
@@ -1014,19 +1084,50 @@ def issued_documents(context: Context) -> Iterator[Found]:
                 continue
             joint = "joint" in match.group()
             subject = _entity_before(context, match.start("verb"))
-            word_before = text[max(0, match.start() - 12) : match.start()].split()
-            pronoun = bool(word_before) and word_before[-1] in _PRONOUNS
-            if subject is None and not pronoun and not joint:
-                continue
+            # The subject names the issuer only when it sits right before the verb; a
+            # name further back ("..., he said") is the voices stage's to resolve.
+            if subject is not None and match.start("verb") - subject[1] > _SUBJECT_GAP_CHARS:
+                subject = None
             issuer = _entity_issuer(context, subject) if subject and not joint else None
-            if pronoun and subject is not None and subject[1] < match.start() - 12:
-                issuer = None  # "he said": the name is further back; voices resolve it.
             yield Found(
                 _CLAUSE_KINDS.get(noun, "official_statement"),
                 match.start("noun"),
                 match.end("noun"),
                 issuer,
             )
+    for match in _IN_A_RE.finditer(text):
+        if match.group("noun") == "resolution":
+            continue
+        subject = _entity_after(context, match.end())
+        yield Found(
+            _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
+            match.start("noun"),
+            match.end("noun"),
+            _entity_issuer(context, subject) if subject else None,
+        )
+    for match in _NAMED_NOUN_RE.finditer(text):
+        # "the IG report", "a Senate Intelligence Committee report": a name as modifier.
+        printed = match.group("name")
+        if printed.split()[0] in _NOT_TITLE_WORDS or _MONTH_START_RE.match(printed):
+            continue
+        known = issuer_table().lookup(printed)
+        yield Found(
+            _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
+            match.start("name"),
+            match.end("noun"),
+            context.issuer_name(known) if known else printed,
+        )
+    for match in _EXECUTIVE_ACT_RE.finditer(text):
+        owner = _entity_ending_at(context, match.start())
+        clause = text[max(0, match.start() - 30) : match.start()]
+        by_clause = _SIGNED_BY_AFTER_RE.match(text, match.end())
+        if owner is None and not _SIGNED_BEFORE_RE.search(clause) and by_clause is None:
+            continue  # "an executive order" the administration might use: generic.
+        start = match.start("noun")
+        if owner is not None:
+            start = owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0)
+        end = match.end("noun")
+        yield Found("law", start, end, context.national("executive"))
     for match in _BY_ISSUER_RE.finditer(text):
         entity = _entity_at(context, match.end())
         if entity is None:
@@ -1224,10 +1325,36 @@ def sentence_starts(analysis: Analysis) -> list[int]:
 # --- the stage ---------------------------------------------------------------------------------
 
 
+_ACRONYM_AFTER_RE = re.compile(r"[ ]{1,2}\((?P<acronym>[A-Z][A-Z0-9&\-]{1,10})\)")
+# A text defines few acronyms for the documents it cites; more is a list, not prose.
+MAX_ACRONYMS = 20
+
+
+def acronym_mentions(text: str, finds: Sequence[Found]) -> Iterator[Found]:
+    """Later mentions of a cited document by the acronym defined after its name."""
+    defined = 0
+    for found in finds:
+        if found.title is None or found.kind not in ("law", "treaty", "report"):
+            continue
+        match = _ACRONYM_AFTER_RE.match(text, found.end)
+        if match is None:
+            continue
+        defined += 1
+        if defined > MAX_ACRONYMS:
+            return
+        acronym = match.group("acronym")
+        pattern = re.compile(r"(?<![\w\-(])" + re.escape(acronym) + r"(?![\w\-)])")
+        for mention in pattern.finditer(text, match.end()):
+            yield replace(
+                found, start=mention.start(), end=mention.end(), title=acronym, pinpoint=None
+            )
+
+
 def find_citations(context: Context) -> list[Found]:
     """Every citation of the text, pinpoints attached and overlaps resolved."""
     finds = [found for extractor in EXTRACTORS for found in extractor(context)]
     kept = resolve_overlaps(attach_pinpoint(context.text, found) for found in finds)
+    kept = resolve_overlaps([*kept, *acronym_mentions(context.text, kept)])
     resolved = []
     for found in kept:
         if found.issuer is None and found.owner_start is not None:
