@@ -193,7 +193,7 @@ ROWS: list[tuple[str, str, list[Expected]]] = [
                 "some of his rivals",
                 "some of his rivals",
                 "criticized",
-                "Trump",
+                "failing to spend enough on his campaign",
                 resolved=False,
             )
         ],
@@ -220,6 +220,32 @@ ROWS: list[tuple[str, str, list[Expected]]] = [
         "nominal cue with a prepositional content",
         "The Republicans dismissed his call for new elections.",
         [Expected("indirect", "his", "his", "call", "new elections", resolved=False)],
+    ),
+    (
+        "'As X reported,' attributes the main clause",
+        "As Breitbart News reported, the White House was silent on Friday morning.",
+        [
+            Expected(
+                "indirect",
+                "Breitbart News",
+                "Breitbart News",
+                "reported",
+                "the White House was silent on Friday morning",
+            )
+        ],
+    ),
+    (
+        "accused X of + gerund: the gerund clause is the content",
+        "Hillary Clinton accused Bernie Sanders of subjecting her to an artful smear.",
+        [
+            Expected(
+                "indirect",
+                "Hillary Clinton",
+                "Hillary Clinton",
+                "accused",
+                "subjecting her to an artful smear",
+            )
+        ],
     ),
     (
         "pronoun left unresolved without a name before it",

@@ -399,7 +399,10 @@ def _content_of_verb(text: str, cue: Token, table: CueTable) -> list[tuple[int, 
     for child in cue.children:
         # "called for talks", "warned of a crisis": the preposition's object is the content.
         if child.dep_ == "prep" and child.lower_ in table.prepositional_content:
-            objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+            # "accused Republicans of placing …": a gerund object is a pcomp, not a pobj.
+            objects = [
+                grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")
+            ]
             if objects:
                 content = trim(text, *_subtree_span(objects[0]), _EDGE_PUNCTUATION + ".")
                 return [content] if content[1] > content[0] else []
@@ -534,6 +537,9 @@ def find_attributions(
         content = _without(text, _content_of_verb(text, token, table), source)
         if not content:
             content = _content_before(text, doc, source, token)
+        if not content and _is_as_clause(token):
+            # "As Breitbart News reported, the White House was …": the main clause.
+            content = _rest_of_clause(text, token.head, token)
         lemma = table.lemma_of(token.text) or token.lemma_.casefold()
         found.append(Attribution(_cue_span(token), source, subject, content, lemma))
     return _outermost(found, table)
@@ -647,6 +653,15 @@ def _is_not_reporting(cue: Token) -> bool:
         and cue.tag_ in ("VBG", "VBN")
         and cue.i < cue.head.i
         and not any(child.dep_ in ("nsubj", "nsubjpass") for child in cue.children)
+    )
+
+
+def _is_as_clause(cue: Token) -> bool:
+    """A cue in an "as" clause hanging from another verb ("As the Times noted, …")."""
+    return (
+        cue.dep_ == "advcl"
+        and cue.head.i != cue.i
+        and any(child.dep_ == "mark" and child.lower_ == "as" for child in cue.children)
     )
 
 
