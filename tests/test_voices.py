@@ -248,6 +248,19 @@ ROWS: list[tuple[str, str, list[Expected]]] = [
         ],
     ),
     (
+        "light verb with a speech object: 'made the allegation'",
+        "The New York Times made these same allegations against the NRA in February.",
+        [
+            Expected(
+                "indirect",
+                "The New York Times",
+                "The New York Times",
+                "made",
+                "these same allegations against the NRA",
+            )
+        ],
+    ),
+    (
         "pronoun left unresolved without a name before it",
         "He said the decision was final.",
         [Expected("indirect", "He", "He", "said", "the decision was final", resolved=False)],

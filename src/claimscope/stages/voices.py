@@ -102,6 +102,8 @@ class CueTable:
     nested_verbs: frozenset[str]
     cue_nouns: frozenset[str]
     evidence_nouns: frozenset[str]
+    light_verbs: frozenset[str]
+    speech_objects: frozenset[str]
 
     def lemma_of(self, word: str) -> str | None:
         """The cue lemma of an inflected verb read without the parse ("notes", "added")."""
@@ -133,6 +135,8 @@ def load_cues() -> CueTable:
         prepositional_content=frozenset(word.casefold() for word in data["prepositional_content"]),
         cue_nouns=frozenset(word.casefold() for word in data["cue_nouns"]),
         evidence_nouns=frozenset(word.casefold() for word in data["evidence_nouns"]),
+        light_verbs=frozenset(word.casefold() for word in data["light_verbs"]),
+        speech_objects=frozenset(word.casefold() for word in data["speech_objects"]),
     )
 
 
@@ -506,7 +510,9 @@ def find_attributions(
             if nominal is not None:
                 found.append(nominal)
                 continue
-        if not _is_cue_verb(token, table) or _is_not_reporting(token):
+        if not (_is_cue_verb(token, table) or _is_light_cue(token, table)):
+            continue
+        if _is_not_reporting(token):
             continue
         passive = _passive_attribution(text, token, table)
         if passive is not None:
@@ -653,6 +659,18 @@ def _is_not_reporting(cue: Token) -> bool:
         and cue.tag_ in ("VBG", "VBN")
         and cue.i < cue.head.i
         and not any(child.dep_ in ("nsubj", "nsubjpass") for child in cue.children)
+    )
+
+
+def _is_light_cue(verb: Token, table: CueTable) -> bool:
+    """A light verb whose object is an act of speech: "made the allegation", "took a swipe"."""
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.casefold() in table.light_verbs
+        and any(
+            child.dep_ == "dobj" and child.lemma_.casefold() in table.speech_objects
+            for child in verb.children
+        )
     )
 
 
