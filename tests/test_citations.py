@@ -185,7 +185,7 @@ NOISE = [
     "Negotiators hope to reach a peace agreement before winter.",
     "The decision was a sovereign and legitimate one, the minister said.",
     "Reuters reported on Tuesday that the deal was close.",
-    "A UN resolution condemning the attack failed.",
+    "UN resolutions are rarely enforced, the resolution says nothing new.",
     "Protesters gathered in Constitution Square on Monday.",
     "The opposition wants a new constitution.",
     "The Agreement opened a new chapter, he said.",

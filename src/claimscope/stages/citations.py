@@ -392,6 +392,15 @@ def court_decisions(context: Context) -> Iterator[Found]:
             # "Monday's Supreme Court ruling", "the ICJ order": the court names the noun.
             issuer, start = adjacent, adjacent_start
         if possessive is not None and issuer is None:
+            owner = _entity_ending_at(context, match.start() - len(possessive.group()))
+            if owner is not None and _COURT_WORD_RE.search(owner[3]):
+                # "the Court of Session's opinion": a court the table does not list.
+                known = issuer_table().lookup(owner[3])
+                issuer = known or Issuer(
+                    name=owner[3].removeprefix("the "), kind="court", country=None
+                )
+                start = owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0)
+        if possessive is not None and issuer is None:
             named = context.issuers_in(match.start() - len(before), match.start())
             if named and named[-1][1] == match.start() - len(possessive.group()):
                 issuer = named[-1][2] if named[-1][2].kind == "court" else None
@@ -507,8 +516,9 @@ def resolutions(context: Context) -> Iterator[Found]:
                 named = context.issuers_in(after.end(), after.end() + ISSUER_WINDOW_CHARS)
                 if named and named[0][0] == after.end():
                     issuer = named[0][2]
-        if not numbers and not printed_date:
-            continue  # "a UN resolution" names no document.
+        plural = match.group("noun").endswith("s")
+        if not numbers and not printed_date and (issuer_start is None or plural):
+            continue  # "the resolution", "UN resolutions": no one document identified.
         if issuer is None:
             sentence = context.sentence_window(match.start())
             named = [
@@ -717,13 +727,19 @@ def constitutions(context: Context) -> Iterator[Found]:
         start = match.start("noun")
         owner_start: int | None = None
         named = match.group("named")
+        unknown_owner = False
         if named:
-            candidate = re.sub(r"['’]s?$", "", named[4:] if named.startswith("The ") else named)
+            leading = len(named) - len(named.removeprefix("The ").removeprefix("the "))
+            candidate = re.sub(r"['’]s?$", "", named[leading:])
             country = gazetteer.country(candidate) or gazetteer.demonym(candidate)
             if country is None and candidate in _NOT_TITLE_WORDS:
                 start = match.start("noun")
             else:
-                start = match.start("owner")
+                # "The U.S. Constitution": the span starts at the name, not at "The".
+                start = match.start("named") + leading
+                owner_start_text = text[match.start("owner") : start]
+                start += len(owner_start_text) - len(owner_start_text.lstrip("Tthe "))
+                unknown_owner = country is None
         elif match.group("owner"):
             if determiner in ("the", "this"):
                 if _PART_OF_NAME_BEFORE_RE.search(text, max(0, match.start() - 40), match.start()):
@@ -737,7 +753,7 @@ def constitutions(context: Context) -> Iterator[Found]:
         if qualifier and start == match.start("noun"):
             start = match.start("qualifier")
         issuer = context.national("constitution", country) if country else None
-        if issuer is None and owner_start is None:
+        if issuer is None and owner_start is None and not unknown_owner:
             # "the Constitution", unqualified: the constitution of the document's state.
             issuer = context.national("constitution")
         yield Found(
@@ -861,11 +877,14 @@ def laws(context: Context) -> Iterator[Found]:
         first = words[0].removesuffix("'s").removesuffix("’s")
         code = gazetteer.country(first) or gazetteer.demonym(first)
         year = match.group("year")
+        state = _us_state(gazetteer, words)
         yield Found(
             "law",
             start,
             match.end(),
-            _law_issuer(context, code or _country_before(context, start)),
+            f"{state} Legislature"
+            if state
+            else _law_issuer(context, code or _country_before(context, start)),
             year,
             title=_tidy(text[start:title_end]),
         )
@@ -896,6 +915,16 @@ def _country_before(context: Context, position: int) -> str | None:
     if match is None:
         return None
     return context.gazetteer.country(match.group("owner"))
+
+
+def _us_state(gazetteer: Gazetteer, words: Sequence[str]) -> str | None:
+    """The US state a title opens with ("Alabama Human Life Protection Act"), if any."""
+    for size in (2, 1):
+        if len(words) > size:
+            subdivision = gazetteer.subdivision(" ".join(words[:size]))
+            if subdivision is not None and subdivision.country == "US":
+                return subdivision.name
+    return None
 
 
 def _law_issuer(context: Context, country: str | None) -> str | None:
@@ -969,7 +998,7 @@ _DOCUMENT_ADJECTIVE = (
 )
 _CLAUSE_NOUN = (
     rf"(?:(?:{_DOCUMENT_ADJECTIVE})[ ]{{1,3}}){{0,2}}"
-    r"(?P<noun>press[ ]release|statement|communiqu[eé]|report|resolution|speech)s?(?![\w\-])"
+    r"(?P<noun>press[ ]release|statement|communiqu[eé]|report|resolution|speech|memo)s?(?![\w\-])"
 )
 _SAID_IN_RE = re.compile(
     r"(?<![\w])(?P<verb>said|says|say|stated|wrote|announced|added|noted|declared|warned"
@@ -990,12 +1019,14 @@ _IN_A_RE = re.compile(
     r"(?:^|(?<=[\n.]))[ ]{0,3}(?P<verb>In)[ ]{1,3}(?:a|an)[ ]{1,3}" + _CLAUSE_NOUN + r"[ ]{0,2},"
 )
 _BY_ISSUER_RE = re.compile(
-    r"(?<![\w])(?:a|an|the|its)[ ]{1,3}" + _CLAUSE_NOUN + r"[ ]{1,3}(?:from|by|of)[ ]{1,3}(?=[A-Z])"
+    r"(?<![\w])(?:a|an|the|its)[ ]{1,3}"
+    + _CLAUSE_NOUN
+    + r"[ ]{1,3}(?:from|by|of)[ ]{1,3}(?=[A-Z]|the[ ][A-Z])"
 )
 _OWNER_NOUN_RE = re.compile(r"(?P<owner>['’]s?[ ]{1,3}|[ ]{1,3})" + _CLAUSE_NOUN)
 _NAMED_NOUN_RE = re.compile(
     r"(?<![\w\-])(?P<name>(?:[A-Z][\w.&\-]{0,20}[ ]){0,3}[A-Z][\w.&\-]{0,20})[ ]"
-    r"(?P<noun>report|press[ ]release|communiqu[eé])(?![\w\-])"
+    r"(?P<noun>report|press[ ]release|communiqu[eé]|memo|statement)(?![\w\-])"
 )
 _MONTH_START_RE = re.compile(_MONTH)
 _EXECUTIVE_ACT_RE = re.compile(
@@ -1016,6 +1047,7 @@ _CLAUSE_KINDS = {
     "speech": "official_statement",
     "report": "report",
     "resolution": "resolution",
+    "memo": "report",
 }
 # How far a clause's subject may end before its verb: "NATO said", "The OECD, in its".
 _SUBJECT_GAP_CHARS = 40
@@ -1034,6 +1066,16 @@ def _entity_before(context: Context, position: int) -> tuple[int, int, str, str]
         if entity[1] <= position and entity[2] in _ISSUER_LABELS:
             return entity
     return None
+
+
+_SUBJECT_GAP_RE = re.compile(
+    r"[\s,]{0,4}(?:(?:[a-z][\w'’\-]{0,20}|" + "|".join(_WEEKDAYS) + r")[\s,]{1,4}){0,5}"
+)
+
+
+def _is_subject_gap(gap: str) -> bool:
+    """Whether only a few lower-case words sit between a subject and its verb."""
+    return len(gap) <= _SUBJECT_GAP_CHARS and _SUBJECT_GAP_RE.fullmatch(gap) is not None
 
 
 def _entity_after(context: Context, position: int) -> tuple[int, int, str, str] | None:
@@ -1086,7 +1128,7 @@ def issued_documents(context: Context) -> Iterator[Found]:
             subject = _entity_before(context, match.start("verb"))
             # The subject names the issuer only when it sits right before the verb; a
             # name further back ("..., he said") is the voices stage's to resolve.
-            if subject is not None and match.start("verb") - subject[1] > _SUBJECT_GAP_CHARS:
+            if subject is not None and not _is_subject_gap(text[subject[1] : match.start("verb")]):
                 subject = None
             issuer = _entity_issuer(context, subject) if subject and not joint else None
             yield Found(
@@ -1108,7 +1150,8 @@ def issued_documents(context: Context) -> Iterator[Found]:
     for match in _NAMED_NOUN_RE.finditer(text):
         # "the IG report", "a Senate Intelligence Committee report": a name as modifier.
         printed = match.group("name")
-        if printed.split()[0] in _NOT_TITLE_WORDS or _MONTH_START_RE.match(printed):
+        first = printed.split()[0]
+        if first in _NOT_TITLE_WORDS or first in _WEEKDAYS or _MONTH_START_RE.match(printed):
             continue
         known = issuer_table().lookup(printed)
         yield Found(
@@ -1130,6 +1173,8 @@ def issued_documents(context: Context) -> Iterator[Found]:
         yield Found("law", start, end, context.national("executive"))
     for match in _BY_ISSUER_RE.finditer(text):
         entity = _entity_at(context, match.end())
+        if entity is None and text.startswith("the ", match.end()):
+            entity = _entity_at(context, match.end() + 4)
         if entity is None:
             continue
         yield Found(
@@ -1144,6 +1189,8 @@ def issued_documents(context: Context) -> Iterator[Found]:
             continue
         if match.group("noun") == "resolution" and not match.group("owner").strip():
             continue  # "UN resolution" without a number is the resolutions extractor's call.
+        if not match.group("owner").strip() and text.startswith("s", match.end("noun")):
+            continue  # "The Jakarta Post reports a value": the verb, not the document.
         yield Found(
             _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
             owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0),
@@ -1223,6 +1270,75 @@ def law_entities(context: Context) -> Iterator[Found]:
         yield Found(kind, start, end, issuer, title=printed if kind != "constitution" else None)
 
 
+# "Roe v. Wade", "Citizens United v. FEC": a case name cites the court's judgment.
+_CASE_PARTY = r"[A-Z][\w.'’&\-]{0,25}(?:[ ](?:of|the|for|and|[A-Z][\w.'’&\-]{0,25})){0,4}"
+_CASE_RE = re.compile(rf"(?<![\w\-])(?P<title>{_CASE_PARTY}[ ]vs?\.[ ]{_CASE_PARTY})(?![\w\-])")
+
+
+def case_names(context: Context) -> Iterator[Found]:
+    """Judgments cited by case name; the court when the sentence names one."""
+    for match in _CASE_RE.finditer(context.text):
+        title = match.group("title")
+        words = title.split()
+        start = match.start()
+        while words and words[0] in _NOT_TITLE_WORDS:
+            start += len(words[0]) + 1
+            words.pop(0)
+        title = " ".join(words)
+        end = match.end()
+        while title.endswith((" of", " the", " and", " for")):
+            title = title.rsplit(" ", 1)[0]
+        end = start + len(title)
+        low, high = context.sentence_window(match.start())
+        courts = [m for m in context.issuers_in(low, high) if m[2].kind == "court"]
+        issuer = context.issuer_name(courts[0][2]) if courts else None
+        yield Found("court_judgment", start, end, issuer, title=title)
+
+
+# "Title IX", "Article II": pinpoints whose document news leaves implicit.
+_TITLE_PINPOINT_RE = re.compile(r"(?<![\w\-])Title[ ](?P<number>[IVXL]{1,6}|\d{1,2})(?![\w\-])")
+_ROMAN_ARTICLE_RE = re.compile(
+    r"(?<![\w\-])Article[ ](?P<number>[IVX]{1,5})(?![\w\-])(?![ ]{1,3}of[ ])"
+)
+_STATE_LAW_RE = re.compile(
+    r"(?<![\w\-])(?P<owner>[A-Z][a-z]{2,15}(?:[ ][A-Z][a-z]{2,15})?)['’]s?[ ]{1,3}"
+    r"(?:(?:new|controversial|strict|proposed|current|existing|[a-z]{3,15}-[a-z]{3,15})[ ]{1,3})?"
+    r"(?:[a-z]{4,15}[ ]{1,3})?(?P<noun>law)(?![\w\-])"
+)
+
+
+def implicit_documents(context: Context) -> Iterator[Found]:
+    """ "Title IX" (a US law), roman "Article II" (the constitution), "Texas's abortion law"."""
+    text = context.text
+    gazetteer = context.gazetteer
+    for match in _TITLE_PINPOINT_RE.finditer(text):
+        yield Found(
+            "law",
+            match.start(),
+            match.end(),
+            context.national("legislature"),
+            pinpoint=match.group(),
+        )
+    for match in _ROMAN_ARTICLE_RE.finditer(text):
+        yield Found(
+            "constitution",
+            match.start(),
+            match.end(),
+            context.national("constitution"),
+            pinpoint=match.group(),
+        )
+    for match in _STATE_LAW_RE.finditer(text):
+        if match.group().split()[-2:-1] == ["proposed"]:
+            continue
+        owner = match.group("owner")
+        state = _us_state(gazetteer, [*owner.split(), "law"])
+        code = gazetteer.country(owner)
+        if state is None and code is None:
+            continue
+        issuer = f"{state} Legislature" if state else _law_issuer(context, code)
+        yield Found("law", match.start(), match.end(), issuer)
+
+
 EXTRACTORS = (
     court_decisions,
     resolutions,
@@ -1234,6 +1350,8 @@ EXTRACTORS = (
     known_documents,
     amendments,
     issued_documents,
+    case_names,
+    implicit_documents,
     law_entities,
 )
 """The extractors, in priority order: on equal spans the earlier one's reading wins."""
@@ -1376,6 +1494,14 @@ def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> s
     return table.default_country
 
 
+def _without_final_period(text: str, found: Found) -> Found:
+    """The span without a sentence's full stop ("... of America."), keeping "U.S."."""
+    covered = text[found.start : found.end]
+    if covered.endswith(".") and "." not in covered.rsplit(" ", 1)[-1][:-1]:
+        return replace(found, end=found.end - 1)
+    return found
+
+
 def _reference_date(published: str | None) -> date | None:
     if not published:
         return None
@@ -1418,6 +1544,7 @@ class CitationsStage:
         context.countries.sort()
         context.state = _document_state(context, dossier, table)
         for found in find_citations(context):
+            found = _without_final_period(text, found)
             dossier.citations.append(
                 Citation(
                     kind=found.kind,
