@@ -261,6 +261,11 @@ ROWS: list[tuple[str, str, list[Expected]]] = [
         ],
     ),
     (
+        "reduced passive relative: the agent is the source, the noun the content",
+        "Kasich, endorsed by the Boston Globe, finished second in New Hampshire.",
+        [Expected("indirect", "Boston Globe", "the Boston Globe", "endorsed", "Kasich")],
+    ),
+    (
         "pronoun left unresolved without a name before it",
         "He said the decision was final.",
         [Expected("indirect", "He", "He", "said", "the decision was final", resolved=False)],

@@ -613,8 +613,10 @@ def _nominal_attribution(text: str, noun: Token, table: CueTable) -> Attribution
 
 def _passive_attribution(text: str, cue: Token, table: CueTable) -> Attribution | None:
     """A passive cue with its agent: in "Trump has been criticized by his rivals for …"
-    the rivals are the source; the content is the verb's own, else its passive subject."""
-    if not any(child.dep_ in ("auxpass", "nsubjpass") for child in cue.children):
+    the rivals are the source; the content is the verb's own, else its passive subject,
+    else, for a reduced relative ("a plan endorsed by the Senate"), the noun it modifies."""
+    reduced = cue.dep_ == "acl" and cue.tag_ == "VBN"
+    if not reduced and not any(child.dep_ in ("auxpass", "nsubjpass") for child in cue.children):
         return None
     agents = [
         grandchild
@@ -631,6 +633,10 @@ def _passive_attribution(text: str, cue: Token, table: CueTable) -> Attribution 
         subjects = [child for child in cue.children if child.dep_ == "nsubjpass"]
         if subjects:
             content = [trim(text, *_subtree_span(subjects[0]), _EDGE_PUNCTUATION)]
+        elif reduced:
+            # "Kasich, endorsed by the Globe": the noun the participle modifies.
+            noun = cue.head
+            content = [trim(text, int(noun.left_edge.idx), _token_end(noun), _EDGE_PUNCTUATION)]
     content = [part for part in content if part[1] > part[0]]
     if not content or source[1] <= source[0]:
         return None
