@@ -157,6 +157,31 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"kind": "law", "title": "FCPA"},
     ),
     (
+        "Under the U.S. Constitution, the House has the power to impeach.",
+        "U.S. Constitution",
+        {"kind": "constitution", "issuer": "United States"},
+    ),
+    (
+        "The Puerto Rican constitution requires consent from both houses.",
+        "Puerto Rican constitution",
+        {"kind": "constitution", "issuer": None},
+    ),
+    (
+        "The ruling in Roe v. Wade was overturned.",
+        "Roe v. Wade",
+        {"kind": "court_judgment", "title": "Roe v. Wade"},
+    ),
+    (
+        "Schools must comply with Title IX, the department said.",
+        "Title IX",
+        {"kind": "law", "pinpoint": "Title IX", "issuer": "U.S. Congress"},
+    ),
+    (
+        "In the US state of Alabama, the governor signed the Alabama Human Life Protection Act.",
+        "Alabama Human Life Protection Act",
+        {"kind": "law", "issuer": "Alabama Legislature"},
+    ),
+    (
         "Diplomats defended the nuclear deal with Iran.",
         "nuclear deal",
         {"kind": "treaty", "title": None},
@@ -192,6 +217,8 @@ NOISE = [
     "NATO and the Collective Security Treaty Organization held drills.",
     "The court ordered the release of the journalist.",
     "International law forbids it, and martial law was declared.",
+    "He died in Fort Lauderdale, Florida. The statement gave no cause.",
+    "The Jakarta Post reports a value of US$473 per tonne.",
 ]
 
 
@@ -286,19 +313,20 @@ def test_example_citations(example_dossier: Dossier) -> None:
     assert all(citation.sentence is not None for citation in example_dossier.citations)
 
 
-# Clauses that name the issuer need the entities layer: the full pipeline.
+# Clauses that name the issuer need the entities layer: the full pipeline. An organisation
+# printed as its acronym keeps it; courts and UN organs get their full names.
 CLAUSE_CASES = [
     (
         "NATO said in a statement that the drills were over.",
         "statement",
         "official_statement",
-        "North Atlantic Treaty Organization",
+        "NATO",
     ),
     (
         "The OECD, in its annual report on Switzerland, warned of risks.",
         "report",
         "report",
-        "Organisation for Economic Co-operation and Development",
+        "OECD",
     ),
     (
         "The Supreme Court's ruling upheld the law, the lawyers said.",

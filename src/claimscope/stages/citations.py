@@ -46,6 +46,9 @@ ISSUER_WINDOW_CHARS = 80
 # Context (an issuer, a state) is read within this distance in the same sentence: a
 # longer "sentence" is a list or a table, and a bounded window keeps the stage linear.
 SENTENCE_WINDOW_CHARS = 400
+# How often a country must be named, and more than all others together, to be the state
+# an unqualified "the Constitution" or "Congress" belongs to.
+MIN_STATE_MENTIONS = 3
 
 # --- shared pattern pieces ---------------------------------------------------------------
 
@@ -396,9 +399,10 @@ def court_decisions(context: Context) -> Iterator[Found]:
             if owner is not None and _COURT_WORD_RE.search(owner[3]):
                 # "the Court of Session's opinion": a court the table does not list.
                 known = issuer_table().lookup(owner[3])
-                issuer = known or Issuer(
-                    name=owner[3].removeprefix("the "), kind="court", country=None
-                )
+                bare = owner[3].removeprefix("the ").removeprefix("The ")
+                if known is None and bare in ("Court", "court"):
+                    known = _last_court_before(courts, owner[0]) or _UNNAMED_COURT
+                issuer = known or Issuer(name=bare, kind="court", country=None)
                 start = owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0)
         if possessive is not None and issuer is None:
             named = context.issuers_in(match.start() - len(before), match.start())
@@ -737,8 +741,6 @@ def constitutions(context: Context) -> Iterator[Found]:
             else:
                 # "The U.S. Constitution": the span starts at the name, not at "The".
                 start = match.start("named") + leading
-                owner_start_text = text[match.start("owner") : start]
-                start += len(owner_start_text) - len(owner_start_text.lstrip("Tthe "))
                 unknown_owner = country is None
         elif match.group("owner"):
             if determiner in ("the", "this"):
@@ -1003,7 +1005,7 @@ _CLAUSE_NOUN = (
 _SAID_IN_RE = re.compile(
     r"(?<![\w])(?P<verb>said|says|say|stated|wrote|announced|added|noted|declared|warned"
     r"|confirmed|argued|explained|insisted|responded|found|concluded|acknowledged|urged"
-    r"|called|disclosed|estimated|reported)"
+    r"|called|disclosed|estimated|reported|told|tweeted|posted|wrote|replied|countered)"
     r"(?:[ ]{1,3}[\w,]{1,15}){0,3}?[ ]{1,3}in[ ]{1,3}(?:a|an|its|his|her|their|the)[ ]{1,3}"
     + _CLAUSE_NOUN
 )
@@ -1107,13 +1109,47 @@ def _entity_ending_at(context: Context, position: int) -> tuple[int, int, str, s
     return None
 
 
+_SUBJECT_HEAD_RE = re.compile(
+    r"(?:['’]s)?[ ](?P<head>campaign|administration|government|team|office|foundation"
+    r"|family|ministry|department)(?=[ ,])"
+)
+_INSPECTOR_REPORT_RE = re.compile(
+    r"(?<![\w\-])(?:[Ii]nspector[ ][Gg]eneral|IG)['’]s?[ ](?:(?:\d{4}|new|latest|final)[ ])?"
+    r"(?P<noun>report)(?![\w\-])"
+)
+_PERSON_PRONOUNS = frozenset({"he", "she", "He", "She"})
+# How far back a pronoun's referent may be named: about two sentences of news prose.
+PRONOUN_WINDOW_CHARS = 400
+
+
+def _pronoun_referent(context: Context, text: str, verb: int) -> tuple[int, int, str, str] | None:
+    """The person "he"/"she" right before the verb stands for: the last one named before."""
+    words = text[max(0, verb - 12) : verb].split()
+    if not words or words[-1] not in _PERSON_PRONOUNS:
+        return None
+    index = bisect.bisect_left(context.entities, (verb,))
+    while index > 0:
+        index -= 1
+        entity = context.entities[index]
+        if entity[0] < verb - PRONOUN_WINDOW_CHARS:
+            return None
+        if entity[2] == "PERSON":
+            return entity
+    return None
+
+
 def _entity_issuer(context: Context, entity: tuple[int, int, str, str]) -> str:
     """An entity as an issuer: the table's full name when known, else the name as printed."""
-    known = issuer_table().lookup(entity[3])
-    if known is not None:
-        return context.issuer_name(known)
     text = entity[3]
-    return text[4:] if text.startswith(("the ", "The ")) else text
+    text = text[4:] if text.startswith(("the ", "The ")) else text
+    known = issuer_table().lookup(text)
+    if known is not None:
+        # An organisation known by its acronym keeps it ("NATO", "OECD"); courts and
+        # UN organs take their full name ("ICJ" -> "International Court of Justice").
+        if known.kind == "organization" and text.isupper() and known.role is None:
+            return text
+        return context.issuer_name(known)
+    return text
 
 
 def issued_documents(context: Context) -> Iterator[Found]:
@@ -1131,12 +1167,22 @@ def issued_documents(context: Context) -> Iterator[Found]:
             if subject is not None and not _is_subject_gap(text[subject[1] : match.start("verb")]):
                 subject = None
             issuer = _entity_issuer(context, subject) if subject and not joint else None
+            if subject is not None and issuer is not None:
+                head = _SUBJECT_HEAD_RE.match(text, subject[1], match.start("verb"))
+                if head is not None:
+                    # "the Trump campaign said": the campaign, not the man, issued it.
+                    issuer = f"{issuer} {head.group('head')}"
+            if subject is None and not joint:
+                referent = _pronoun_referent(context, text, match.start("verb"))
+                issuer = _entity_issuer(context, referent) if referent else None
             yield Found(
                 _CLAUSE_KINDS.get(noun, "official_statement"),
                 match.start("noun"),
                 match.end("noun"),
                 issuer,
             )
+    for match in _INSPECTOR_REPORT_RE.finditer(text):
+        yield Found("report", match.start(), match.end(), None)
     for match in _IN_A_RE.finditer(text):
         if match.group("noun") == "resolution":
             continue
@@ -1150,6 +1196,10 @@ def issued_documents(context: Context) -> Iterator[Found]:
     for match in _NAMED_NOUN_RE.finditer(text):
         # "the IG report", "a Senate Intelligence Committee report": a name as modifier.
         printed = match.group("name")
+        if re.search(r"[a-z]\.[ ]", printed) or any(
+            word in _NOT_TITLE_WORDS for word in printed.split()[1:]
+        ):
+            continue  # "Florida. The statement": a sentence boundary, not a name.
         first = printed.split()[0]
         if first in _NOT_TITLE_WORDS or first in _WEEKDAYS or _MONTH_START_RE.match(printed):
             continue
@@ -1484,13 +1534,19 @@ def find_citations(context: Context) -> list[Found]:
 
 
 def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> str | None:
-    """The state the document is about: the country it names most, else the default."""
-    counts = Counter(code for _, code in context.countries)
-    if counts:
-        return counts.most_common(1)[0][0]
+    """The state the document is about: the dateline's, a country it keeps naming, else the default.
+
+    A country named once or twice is usually a foreign subject of the story, not the state
+    whose "Constitution" or "Supreme Court" the text means unqualified.
+    """
     dateline = dossier.anatomy.dateline
     if dateline is not None and dateline.country:
         return dateline.country
+    counts = Counter(code for _, code in context.countries)
+    if counts:
+        code, count = counts.most_common(1)[0]
+        if count >= MIN_STATE_MENTIONS and count * 2 > sum(counts.values()):
+            return code
     return table.default_country
 
 
