@@ -618,7 +618,7 @@ _GENERIC_TREATY_RE = re.compile(
     r"|cease-fire|peace|armistice|normalization|normalisation|nuclear|nonproliferation"
     r"|non-proliferation|refugee|climate|arms[ ]control|arms|free[ ]trade|free-trade|trade)"
     r"[ ]{1,3}){0,2})"
-    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|convention"
+    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|convention|charter"
     r"|communiqu[eé])s?" + _NOT_WORD_AFTER + DATE_TAIL
 )
 _SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
@@ -668,7 +668,9 @@ def treaties(context: Context) -> Iterator[Found]:
             else:
                 known = issuer_table().lookup(name)
                 code = context.gazetteer.country(name) or context.gazetteer.demonym(name)
-                named_party = known is not None or code is not None
+                city = context.gazetteer.city(name) if code is None and known is None else None
+                # "the Paris accord", "the Minsk agreements": named for where they were signed.
+                named_party = known is not None or code is not None or city is not None
                 if known is not None and known.kind in ("organization", "organ"):
                     issuer = name if known.kind == "organization" else known.name
         descriptive = any(word in _DESCRIPTIVE_ADJECTIVES for word in adjectives)
@@ -1000,7 +1002,8 @@ _DOCUMENT_ADJECTIVE = (
 )
 _CLAUSE_NOUN = (
     rf"(?:(?:{_DOCUMENT_ADJECTIVE})[ ]{{1,3}}){{0,2}}"
-    r"(?P<noun>press[ ]release|statement|communiqu[eé]|report|resolution|speech|memo)s?(?![\w\-])"
+    r"(?P<noun>press[ ]release|statement|communiqu[eé]|report|resolution|speech|memo"
+    r"|address)s?(?![\w\-])"
 )
 _SAID_IN_RE = re.compile(
     r"(?<![\w])(?P<verb>said|says|say|stated|wrote|announced|added|noted|declared|warned"
@@ -1023,7 +1026,7 @@ _IN_A_RE = re.compile(
 _BY_ISSUER_RE = re.compile(
     r"(?<![\w])(?:a|an|the|its)[ ]{1,3}"
     + _CLAUSE_NOUN
-    + r"[ ]{1,3}(?:from|by|of)[ ]{1,3}(?=[A-Z]|the[ ][A-Z])"
+    + r"[ ]{1,3}(?:from|by|of|in)[ ]{1,3}(?=[A-Z]|the[ ][A-Z])"
 )
 _OWNER_NOUN_RE = re.compile(r"(?P<owner>['’]s?[ ]{1,3}|[ ]{1,3})" + _CLAUSE_NOUN)
 _NAMED_NOUN_RE = re.compile(
@@ -1033,7 +1036,7 @@ _NAMED_NOUN_RE = re.compile(
 _MONTH_START_RE = re.compile(_MONTH)
 _EXECUTIVE_ACT_RE = re.compile(
     r"(?:['’]s?[ ]{1,3}|(?<![\w]))(?:(?:first|latest|new|recent|sweeping|controversial)[ ]{1,3})?"
-    r"(?P<noun>executive[ ](?:order|action)|emergency[ ]declaration"
+    r"(?P<noun>executive[ ](?:order|action)|emergency[ ]declaration|proclamation|declaration"
     r"|declaration[ ]of[ ](?:a[ ])?(?:national[ ])?(?:state[ ]of[ ])?emergency)s?(?![\w\-])"
 )
 _SIGNED_BEFORE_RE = re.compile(
@@ -1050,6 +1053,7 @@ _CLAUSE_KINDS = {
     "report": "report",
     "resolution": "resolution",
     "memo": "report",
+    "address": "official_statement",
 }
 # How far a clause's subject may end before its verb: "NATO said", "The OECD, in its".
 _SUBJECT_GAP_CHARS = 40
@@ -1075,8 +1079,15 @@ _SUBJECT_GAP_RE = re.compile(
 )
 
 
+_APPOSITION_RE = re.compile(r"[ ]{0,2},[^,.;:\n]{1,80},")
+
+
 def _is_subject_gap(gap: str) -> bool:
-    """Whether only a few lower-case words sit between a subject and its verb."""
+    """Whether only a few lower-case words (after an apposition) sit between subject and verb."""
+    apposition = _APPOSITION_RE.match(gap)
+    if apposition is not None:
+        # "Josh Earnest, the White House press secretary, said": the name is the subject.
+        gap = gap[apposition.end() :]
     return len(gap) <= _SUBJECT_GAP_CHARS and _SUBJECT_GAP_RE.fullmatch(gap) is not None
 
 
@@ -1112,6 +1123,11 @@ def _entity_ending_at(context: Context, position: int) -> tuple[int, int, str, s
 _SUBJECT_HEAD_RE = re.compile(
     r"(?:['’]s)?[ ](?P<head>campaign|administration|government|team|office|foundation"
     r"|family|ministry|department)(?=[ ,])"
+)
+# A communiqué or press release is an official document by itself ("a military communique").
+_OFFICIAL_NOUN_RE = re.compile(
+    r"(?<![\w\-])(?:a|an|the|its|their|this)[ ]{1,3}(?:[a-z]{3,15}[ ]{1,3})?"
+    r"(?P<noun>communiqu[eé]|press[ ]release)(?![\w\-])"
 )
 _INSPECTOR_REPORT_RE = re.compile(
     r"(?<![\w\-])(?:[Ii]nspector[ ][Gg]eneral|IG)['’]s?[ ](?:(?:\d{4}|new|latest|final)[ ])?"
@@ -1181,6 +1197,8 @@ def issued_documents(context: Context) -> Iterator[Found]:
                 match.end("noun"),
                 issuer,
             )
+    for match in _OFFICIAL_NOUN_RE.finditer(text):
+        yield Found("official_statement", match.start("noun"), match.end("noun"), None)
     for match in _INSPECTOR_REPORT_RE.finditer(text):
         yield Found("report", match.start(), match.end(), None)
     for match in _IN_A_RE.finditer(text):
@@ -1216,6 +1234,10 @@ def issued_documents(context: Context) -> Iterator[Found]:
         by_clause = _SIGNED_BY_AFTER_RE.match(text, match.end())
         if owner is None and not _SIGNED_BEFORE_RE.search(clause) and by_clause is None:
             continue  # "an executive order" the administration might use: generic.
+        if match.group("noun") in ("declaration", "proclamation") and (
+            owner is None or owner[2] != "PERSON"
+        ):
+            continue  # Only a person's ("Trump's declaration") is an executive act.
         start = match.start("noun")
         if owner is not None:
             start = owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0)
