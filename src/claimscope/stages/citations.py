@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from claimscope.data import load_table
 from claimscope.dossier import Citation, Dossier
@@ -142,7 +143,7 @@ class IssuerTable:
 
     by_name: dict[str, Issuer]
     pattern: re.Pattern[str]
-    national: dict[str, dict[str, str]]
+    national: dict[str, dict[str, Any]]
     default_country: str | None
     documents: dict[str, KnownDocument]
     documents_pattern: re.Pattern[str] | None
@@ -169,16 +170,11 @@ def issuer_table() -> IssuerTable:
                 name = name[4:]
             by_name.setdefault(name, issuer)
     data = load_table("citation_issuers.json")
-    national: dict[str, dict[str, str]] = data["national"]
+    national: dict[str, dict[str, Any]] = data["national"]
     for bodies in national.values():
         for generic in bodies["generic_names"]:
-            role = (
-                "legislature"
-                if generic not in ("Supreme Court", "Constitutional Court")
-                else "court"
-            )
-            kind = "court" if role == "court" else "parliament"
-            by_name.setdefault(generic, Issuer(name=generic, kind=kind, country=None, role=role))
+            kind = "court" if "Court" in generic else "parliament"
+            by_name.setdefault(generic, Issuer(name=generic, kind=kind, country=None, role=kind))
     documents: dict[str, KnownDocument] = {}
     for raw in data["documents"]:
         document = KnownDocument(
@@ -235,7 +231,7 @@ class Context:
         code = country or self.state
         bodies = issuer_table().national.get(code or "")
         if bodies is not None and role in bodies:
-            return bodies[role]
+            return str(bodies[role])
         if role == "constitution" and code:
             return self.gazetteer.country_name(code)
         return None
@@ -244,8 +240,8 @@ class Context:
         """The full name of an issuer; an unqualified "Supreme Court" as the state's own."""
         if issuer.role is not None:
             bodies = issuer_table().national.get(self.state or "")
-            if bodies is not None and issuer.name in bodies["generic_names"]:
-                return bodies.get(issuer.role, issuer.name)
+            if bodies is not None:
+                return str(bodies["generic_names"].get(issuer.name, issuer.name))
         return issuer.name
 
     def sentence_of(self, position: int) -> int:
@@ -616,9 +612,10 @@ _GENERIC_TREATY_RE = re.compile(
     r"(?P<name>[A-Z][\w.\-]{1,20}(?:[ ][A-Z][\w.\-]{1,20})?[ ]{1,3})?"
     r"(?P<adjectives>(?:(?:trilateral|tripartite|quadrilateral|bilateral|joint|ceasefire"
     r"|cease-fire|peace|armistice|normalization|normalisation|nuclear|nonproliferation"
-    r"|non-proliferation|refugee|climate|arms[ ]control|arms|free[ ]trade|free-trade|trade)"
+    r"|non-proliferation|refugee|climate|arms[ ]control|arms|free[ ]trade|free-trade|trade"
+    r"|withdrawal)"
     r"[ ]{1,3}){0,2})"
-    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|convention|charter"
+    r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|convention|charter|pact"
     r"|communiqu[eé])s?" + _NOT_WORD_AFTER + DATE_TAIL
 )
 _SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
@@ -626,6 +623,7 @@ _SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
 # deal", "the refugee convention").
 _DESCRIPTIVE_ADJECTIVES = (
     "nuclear", "nonproliferation", "non-proliferation", "refugee", "climate", "arms",
+    "withdrawal",
 )  # fmt: skip
 
 
@@ -648,9 +646,8 @@ def treaties(context: Context) -> Iterator[Found]:
         title = _tidy(text[start:title_end])
         issuer_name: str | None = None
         if words:
-            modifier = issuer_table().lookup(words[0])
-            if modifier is not None and len(words) == 1:
-                issuer_name = modifier.name
+            # A treaty is between states: no single issuer, even in "UN Charter".
+            issuer_name = None
         iso, inferred = context.date(match.group("date") or match.group("paren_year"))
         yield Found("treaty", start, match.end(), issuer_name, iso, inferred, title=title)
     for match in _GENERIC_TREATY_RE.finditer(text):
@@ -671,7 +668,12 @@ def treaties(context: Context) -> Iterator[Found]:
                 city = context.gazetteer.city(name) if code is None and known is None else None
                 # "the Paris accord", "the Minsk agreements": named for where they were signed.
                 named_party = known is not None or code is not None or city is not None
-                if known is not None and known.kind in ("organization", "organ"):
+                # "the OPEC accord" is the body's; "the NATO treaty" is between its states.
+                if (
+                    known is not None
+                    and known.kind in ("organization", "organ")
+                    and noun != "treaty"
+                ):
                     issuer = name if known.kind == "organization" else known.name
         descriptive = any(word in _DESCRIPTIVE_ADJECTIVES for word in adjectives)
         identified = (
@@ -1134,22 +1136,31 @@ _INSPECTOR_REPORT_RE = re.compile(
     r"(?P<noun>report)(?![\w\-])"
 )
 _PERSON_PRONOUNS = frozenset({"he", "she", "He", "She"})
+_BODY_NOUNS = frozenset(
+    {"company", "ministry", "agency", "firm", "bank", "group", "organization", "organisation"}
+)
 # How far back a pronoun's referent may be named: about two sentences of news prose.
 PRONOUN_WINDOW_CHARS = 400
 
 
 def _pronoun_referent(context: Context, text: str, verb: int) -> tuple[int, int, str, str] | None:
     """The person "he"/"she" right before the verb stands for: the last one named before."""
-    words = text[max(0, verb - 12) : verb].split()
-    if not words or words[-1] not in _PERSON_PRONOUNS:
+    words = text[max(0, verb - 24) : verb].split()
+    if not words:
         return None
-    index = bisect.bisect_left(context.entities, (verb,))
+    if words[-1] in _PERSON_PRONOUNS:
+        label = "PERSON"
+    elif words[-1] in _BODY_NOUNS and len(words) > 1 and words[-2] in ("the", "The"):
+        label = "ORG"  # "the company said in a statement": the company named before.
+    else:
+        return None
+    index = bisect.bisect_left(context.entities, (verb - len(words[-1]) - 5,))
     while index > 0:
         index -= 1
         entity = context.entities[index]
         if entity[0] < verb - PRONOUN_WINDOW_CHARS:
             return None
-        if entity[2] == "PERSON":
+        if entity[2] == label:
             return entity
     return None
 
@@ -1411,6 +1422,72 @@ def implicit_documents(context: Context) -> Iterator[Found]:
         yield Found("law", match.start(), match.end(), issuer)
 
 
+# "SB 1070", "H.R. 1": bills and acts by legislative number.
+_BILL_NUMBER_RE = re.compile(
+    r"(?<![\w\-.])(?P<chamber>H\.R\.|S\.B\.|H\.B\.|SB|HB|AB)[ ]?(?P<number>\d{1,5})(?![\w\-])"
+)
+# "the Hyde Amendment": an amendment named for its sponsor is a law, not a pinpoint.
+_NAMED_AMENDMENT_RE = re.compile(
+    r"(?<![\w\-])(?P<name>[A-Z][a-z]{2,20}(?:[-–][A-Z][a-z]{2,20})?)[ ]Amendment(?![\w\-])"
+)
+_ORDINAL_WORDS = frozenset(
+    {
+        "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
+        "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
+        "Seventeenth", "Eighteenth", "Nineteenth", "Twentieth", "Twenty", "The", "This", "An",
+        "A", "New", "Proposed",
+    }
+)  # fmt: skip
+_COURT_NOUN_RE = re.compile(
+    r"(?<![\w\-])(?:the|a|an)[ ]{1,3}(?P<court>(?:(?:federal|appeals|district|state|high|top"
+    r"|supreme|appellate|lower|constitutional|military)[ ]{1,3}){0,2}court)['’]s?[ ]{1,3}"
+    r"(?:(?:latest|recent|final|landmark|unanimous)[ ]{1,3})?"
+    r"(?P<noun>ruling|decision|order|opinion|judge?ment|verdict)(?![\w\-])"
+)
+_NAMED_OTHER_RE = re.compile(
+    r"(?<![\w\-])(?P<name>[A-Z][A-Za-z.&\-]{1,15})[ ](?P<noun>guidelines)(?![\w\-])"
+)
+
+
+def other_references(context: Context) -> Iterator[Found]:
+    """Bills by number, named amendments, "the court's ruling", "NATO guidelines"."""
+    text = context.text
+    courts = [mention for mention in context.issuers if mention[2].kind == "court"]
+    for match in _BILL_NUMBER_RE.finditer(text):
+        federal = match.group("chamber") == "H.R."
+        yield Found(
+            "law",
+            match.start(),
+            match.end(),
+            context.national("legislature") if federal else None,
+            number=_tidy(match.group()),
+        )
+    for match in _NAMED_AMENDMENT_RE.finditer(text):
+        if match.group("name") in _ORDINAL_WORDS:
+            continue
+        yield Found(
+            "law",
+            match.start(),
+            match.end(),
+            context.national("legislature"),
+            title=match.group(),
+        )
+    for match in _COURT_NOUN_RE.finditer(text):
+        court = _last_court_before(courts, match.start())
+        noun = match.group("noun")
+        yield Found(
+            "court_order" if noun == "order" else "court_judgment",
+            match.start("court"),
+            match.end(),
+            context.issuer_name(court) if court else None,
+        )
+    for match in _NAMED_OTHER_RE.finditer(text):
+        known = issuer_table().lookup(match.group("name"))
+        if known is None:
+            continue
+        yield Found("other", match.start(), match.end(), match.group("name"))
+
+
 EXTRACTORS = (
     court_decisions,
     resolutions,
@@ -1424,6 +1501,7 @@ EXTRACTORS = (
     issued_documents,
     case_names,
     implicit_documents,
+    other_references,
     law_entities,
 )
 """The extractors, in priority order: on equal spans the earlier one's reading wins."""
