@@ -219,6 +219,10 @@ NOISE = [
     "International law forbids it, and martial law was declared.",
     "He died in Fort Lauderdale, Florida. The statement gave no cause.",
     "The Jakarta Post reports a value of US$473 per tonne.",
+    "Bankers said the Bank of America deal was priced too aggressively.",
+    "Wikinews attended the Texas Haunters Convention last weekend.",
+    "Delegates left the Republican National Convention early.",
+    "Sources report she is treated as royalty.",
 ]
 
 

@@ -618,6 +618,10 @@ _GENERIC_TREATY_RE = re.compile(
     r"(?P<noun>statement|declaration|agreement|accord|treaty|memorandum|deal|convention|charter|pact"
     r"|communiqu[eé])s?" + _NOT_WORD_AFTER + DATE_TAIL
 )
+# Words that make a "... Convention" a gathering, not a treaty.
+_EVENT_WORDS = frozenset(
+    {"National", "Republican", "Democratic", "Party", "Annual", "Constitutional", "Baptist"}
+)
 _SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
 # A definite description with one of these names one well-known agreement ("the nuclear
 # deal", "the refugee convention").
@@ -640,6 +644,15 @@ def treaties(context: Context) -> Iterator[Found]:
             words.pop(0)
         if not words and not match.group("tail"):
             continue  # "The Agreement" opening a sentence is no title.
+        if (
+            match.group("noun") == "Convention"
+            and not match.group("tail")
+            and (
+                _us_state(context.gazetteer, [*words, "Convention"])
+                or any(word in _EVENT_WORDS for word in words)
+            )
+        ):
+            continue  # "Republican National Convention", "Texas Haunters Convention": events.
         modifiers_end = match.start("noun")
         start = modifiers_end - len(" ".join(words)) - (1 if words else 0)
         title_end = match.end("tail") if match.group("tail") else match.end("noun")
@@ -660,8 +673,10 @@ def treaties(context: Context) -> Iterator[Found]:
         issuer: str | None = None
         named_party = False
         if name:
-            if name.split()[0] in _NOT_TITLE_WORDS:
-                name = ""
+            if name.split()[0] in _NOT_TITLE_WORDS or _PART_OF_NAME_BEFORE_RE.search(
+                text, max(0, match.start("name") - 40), match.start("name")
+            ):
+                name = ""  # "Bank of America deal": a company's, not a state's.
             else:
                 known = issuer_table().lookup(name)
                 code = context.gazetteer.country(name) or context.gazetteer.demonym(name)
@@ -1081,6 +1096,7 @@ _SUBJECT_GAP_RE = re.compile(
 )
 
 
+_APPOSITION_BEFORE_RE = re.compile(r",[^,.;:\n]{1,80},[ ]{0,2}$")
 _APPOSITION_RE = re.compile(r"[ ]{0,2},[^,.;:\n]{1,80},")
 
 
@@ -1189,6 +1205,12 @@ def issued_documents(context: Context) -> Iterator[Found]:
                 continue
             joint = "joint" in match.group()
             subject = _entity_before(context, match.start("verb"))
+            apposition = _APPOSITION_BEFORE_RE.search(
+                text, max(0, match.start("verb") - 90), match.start("verb")
+            )
+            if subject is not None and apposition is not None and subject[0] >= apposition.start():
+                # "Vladimir Putin, president of Russia, said": the name before the apposition.
+                subject = _entity_before(context, apposition.start())
             # The subject names the issuer only when it sits right before the verb; a
             # name further back ("..., he said") is the voices stage's to resolve.
             if subject is not None and not _is_subject_gap(text[subject[1] : match.start("verb")]):
@@ -1233,6 +1255,9 @@ def issued_documents(context: Context) -> Iterator[Found]:
         if first in _NOT_TITLE_WORDS or first in _WEEKDAYS or _MONTH_START_RE.match(printed):
             continue
         known = issuer_table().lookup(printed)
+        entity = _entity_ending_at(context, match.end("name"))
+        if known is None and entity is None and not printed.replace(".", "").isupper():
+            continue  # "Sources report", "Another report": no issuer's name.
         yield Found(
             _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
             match.start("name"),
