@@ -182,6 +182,16 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"kind": "law", "issuer": "Alabama Legislature"},
     ),
     (
+        "Republicans attacked the deal with Iran again.",
+        "deal with Iran",
+        {"kind": "treaty", "issuer": None},
+    ),
+    (
+        "Judge Gray Miller's ruling found the draft unconstitutional.",
+        "Judge Gray Miller's ruling",
+        {"kind": "court_judgment", "issuer": "Judge Gray Miller"},
+    ),
+    (
         "Diplomats defended the nuclear deal with Iran.",
         "nuclear deal",
         {"kind": "treaty", "title": None},

@@ -622,6 +622,12 @@ _GENERIC_TREATY_RE = re.compile(
 _EVENT_WORDS = frozenset(
     {"National", "Republican", "Democratic", "Party", "Annual", "Constitutional", "Baptist"}
 )
+# "the deal with Iran": an agreement identified by the state it was made with.
+_DEAL_WITH_RE = re.compile(
+    r"(?<![\w\-])the[ ]{1,3}(?P<noun>(?:(?:nuclear|trade|peace|arms|security)[ ]{1,3})?"
+    r"(?:deal|agreement|accord|treaty|pact))[ ]{1,3}with[ ]{1,3}(?:the[ ]{1,3})?"
+    r"(?P<party>[A-Z][\w.\-]{1,20}(?:[ ][A-Z][\w.\-]{1,20})?)"
+)
 _SPECIFIC_ADJECTIVES = ("trilateral", "tripartite", "quadrilateral")
 # A definite description with one of these names one well-known agreement ("the nuclear
 # deal", "the refugee convention").
@@ -634,6 +640,9 @@ _DESCRIPTIVE_ADJECTIVES = (
 def treaties(context: Context) -> Iterator[Found]:
     """Titled agreements ("Rome Statute") and dated or trilateral statements and accords."""
     text = context.text
+    for match in _DEAL_WITH_RE.finditer(text):
+        if context.gazetteer.country(match.group("party")) is not None:
+            yield Found("treaty", match.start("noun"), match.end(), None)
     for match in _TITLED_TREATY_RE.finditer(text):
         if re.match(r"[ ][A-Z]", text[match.end("noun") : match.end("noun") + 2]) and not (
             match.group("tail")
@@ -1043,7 +1052,9 @@ _IN_A_RE = re.compile(
 _BY_ISSUER_RE = re.compile(
     r"(?<![\w])(?:a|an|the|its)[ ]{1,3}"
     + _CLAUSE_NOUN
-    + r"[ ]{1,3}(?:from|by|of|in)[ ]{1,3}(?=[A-Z]|the[ ][A-Z])"
+    + r"(?:,?[ ]{1,3}(?:released|published|issued|prepared|compiled|commissioned)"
+    r"(?:[ ]{1,3}[A-Za-z]{2,12})?)?"
+    r"[ ]{1,3}(?:from|by|of|in)[ ]{1,3}(?=[A-Z]|the[ ][A-Z])"
 )
 _OWNER_NOUN_RE = re.compile(r"(?P<owner>['’]s?[ ]{1,3}|[ ]{1,3})" + _CLAUSE_NOUN)
 _NAMED_NOUN_RE = re.compile(
@@ -1469,6 +1480,13 @@ _COURT_NOUN_RE = re.compile(
     r"(?:(?:latest|recent|final|landmark|unanimous)[ ]{1,3})?"
     r"(?P<noun>ruling|decision|order|opinion|judge?ment|verdict)(?![\w\-])"
 )
+# "Judge Gray Miller's ruling", "a federal judge's order": a judge's decision.
+_JUDGE_DECISION_RE = re.compile(
+    r"(?<![\w\-])(?P<judge>(?:(?:U\.S\.|federal|district|appeals|state)[ ]{1,3})?[Jj]udge"
+    r"(?:[ ][A-Z][\w.\-]{1,20}){0,3})['’]s?[ ]{1,3}"
+    r"(?:(?:latest|recent|final|temporary|preliminary)[ ]{1,3})?"
+    r"(?P<noun>ruling|decision|order|opinion|judge?ment|injunction)(?![\w\-])"
+)
 _NAMED_OTHER_RE = re.compile(
     r"(?<![\w\-])(?P<name>[A-Z][A-Za-z.&\-]{1,15})[ ](?P<noun>guidelines)(?![\w\-])"
 )
@@ -1505,6 +1523,15 @@ def other_references(context: Context) -> Iterator[Found]:
             match.start("court"),
             match.end(),
             context.issuer_name(court) if court else None,
+        )
+    for match in _JUDGE_DECISION_RE.finditer(text):
+        judge = match.group("judge")
+        named = judge.split()[-1][0].isupper() and judge.split()[-1].casefold() != "judge"
+        yield Found(
+            "court_order" if match.group("noun") in ("order", "injunction") else "court_judgment",
+            match.start(),
+            match.end(),
+            judge if named else None,
         )
     for match in _NAMED_OTHER_RE.finditer(text):
         known = issuer_table().lookup(match.group("name"))
