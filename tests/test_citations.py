@@ -193,7 +193,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ),
     (
         "Diplomats defended the nuclear deal with Iran.",
-        "nuclear deal",
+        "nuclear deal with Iran",
         {"kind": "treaty", "title": None},
     ),
 ]
