@@ -146,6 +146,7 @@ class IssuerTable:
     national: dict[str, dict[str, Any]]
     default_country: str | None
     documents: dict[str, KnownDocument]
+    inspectors_general: dict[str, str]
     documents_pattern: re.Pattern[str] | None
 
     def lookup(self, printed: str) -> Issuer | None:
@@ -192,6 +193,7 @@ def issuer_table() -> IssuerTable:
         national=national,
         default_country=data.get("default_country"),
         documents=documents,
+        inspectors_general=dict(data.get("inspectors_general", {})),
         documents_pattern=_literal_pattern(documents) if documents else None,
     )
 
@@ -732,7 +734,7 @@ _CONSTITUTION_RE = re.compile(
     rf"|(?:the[ ]{{1,3}})?(?P<named>{_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{0,2}})"
     r"(?P<possessive>['’]s?)?[ ]{1,3})?"
     r"(?P<qualifier>(?:new|current|amended|federal|national|basic|interim|draft|old"
-    r"|Federal)[ ]{1,3})?"
+    r"|Federal|state|commonwealth['’]s)[ ]{1,3})?"
     r"(?P<noun>[Cc]onstitution)(?![\w\-])"
     rf"(?P<of>[ ]{{1,3}}of[ ]{{1,3}}(?:the[ ]{{1,3}})?{_CAPITAL_WORD}"
     rf"(?:[ ](?:of[ ])?{_CAPITAL_WORD}){{0,3}})?"
@@ -783,6 +785,10 @@ def constitutions(context: Context) -> Iterator[Found]:
         if qualifier and start == match.start("noun"):
             start = match.start("qualifier")
         issuer = context.national("constitution", country) if country else None
+        if issuer is None and qualifier in ("state", "commonwealth's", "commonwealth’s"):
+            # "the state constitution": a US state's, the one named nearest before.
+            issuer = _subdivision_before(context, match.start())
+            unknown_owner = True
         if issuer is None and owner_start is None and not unknown_owner:
             # "the Constitution", unqualified: the constitution of the document's state.
             issuer = context.national("constitution")
@@ -794,6 +800,24 @@ def constitutions(context: Context) -> Iterator[Found]:
             title=None,
             owner_start=owner_start if issuer is None else None,
         )
+
+
+def _subdivision_before(context: Context, position: int) -> str | None:
+    """The state or province named nearest before ``position``, within a bounded window."""
+    index = bisect.bisect_left(context.entities, (position,))
+    low = position - PRONOUN_WINDOW_CHARS * 2
+    while index > 0:
+        index -= 1
+        start, _, _, printed = context.entities[index]
+        if start < low:
+            return None
+        reading = context.gazetteer.subdivision(printed.removeprefix("the "))
+        if reading is not None:
+            return reading.name
+        code = context.gazetteer.country(printed)
+        if code is not None and code != "US":
+            return context.gazetteer.country_name(code)  # Puerto Rico, a territory.
+    return None
 
 
 def _country_in(gazetteer: Gazetteer, phrase: str) -> str | None:
@@ -1243,8 +1267,13 @@ def issued_documents(context: Context) -> Iterator[Found]:
             )
     for match in _OFFICIAL_NOUN_RE.finditer(text):
         yield Found("official_statement", match.start("noun"), match.end("noun"), None)
+    inspectors = issuer_table().inspectors_general
     for match in _INSPECTOR_REPORT_RE.finditer(text):
-        yield Found("report", match.start(), match.end(), None)
+        # Whose inspector general: the department named nearest before, in a bounded window.
+        window = text[max(0, match.start() - SENTENCE_WINDOW_CHARS) : match.end()]
+        named = [(window.rfind(name), full) for name, full in inspectors.items()]
+        found = max(((at, full) for at, full in named if at >= 0), default=None)
+        yield Found("report", match.start(), match.end(), found[1] if found else None)
     for match in _IN_A_RE.finditer(text):
         if match.group("noun") == "resolution":
             continue
@@ -1541,6 +1570,7 @@ def other_references(context: Context) -> Iterator[Found]:
 
 
 EXTRACTORS = (
+    known_documents,
     court_decisions,
     resolutions,
     constitutions,
@@ -1548,7 +1578,6 @@ EXTRACTORS = (
     laws,
     reports,
     official_statements,
-    known_documents,
     amendments,
     issued_documents,
     case_names,
