@@ -139,10 +139,6 @@ def _voices_stage_registered() -> bool:
 
 
 @pytest.mark.skipif(not _voices_stage_registered(), reason="the voices stage is not registered")
-@pytest.mark.xfail(
-    reason="issue 3 open: dev source overlap F1 is 0.746, content 0.762; the floor is 0.75",
-    strict=False,
-)
 def test_voices_meet_overlap_floor_on_dev(pipeline: Pipeline) -> None:
     shared_path("data", "polnear", "dev")
     figures = run("dev", pipeline=pipeline)
