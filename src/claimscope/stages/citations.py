@@ -1201,6 +1201,8 @@ def _pronoun_referent(context: Context, text: str, verb: int) -> tuple[int, int,
         return None
     if words[-1] in _PERSON_PRONOUNS:
         label = "PERSON"
+    elif words[-1] in ("it", "It"):
+        label = "ORG"  # "It said in a statement": the company or body named before.
     elif words[-1] in _BODY_NOUNS and len(words) > 1 and words[-2] in ("the", "The"):
         label = "ORG"  # "the company said in a statement": the company named before.
     else:
@@ -1527,11 +1529,17 @@ def other_references(context: Context) -> Iterator[Found]:
     courts = [mention for mention in context.issuers if mention[2].kind == "court"]
     for match in _BILL_NUMBER_RE.finditer(text):
         federal = match.group("chamber") == "H.R."
+        owner = _COUNTRY_OWNER_RE.search(text, max(0, match.start() - 40), match.start())
+        state = (
+            _us_state(context.gazetteer, [*owner.group("owner").split(), "bill"]) if owner else None
+        )
         yield Found(
             "law",
             match.start(),
             match.end(),
-            context.national("legislature") if federal else None,
+            context.national("legislature")
+            if federal
+            else (f"{state} Legislature" if state else None),
             number=_tidy(match.group()),
         )
     for match in _NAMED_AMENDMENT_RE.finditer(text):
