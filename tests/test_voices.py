@@ -461,3 +461,15 @@ def test_find_quotations_pairs_and_reports() -> None:
         "closing quote mark without an opening one",
         "quotation never closes",
     ]
+
+
+def test_example_header_furniture_is_nobodys_voice(example_dossier: Dossier) -> None:
+    """Section line, repeated headline, bylines and dateline are page furniture, not speech."""
+    anatomy = example_dossier.anatomy
+    assert anatomy.body is not None and anatomy.dateline is not None
+    header_end = anatomy.body.start
+    furniture = [(anatomy.headline.end if anatomy.headline else 0, header_end)]
+    furniture.append((anatomy.dateline.start, anatomy.dateline.end))
+    for voice in example_dossier.voices:
+        for start, end in furniture:
+            assert voice.content.end <= start or voice.content.start >= end, voice

@@ -989,7 +989,27 @@ def _regions(dossier: Dossier, text: str) -> tuple[list[tuple[int, int]], Interv
     blocked += [_line_bounds(text, item.start, item.end) for item in dossier.statements]
     blocked += [(item.start, item.end) for item in dossier.signatories]
     blocked += [(item.start, item.end) for item in anatomy.boilerplate]
+    if anatomy.dateline is not None:
+        blocked.append((anatomy.dateline.start, anatomy.dateline.end))
     return regions, Intervals(blocked)
+
+
+def _without_furniture(attribution: Attribution, blocked: Intervals) -> Attribution | None:
+    """The attribution with its content cut off the blocked lines; None when nothing is left.
+
+    The parse runs a headline into the lines under it (section, byline, dateline), so
+    a headline's content could otherwise swallow the page furniture.
+    """
+    pieces = [
+        piece
+        for start, end in attribution.content
+        for piece in blocked.subtract(start, end)
+        if piece[1] > piece[0]
+    ]
+    if attribution.content and not pieces:
+        return None
+    attribution.content = pieces
+    return attribution
 
 
 def _span(start: int, end: int) -> Span:
@@ -1039,6 +1059,11 @@ class VoicesStage:
                 dossier.anatomy.dateline.end if dossier.anatomy.dateline else 0,
             )
             attributions += self._line_speakers(text, doc, regions, blocked)
+            attributions = [
+                clipped
+                for item in attributions
+                if (clipped := _without_furniture(item, blocked)) is not None
+            ]
             attributions.sort(key=lambda item: item.cue[0])
         voices += self._attributed_voices(analysis, quotations, attributions, blocked)
         voices += self._narrator_voices(dossier, text, voices)
@@ -1284,6 +1309,8 @@ class VoicesStage:
         covered += [_line_bounds(text, item.start, item.end) for item in dossier.statements]
         covered += [(item.start, item.end) for item in dossier.signatories]
         covered += [(item.start, item.end) for item in anatomy.boilerplate]
+        if anatomy.dateline is not None:
+            covered.append((anatomy.dateline.start, anatomy.dateline.end))
         outside = Intervals(covered)
         speaker: str | None = None
         speaker_span: Span | None = None
