@@ -47,9 +47,9 @@ ISSUER_WINDOW_CHARS = 80
 # Context (an issuer, a state) is read within this distance in the same sentence: a
 # longer "sentence" is a list or a table, and a bounded window keeps the stage linear.
 SENTENCE_WINDOW_CHARS = 400
-# How often a country must be named, and more than all others together, to be the state
-# an unqualified "the Constitution" or "Congress" belongs to.
-MIN_STATE_MENTIONS = 3
+# How often a country (or one of its national bodies) must be named, and more than all
+# others together, to be the state an unqualified "the Constitution" or "Congress" means.
+MIN_STATE_MENTIONS = 2
 
 # --- shared pattern pieces ---------------------------------------------------------------
 
@@ -1725,13 +1725,15 @@ def find_citations(context: Context) -> list[Found]:
 def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> str | None:
     """The state the document is about: the dateline's, a country it keeps naming, else the default.
 
-    A country named once or twice is usually a foreign subject of the story, not the state
+    A country named only once is usually a foreign subject of the story, not the state
     whose "Constitution" or "Supreme Court" the text means unqualified.
     """
     dateline = dossier.anatomy.dateline
     if dateline is not None and dateline.country:
         return dateline.country
     counts = Counter(code for _, code in context.countries)
+    # A national body named ("Congress", "the Bundestag") speaks for its state too.
+    counts.update(issuer.country for _, _, issuer in context.issuers if issuer.country)
     if counts:
         code, count = counts.most_common(1)[0]
         if count >= MIN_STATE_MENTIONS and count * 2 > sum(counts.values()):
