@@ -7,16 +7,19 @@ of the ...") is attached, and each find becomes a :class:`~claimscope.dossier.Ci
 with the index of its sentence.
 
 The noise rule: a generic mention ("a peace agreement", "the act of voting", "federal
-law", "a UN resolution", "in his opinion") is not a citation. A reference is kept only when
-it carries something that identifies one document: a title ("Rome Statute", "Criminal
-Code"), a number ("resolution 884", "Law No. 123"), a date ("Order of July 6"), a pinpoint,
-for a court decision the court that issued it, and for a statement, report or resolution
-an issuer named by its own clause ("the ministry said in a statement", "the OECD's report",
-"a statement by NATO"; then the span is the document noun, as in the gold set's
-guidelines). A bare "a statement" with no issuer in its clause stays noise. A constitution
-is one per state, so "the Constitution" identifies it by itself; unqualified, it and "the
-Supreme Court" or "Congress" are the document's state's (the country it names most, else the
-dateline's, else ``default_country`` of ``citation_issuers.json``).
+law", "the resolution", "UN resolutions", "in his opinion", "an executive order") is not a
+citation. A reference is kept only when it carries something that identifies one document:
+a title ("Rome Statute", "Criminal Code"), a number ("resolution 884", "Law No. 123"), a date
+("Order of July 6"), a pinpoint, for a court decision the court or judge that issued it, for
+a resolution, statement or report an issuer named next to it or by its own clause ("Security
+Council resolution", "the ministry said in a statement", "the OECD's report", "a statement by
+NATO"; then the span is the document noun alone), for an executive order the person who
+signed it. A communiqué or press release is an official document by itself; "a statement" or
+"a report" with no issuer in its clause stays noise. A constitution is one per state, so "the
+Constitution" identifies it by itself; unqualified, it and "the Supreme Court", "Congress" or
+an act are the document's state's (the dateline's, else a country or national body it names
+at least twice and more than all others, else ``default_country`` of
+``citation_issuers.json``).
 
 Every pattern uses bounded quantifiers only and is searched once over the text (or over
 a bounded window before a match), so matching time stays linear on adversarial input.
