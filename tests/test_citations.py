@@ -331,6 +331,12 @@ def test_example_citations(example_dossier: Dossier) -> None:
 # printed as its acronym keeps it; courts and UN organs get their full names.
 CLAUSE_CASES = [
     (
+        "Iran mocked it, and Iran's press mocked the Supreme Court's ruling too.",
+        "Supreme Court's ruling",
+        "court_judgment",
+        "U.S. Supreme Court",
+    ),
+    (
         "NATO said in a statement that the drills were over.",
         "statement",
         "official_statement",

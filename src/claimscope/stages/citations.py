@@ -244,9 +244,13 @@ class Context:
     def issuer_name(self, issuer: Issuer) -> str:
         """The full name of an issuer; an unqualified "Supreme Court" as the state's own."""
         if issuer.role is not None:
-            bodies = issuer_table().national.get(self.state or "")
-            if bodies is not None:
-                return str(bodies["generic_names"].get(issuer.name, issuer.name))
+            table = issuer_table()
+            # A state without a body of that name ("Congress" in a story about Iran) means
+            # the default state's, as English-language news does.
+            for code in (self.state, table.default_country):
+                bodies = table.national.get(code or "")
+                if bodies is not None and issuer.name in bodies["generic_names"]:
+                    return str(bodies["generic_names"][issuer.name])
         return issuer.name
 
     def sentence_of(self, position: int) -> int:
