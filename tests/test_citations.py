@@ -174,7 +174,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "Schools must comply with Title IX, the department said.",
         "Title IX",
-        {"kind": "law", "pinpoint": "Title IX", "issuer": "U.S. Congress"},
+        {"kind": "law", "pinpoint": "Title IX", "issuer": None},
     ),
     (
         "In the US state of Alabama, the governor signed the Alabama Human Life Protection Act.",
@@ -334,7 +334,8 @@ CLAUSE_CASES = [
         "Iran mocked it, and Iran's press mocked the Supreme Court's ruling too.",
         "Supreme Court's ruling",
         "court_judgment",
-        "U.S. Supreme Court",
+        # Iran's bodies are not in the table: the court keeps its printed name, no guess.
+        "Supreme Court",
     ),
     (
         "NATO said in a statement that the drills were over.",
@@ -352,6 +353,13 @@ CLAUSE_CASES = [
         "The Supreme Court's ruling upheld the law, the lawyers said.",
         "Supreme Court's ruling",
         "court_judgment",
+        # No state in the text: the shipped default_country is null, so nothing is guessed.
+        "Supreme Court",
+    ),
+    (
+        "WASHINGTON (Reuters) - The Supreme Court's ruling upheld the law, the lawyers said.",
+        "Supreme Court's ruling",
+        "court_judgment",
         "U.S. Supreme Court",
     ),
     (
@@ -362,6 +370,12 @@ CLAUSE_CASES = [
     ),
     (
         "Critics said the plan breaches the Constitution.",
+        "Constitution",
+        "constitution",
+        None,
+    ),
+    (
+        "U.S. lawmakers said the U.S. plan breaches the Constitution.",
         "Constitution",
         "constitution",
         "United States",

@@ -246,7 +246,7 @@ class Context:
         if issuer.role is not None:
             table = issuer_table()
             # A state without a body of that name ("Congress" in a story about Iran) means
-            # the default state's, as English-language news does.
+            # the default state's, when a user has set one for their corpus.
             for code in (self.state, table.default_country):
                 bodies = table.national.get(code or "")
                 if bodies is not None and issuer.name in bodies["generic_names"]:
@@ -1731,6 +1731,9 @@ def find_citations(context: Context) -> list[Found]:
 
 def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> str | None:
     """The state the document is about: the dateline's, a country it keeps naming, else the default.
+
+    The shipped default is null: with no state in the text, "the Supreme Court" keeps a
+    null issuer rather than a guess.
 
     A country named only once is usually a foreign subject of the story, not the state
     whose "Constitution" or "Supreme Court" the text means unqualified.
