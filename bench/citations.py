@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, write_results
+from bench.common import stage_revision as common_stage_revision
 from claimscope.document import Hints
 from claimscope.dossier import Citation
 from claimscope.ingestion import make_document
@@ -138,18 +138,7 @@ def stage_registered() -> bool:
 
 def stage_revision() -> str:
     """The last commit of the citations stage, marked dirty when the working tree differs."""
-    stage = "src/claimscope/stages/citations.py"
-
-    def git(*arguments: str) -> str:
-        completed = subprocess.run(
-            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        return completed.stdout.strip()
-
-    # Figures are only comparable across runs when we know which stage code produced them.
-    commit = git("log", "-1", "--format=%h", "--", stage) or "uncommitted"
-    dirty = git("status", "--porcelain", "--", stage, "src/claimscope/data")
-    return f"{commit}+dirty" if dirty else commit
+    return common_stage_revision("citations")
 
 
 def overlap_size(first: tuple[int, int], second: tuple[int, int]) -> int:

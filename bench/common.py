@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,3 +28,21 @@ def write_results(name: str, figures: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def stage_revision(stage: str) -> str:
+    """The last commit of a stage module, marked dirty when the working tree differs from it.
+
+    Figures are only comparable across runs when we know which stage code produced them.
+    """
+
+    def git(*arguments: str) -> str:
+        completed = subprocess.run(
+            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return completed.stdout.strip()
+
+    path = f"src/claimscope/stages/{stage}.py"
+    commit = git("log", "-1", "--format=%h", "--", path) or "uncommitted"
+    dirty = git("status", "--porcelain", "--", path, "src/claimscope/data")
+    return f"{commit}+dirty" if dirty else commit

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import time
 import unicodedata
 from collections import Counter
@@ -43,7 +42,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import RESULTS, ROOT, SHARED_DATA, write_results
+from bench.common import RESULTS, SHARED_DATA, write_results
+from bench.common import stage_revision as common_stage_revision
 from bench.polnear import POLNEAR, Article, Extent, read_split
 from claimscope.document import Document
 from claimscope.dossier import Dossier
@@ -248,19 +248,8 @@ class Measurement:
 
 
 def stage_revision() -> str:
-    """The last commit of the voices stage, marked dirty when the working tree differs from it."""
-    stage = "src/claimscope/stages/voices.py"
-
-    def git(*arguments: str) -> str:
-        completed = subprocess.run(
-            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        return completed.stdout.strip()
-
-    # Figures are only comparable across runs when we know which stage code produced them.
-    commit = git("log", "-1", "--format=%h", "--", stage) or "uncommitted"
-    dirty = git("status", "--porcelain", "--", stage, "src/claimscope/data")
-    return f"{commit}+dirty" if dirty else commit
+    """The last commit of the voices stage, marked dirty when the working tree differs."""
+    return common_stage_revision("voices")
 
 
 def measure(

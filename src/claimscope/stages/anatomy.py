@@ -294,7 +294,8 @@ def resolve_year(month: int, day: int, reference: date) -> date | None:
     return None
 
 
-def _reference_date(published: str | None) -> date | None:
+def reference_date(published: str | None) -> date | None:
+    """The date part of an ISO publication time, or None when there is none."""
     if not published:
         return None
     try:
@@ -762,7 +763,7 @@ class AnatomyStage:
             body_start = first.start if first is not None else None
         agency: Agency | None = None
         if header.body_line is not None:
-            reference = _reference_date(anatomy.published)
+            reference = reference_date(anatomy.published)
             parsed = parse_dateline(header.body_line, gazetteer, reference)
             if parsed is not None:
                 anatomy.dateline, agency = parsed

@@ -40,7 +40,7 @@ from claimscope.data import load_table
 from claimscope.dossier import Citation, Dossier
 from claimscope.gazetteer import Gazetteer
 from claimscope.pipeline import Analysis
-from claimscope.stages.anatomy import MONTHS, resolve_year
+from claimscope.stages.anatomy import MONTHS, reference_date, resolve_year
 
 STAGE = "citations"
 
@@ -1759,15 +1759,6 @@ def _without_final_period(text: str, found: Found) -> Found:
     return found
 
 
-def _reference_date(published: str | None) -> date | None:
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-
-
 class CitationsStage:
     """Adds the `citations` layer."""
 
@@ -1793,7 +1784,7 @@ class CitationsStage:
                 for entity in dossier.entities
                 if entity.id is not None and entity.id.startswith("country:")
             ],
-            reference=_reference_date(dossier.anatomy.published),
+            reference=reference_date(dossier.anatomy.published),
             entities=sorted(
                 (entity.start, entity.end, entity.label, entity.text) for entity in dossier.entities
             ),
