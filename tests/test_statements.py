@@ -84,6 +84,14 @@ IN_A_STATEMENT = (
     "demonstrations began in June.”\n"
 )
 
+WRAPPED_STATEMENT = (
+    "He said it was designed to avoid sham transactions.\n"
+    "    Senate Finance Committee chairman Lloyd Bentsen said in a\n"
+    'statement, "The Tax Reform Act contains a provision that allows\n'
+    "many wealthy individuals to avoid the federal estate tax\n"
+    'entirely when they die."\n'
+)
+
 NEWS = (
     "LONDON, May 2 (Reuters) - Britain's economy grew faster than expected in the first "
     "quarter, official data showed on Thursday.\n\n"
@@ -182,6 +190,20 @@ STATEMENTS: list[tuple[str, str, list[Expected]]] = [
                 "the Kenya Human Rights Commission",
                 "the Kenya Human Rights Commission",
                 "In a statement on Friday, the Kenya Human Rights Commission said",
+            )
+        ],
+    ),
+    (
+        "'X said in a statement,' before the quotation names its issuer (Reuters-21578 #61)",
+        WRAPPED_STATEMENT,
+        [
+            Expected(
+                "The Tax Reform Act contains a provision that allows\n"
+                "many wealthy individuals to avoid the federal estate tax\n"
+                "entirely when they die.",
+                "Senate Finance Committee chairman Lloyd Bentsen",
+                "Senate Finance Committee chairman Lloyd Bentsen",
+                "said in a\nstatement",
             )
         ],
     ),

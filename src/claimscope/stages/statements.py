@@ -237,6 +237,18 @@ def _subject_in_cue(text: str, cue: TextSpan, cues: Cues) -> tuple[int, int] | N
     return _subject_span(text, comma + 1, head_end)
 
 
+def _subject_before_cue(text: str, cue: TextSpan, low: int, cues: Cues) -> tuple[int, int] | None:
+    """The speaker before a cue that opens with its verb ("Lloyd Bentsen said in a statement,")."""
+    verb = cues.verb.match(text, cue.start, cue.end)
+    if verb is None:
+        return None
+    window_start = max(low, cue.start - CUE_WINDOW)
+    sentence_start = window_start
+    for boundary in _SENTENCE_END.finditer(text, window_start, cue.start):
+        sentence_start = boundary.end()
+    return _subject_span(text, sentence_start, cue.start)
+
+
 def _cue_after(
     text: str, closing: int, high: int, cues: Cues
 ) -> tuple[TextSpan, tuple[int, int] | None] | None:
@@ -322,7 +334,12 @@ def _quoted_statements(
             if after is not None:
                 found.append(Found(start, end, after[0], after[1]))
             elif before is not None or undersigned is not None:
-                subject = _subject_in_cue(text, before, cues) if before else None
+                subject = (
+                    _subject_in_cue(text, before, cues)
+                    or _subject_before_cue(text, before, low, cues)
+                    if before
+                    else None
+                )
                 found.append(Found(start, end, before or undersigned, subject))
         if restart is None:
             break
