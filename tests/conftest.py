@@ -16,6 +16,38 @@ EXAMPLE = ROOT / "examples" / "trend-2023-08-01-civil-society-statement.txt"
 SHARED = ROOT.parent / "shared"
 
 
+# The 14 signatories of the bundled example, read off the article by hand:
+# person, role, organization, acronym, country.
+EXAMPLE_SIGNATORIES: list[tuple[str | None, str | None, str | None, str | None, str | None]] = [
+    ("Erlina Burhan", None, "Indonesia Professional Organiza Coalition", None, "ID"),
+    ("Ridhiwani Sadiki", None, "Citizen Network for Rural Development", None, "KE"),
+    (
+        "Parvana Valiyeva",
+        "focal point",
+        "Regional Expert group on Migration and Health",
+        None,
+        None,
+    ),
+    ("Violet Wasonga", None, "Nyando Social Justice", None, "KE"),
+    ("Patsi Stillo", None, "Partners in Health", None, "US"),
+    ("Charles Quist", None, "Carepal Foundation", None, "GH"),
+    ("Peter Owiti", None, "Wote Youth Development Projects CBO", None, "KE"),
+    ("Eliud Emeri", None, "Turkana Bio Aloe Organization", "TUBAE", "KE"),
+    ("Zeeshan Ahmed", "social activist", None, None, "PK"),
+    (
+        "Hasim Abdul Halim",
+        None,
+        "Department Health and Family welfare, ministry of Health",
+        None,
+        "IN",
+    ),
+    ("Peter Musyoka", None, "Twene Mbee Networking and Development group", None, "KE"),
+    ("Maryam Danesh", "social activist", None, None, "US"),
+    ("Eliud Idoket", None, "Consortium of Grassroots Organizations in Kenya", "CGOK", "KE"),
+    ("Fred Wanyonyi", None, "REDO NGO", None, "KE"),
+]
+
+
 def shared_path(*parts: str) -> Path:
     """A path in ../shared, or skip the test when the checkout has none."""
     path = SHARED.joinpath(*parts)

@@ -12,37 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE
-
-SIGNATORIES = [
-    # person, role, organization, acronym, country
-    ("Erlina Burhan", None, "Indonesia Professional Organiza Coalition", None, "ID"),
-    ("Ridhiwani Sadiki", None, "Citizen Network for Rural Development", None, "KE"),
-    (
-        "Parvana Valiyeva",
-        "focal point",
-        "Regional Expert group on Migration and Health",
-        None,
-        None,
-    ),
-    ("Violet Wasonga", None, "Nyando Social Justice", None, "KE"),
-    ("Patsi Stillo", None, "Partners in Health", None, "US"),
-    ("Charles Quist", None, "Carepal Foundation", None, "GH"),
-    ("Peter Owiti", None, "Wote Youth Development Projects CBO", None, "KE"),
-    ("Eliud Emeri", None, "Turkana Bio Aloe Organization", "TUBAE", "KE"),
-    ("Zeeshan Ahmed", "social activist", None, None, "PK"),
-    (
-        "Hasim Abdul Halim",
-        None,
-        "Department Health and Family welfare, ministry of Health",
-        None,
-        "IN",
-    ),
-    ("Peter Musyoka", None, "Twene Mbee Networking and Development group", None, "KE"),
-    ("Maryam Danesh", "social activist", None, None, "US"),
-    ("Eliud Idoket", None, "Consortium of Grassroots Organizations in Kenya", "CGOK", "KE"),
-    ("Fred Wanyonyi", None, "REDO NGO", None, "KE"),
-]
+from tests.conftest import EXAMPLE, EXAMPLE_SIGNATORIES
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +77,7 @@ def test_signatories(dossier: dict[str, Any]) -> None:
         (s["person"], s["role"], s["organization"], s["acronym"], s["country"])
         for s in dossier["signatories"]
     ]
-    assert rows == SIGNATORIES
+    assert rows == EXAMPLE_SIGNATORIES
     statement_end = dossier["statements"][0]["end"]
     for signatory in dossier["signatories"]:
         line = sliced(dossier, signatory)

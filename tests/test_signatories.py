@@ -12,6 +12,7 @@ from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline
 from claimscope.stages.signatories import SignatoriesStage
 from claimscope.stages.statements import StatementsStage
+from tests.conftest import EXAMPLE_SIGNATORIES
 
 # person, role, organization, acronym, country, the line as printed (without its prefix)
 Row = tuple[str | None, str | None, str | None, str | None, str | None, str]
@@ -325,41 +326,11 @@ def test_news_header_lines_are_not_signatories(stages: Pipeline) -> None:
     assert dossier.signatories == []
 
 
-EXAMPLE_ROWS: list[tuple[str | None, str | None, str | None, str | None, str | None]] = [
-    ("Erlina Burhan", None, "Indonesia Professional Organiza Coalition", None, "ID"),
-    ("Ridhiwani Sadiki", None, "Citizen Network for Rural Development", None, "KE"),
-    (
-        "Parvana Valiyeva",
-        "focal point",
-        "Regional Expert group on Migration and Health",
-        None,
-        None,
-    ),
-    ("Violet Wasonga", None, "Nyando Social Justice", None, "KE"),
-    ("Patsi Stillo", None, "Partners in Health", None, "US"),
-    ("Charles Quist", None, "Carepal Foundation", None, "GH"),
-    ("Peter Owiti", None, "Wote Youth Development Projects CBO", None, "KE"),
-    ("Eliud Emeri", None, "Turkana Bio Aloe Organization", "TUBAE", "KE"),
-    ("Zeeshan Ahmed", "social activist", None, None, "PK"),
-    (
-        "Hasim Abdul Halim",
-        None,
-        "Department Health and Family welfare, ministry of Health",
-        None,
-        "IN",
-    ),
-    ("Peter Musyoka", None, "Twene Mbee Networking and Development group", None, "KE"),
-    ("Maryam Danesh", "social activist", None, None, "US"),
-    ("Eliud Idoket", None, "Consortium of Grassroots Organizations in Kenya", "CGOK", "KE"),
-    ("Fred Wanyonyi", None, "REDO NGO", None, "KE"),
-]
-
-
 def test_example_signatories(stages: Pipeline, example_document: Document) -> None:
     dossier = stages.analyze(example_document)
     text = example_document.text
     got = [(s.person, s.role, s.organization, s.acronym, s.country) for s in dossier.signatories]
-    assert got == EXAMPLE_ROWS
+    assert got == EXAMPLE_SIGNATORIES
     lines = text.rstrip("\n").split("\n")[-14:]
     assert [text[s.start : s.end] for s in dossier.signatories] == lines
     assert lines[-1] == "Fred Wanyonyi, REDO NGO Kenya"
