@@ -136,11 +136,6 @@ def test_gold_rows_are_well_formed() -> None:
                 assert value is None or (value.strip() == value and value), where
 
 
-@pytest.mark.xfail(
-    reason="issue 4 open: issuer accuracy 0.534 < 0.85 since unqualified national bodies "
-    "are no longer guessed to be American (the gold set is mostly US news)",
-    strict=False,
-)
 def test_citations_bench_meets_floors() -> None:
     if not stage_registered():
         pytest.skip("no citations stage in claimscope.pipeline.default_stages() yet")

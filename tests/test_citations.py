@@ -380,6 +380,62 @@ CLAUSE_CASES = [
         "constitution",
         "United States",
     ),
+    (
+        # "the" is not part of the pinpoint, and a named amendment settles the state.
+        "He defended the Second Amendment to our Constitution at the rally.",
+        "Second Amendment to our Constitution",
+        "constitution",
+        "United States",
+    ),
+    (
+        "The judge cited the Due Process Clause of the United States Constitution.",
+        "Due Process Clause of the United States Constitution",
+        "constitution",
+        "United States",
+    ),
+    (
+        "It recalls the Massachusetts Constitution of 1780.",
+        "Massachusetts Constitution of 1780",
+        "constitution",
+        "Massachusetts",
+    ),
+    (
+        "Cruz would not comment on an executive order signed by North Carolina’s governor.",
+        "executive order signed by North Carolina’s governor",
+        "law",
+        "Governor of North Carolina",
+    ),
+    (
+        "In a joint statement, American Express and Shearson said the talks went on.",
+        "statement",
+        "official_statement",
+        None,
+    ),
+    (
+        "Output grew, the National Association of Purchasing Management (NAPM) said in a report.",
+        "report",
+        "report",
+        "National Association of Purchasing Management",
+    ),
+    (
+        "On the same day, the Hirtenberger Defence Group issued a corresponding press release.",
+        "press release",
+        "official_statement",
+        "Hirtenberger Defence Group",
+    ),
+    (
+        "Yesterday, the United States House of Representatives passed a resolution on rules.",
+        "resolution",
+        "resolution",
+        "U.S. House of Representatives",
+    ),
+    (
+        # The title alone settles who passed the act, and its acronym inherits that.
+        "Lawyers cite the Foreign Corrupt Practices Act (FCPA); the FCPA bans bribes abroad.",
+        "FCPA",
+        "law",
+        "U.S. Congress",
+    ),
 ]
 
 
@@ -398,3 +454,67 @@ def test_issuer_from_clause_and_state(
 def test_stage_is_registered_after_entities() -> None:
     names = [stage.name for stage in default_stages()]
     assert names.index("citations") == names.index("entities") + 1
+
+
+# text, cited text, country given with the document, issuer, issuer_inferred.
+INFERRED_CASES = [
+    # Nothing in the text says which state's court: the given country decides, flagged.
+    (
+        "The Supreme Court's ruling upheld the law.",
+        "Supreme Court's ruling",
+        "US",
+        "U.S. Supreme Court",
+        True,
+    ),
+    (
+        "The Supreme Court's ruling upheld the law.",
+        "Supreme Court's ruling",
+        None,
+        "Supreme Court",
+        False,
+    ),
+    # The sentence names the state: the issuer is the text's, not an inference.
+    (
+        "The U.S. Constitution forbids it, lawyers said.",
+        "U.S. Constitution",
+        "US",
+        "United States",
+        False,
+    ),
+    (
+        "Critics said the plan breaches the Constitution.",
+        "Constitution",
+        "US",
+        "United States",
+        True,
+    ),
+    # A state the text keeps naming outweighs the country given with the document.
+    (
+        "Azerbaijan's leaders met. Azerbaijan's envoy spoke. Critics cite the Constitution.",
+        "Constitution",
+        "US",
+        "Azerbaijan",
+        True,
+    ),
+    # The act's title settles its issuer whatever the state: not inferred.
+    ("They cite the Patriot Act.", "Patriot Act", None, "U.S. Congress", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "cited", "country", "issuer", "inferred"),
+    INFERRED_CASES,
+    ids=[f"{case[1]}-{case[2]}" for case in INFERRED_CASES],
+)
+def test_issuer_inferred_from_the_documents_state(
+    pipeline: Pipeline,
+    text: str,
+    cited: str,
+    country: str | None,
+    issuer: str,
+    inferred: bool,
+) -> None:
+    document = make_document(text, "test", hints=Hints(country=country))
+    found = [c for c in pipeline.analyze(document).citations if c.text == cited]
+    assert found, f"{cited!r} not among {[c.text for c in pipeline.analyze(document).citations]}"
+    assert (found[0].issuer, found[0].issuer_inferred) == (issuer, inferred)

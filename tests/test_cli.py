@@ -121,3 +121,23 @@ def test_batch_of_only_bad_inputs_fails(tmp_path: Path) -> None:
     problems = result.stderr.decode()
     assert "a.txt: empty input" in problems and "b.txt: binary content" in problems
     assert "no document could be analysed" in problems
+
+
+def test_country_option_settles_unqualified_bodies_and_says_so(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Lawyers said the plan breaches the Constitution.\n", encoding="utf-8")
+    plain = json.loads(run("analyze", str(story), "--format", "json").stdout)
+    given = json.loads(run("analyze", str(story), "--format", "json", "--country", "us").stdout)
+    assert [(c["issuer"], c["issuer_inferred"]) for c in plain["citations"]] == [(None, False)]
+    assert [(c["issuer"], c["issuer_inferred"]) for c in given["citations"]] == [
+        ("United States", True)
+    ]
+
+
+def test_unknown_country_option_exits_2_with_one_line(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("A story.\n", encoding="utf-8")
+    completed = run("analyze", str(story), "--country", "Narnia")
+    assert completed.returncode == 2
+    assert completed.stderr.decode().strip().count("\n") == 0
+    assert "--country 'Narnia'" in completed.stderr.decode()

@@ -138,3 +138,18 @@ def test_html_date_without_time_gets_no_invented_midnight() -> None:
     <p>And a second paragraph that adds more words so that the page reads as an article.</p>
     </article></body></html>"""
     assert only(page, "html").hints.published == "2023-08-01"
+
+
+def test_record_country_is_a_checked_alpha_2_hint() -> None:
+    lines = [
+        json.dumps({"text": "First story.", "country": "us"}),
+        json.dumps({"text": "Second story.", "country": "Utopia"}),
+        json.dumps({"text": "Third story.", "country": "XZ"}),
+    ]
+    first, utopia, unassigned = documents_from_bytes(
+        "\n".join(lines).encode(), "batch.jsonl", "jsonl"
+    )
+    assert isinstance(first, Document) and first.hints.country == "US"
+    assert isinstance(utopia, IngestionError) and "field 'country'" in str(utopia)
+    # XZ has the shape of a code but names no country in ISO 3166-1.
+    assert isinstance(unassigned, IngestionError) and str(unassigned).startswith("batch.jsonl#3")

@@ -22,6 +22,9 @@ class Hints:
     site_name: str | None = None
     url: str | None = None
     outlet: str | None = None
+    country: str | None = None
+    """The state the document is about when its text does not say (ISO 3166-1 alpha-2),
+    given by the corpus or the user; "the Constitution" unqualified then means its."""
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,12 @@ class Citation(Layer):
 
     kind: str
     issuer: str | None = None
+    issuer_inferred: bool = Field(
+        False,
+        description="True when the issuer is not named by the text around the citation but "
+        "inferred from the state the document is about (its dateline, the country it keeps "
+        "naming, or the country given with it).",
+    )
     date: str | None = None
     date_inferred: bool = False
     number: str | None = None

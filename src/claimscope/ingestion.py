@@ -235,13 +235,30 @@ def _record_document(record: Any, source: str, settings: Settings | None) -> Doc
         return value
 
     title = optional("title")
+    country = optional("country")
+    if country is not None and country_code(country) is None:
+        raise IngestionError(
+            source,
+            f"malformed record: field 'country' {country!r} is not an ISO 3166-1 alpha-2 code",
+        )
     hints = Hints(
         title=title,
         published=optional("published"),
         url=optional("url"),
         outlet=optional("outlet"),
+        country=country_code(country) if country is not None else None,
     )
     return make_document(text, source, hints=hints, format="record", settings=settings)
+
+
+def country_code(printed: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code a user or a record gives ("us" -> "US"), else None."""
+    import pycountry
+
+    code = printed.strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        return None
+    return code if pycountry.countries.get(alpha_2=code) is not None else None
 
 
 def documents_from_bytes(

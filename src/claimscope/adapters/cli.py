@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
@@ -103,12 +104,26 @@ def analyze(
             help="Processes analysing documents in parallel (at most one per core).", min=1
         ),
     ] = 1,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="The state the documents are about when their text does not say (ISO 3166-1 "
+            "alpha-2, e.g. US): unqualified 'the Constitution' or 'the Supreme Court' then "
+            "means its, marked issuer_inferred.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse documents and print their dossiers."""
     from claimscope.adapters.inputs import read_documents
+    from claimscope.ingestion import country_code
     from claimscope.pipeline import Pipeline
 
     errors = _error_console()
+    given_country = None
+    if country is not None:
+        given_country = country_code(country)
+        if given_country is None:
+            raise _fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 country code")
     # Inputs stream from disk to output: an archive of millions of documents is never
     # held in memory. The first two items tell a single document from a batch.
     items = iter(read_documents(paths, Settings(max_chars=max_chars)))
@@ -124,6 +139,8 @@ def analyze(
             if isinstance(item, IngestionError):
                 skipped += 1
                 errors.print(f"claimscope: skipped {item}", markup=False)
+            elif given_country is not None and item.hints.country is None:
+                yield replace(item, hints=replace(item.hints, country=given_country))
             else:
                 yield item
 

@@ -51,7 +51,8 @@ ISSUER_WINDOW_CHARS = 80
 # longer "sentence" is a list or a table, and a bounded window keeps the stage linear.
 SENTENCE_WINDOW_CHARS = 400
 # How often a country (or one of its national bodies) must be named, and more than all
-# others together, to be the state an unqualified "the Constitution" or "Congress" means.
+# others together, to outweigh the state given with the document; named once, it is the
+# state only when none is given.
 MIN_STATE_MENTIONS = 2
 
 # --- shared pattern pieces ---------------------------------------------------------------
@@ -151,6 +152,9 @@ class IssuerTable:
     documents: dict[str, KnownDocument]
     inspectors_general: dict[str, str]
     documents_pattern: re.Pattern[str] | None
+    act_issuers: dict[str, str] = field(default_factory=dict)
+    """Acts whose title alone settles who passed them, by title ("Patriot Act")."""
+    acts_pattern: re.Pattern[str] | None = None
 
     def lookup(self, printed: str) -> Issuer | None:
         """The issuer a printed name denotes ("ICJ", "the Security Council")."""
@@ -190,6 +194,9 @@ def issuer_table() -> IssuerTable:
         )
         for name in raw["names"]:
             documents.setdefault(name, document)
+    act_issuers = {
+        title: issuer for issuer, titles in data.get("acts", {}).items() for title in titles
+    }
     return IssuerTable(
         by_name=by_name,
         pattern=_literal_pattern(by_name),
@@ -198,6 +205,8 @@ def issuer_table() -> IssuerTable:
         documents=documents,
         inspectors_general=dict(data.get("inspectors_general", {})),
         documents_pattern=_literal_pattern(documents) if documents else None,
+        act_issuers=act_issuers,
+        acts_pattern=_literal_pattern(act_issuers) if act_issuers else None,
     )
 
 
@@ -228,6 +237,8 @@ class Context:
     reference: date | None
     entities: list[tuple[int, int, str, str]] = field(default_factory=list)
     """Named entities as (start, end, label, text), for the issuer a clause names."""
+    subdivision_countries: list[str] = field(default_factory=list)
+    """The country of each subdivision named ("Alabama" -> US), evidence of the state."""
     state: str | None = None
     """The state the document is about: the country it names most, else the default."""
 
@@ -773,6 +784,18 @@ def constitutions(context: Context) -> Iterator[Found]:
             leading = len(named) - len(named.removeprefix("The ").removeprefix("the "))
             candidate = re.sub(r"['’]s?$", "", named[leading:])
             country = gazetteer.country(candidate) or gazetteer.demonym(candidate)
+            subdivision = None if country else gazetteer.subdivision(candidate)
+            if subdivision is not None:
+                # "Massachusetts Constitution": a state's or province's own constitution.
+                year = re.search(_YEAR, match.group("of") or "")
+                yield Found(
+                    "constitution",
+                    match.start("named") + leading,
+                    match.end(),
+                    candidate,
+                    date=year.group() if year else None,
+                )
+                continue
             if country is None and candidate in _NOT_TITLE_WORDS:
                 start = match.start("noun")
             else:
@@ -1055,7 +1078,7 @@ def official_statements(context: Context) -> Iterator[Found]:
 _DOCUMENT_ADJECTIVE = (
     r"(?:written|joint|separate|brief|short|new|recent|lengthy|official|annual|latest"
     r"|preliminary|final|interim|special|emailed|televised|public|weekly|monthly|quarterly"
-    r"|\d{1,3}-page)"
+    r"|corresponding|detailed|formal|updated|further|\d{1,3}-page)"
 )
 _CLAUSE_NOUN = (
     rf"(?:(?:{_DOCUMENT_ADJECTIVE})[ ]{{1,3}}){{0,2}}"
@@ -1140,10 +1163,24 @@ _SUBJECT_GAP_RE = re.compile(
 
 _APPOSITION_BEFORE_RE = re.compile(r",[^,.;:\n]{1,80},[ ]{0,2}$")
 _APPOSITION_RE = re.compile(r"[ ]{0,2},[^,.;:\n]{1,80},")
+# "the National Association of Purchasing Management (NAPM) said": the acronym it defines.
+_ACRONYM_GAP_RE = re.compile(r"[ ]{0,2}\([A-Z][A-Z&.\-]{1,10}\)")
+
+
+def _body_before(context: Context, position: int) -> tuple[int, int, Issuer] | None:
+    """The issuer-table body named as the subject right before ``position``, if any."""
+    low, _ = context.sentence_window(position)
+    mentions = context.issuers_in(low, position)
+    if not mentions or not _is_subject_gap(context.text[mentions[-1][1] : position]):
+        return None
+    return mentions[-1]
 
 
 def _is_subject_gap(gap: str) -> bool:
     """Whether only a few lower-case words (after an apposition) sit between subject and verb."""
+    acronym = _ACRONYM_GAP_RE.match(gap)
+    if acronym is not None:
+        gap = gap[acronym.end() :]
     apposition = _APPOSITION_RE.match(gap)
     if apposition is not None:
         # "Josh Earnest, the White House press secretary, said": the name is the subject.
@@ -1239,6 +1276,21 @@ def _entity_issuer(context: Context, entity: tuple[int, int, str, str]) -> str:
     return text
 
 
+_GOVERNOR_OF_RE = re.compile(
+    r"(?:the[ ])?(?P<place>[A-Z][\w.]{1,20}(?:[ ][A-Z][\w.]{1,20}){0,3})['’]s?[ ]governor(?![\w])"
+)
+
+
+def _governor(context: Context, by_clause: re.Match[str] | None) -> re.Match[str] | None:
+    """The match naming a state's governor after "signed by" ("North Carolina's governor")."""
+    if by_clause is None:
+        return None
+    match = _GOVERNOR_OF_RE.match(context.text, by_clause.end())
+    if match is None or context.gazetteer.subdivision(match.group("place")) is None:
+        return None
+    return match
+
+
 def issued_documents(context: Context) -> Iterator[Found]:
     """Statements, reports and resolutions whose issuer the clause names."""
     text = context.text
@@ -1249,6 +1301,9 @@ def issued_documents(context: Context) -> Iterator[Found]:
                 continue
             joint = "joint" in match.group()
             subject = _entity_before(context, match.start("verb"))
+            if subject is not None and text[subject[0] - 1 : subject[0]] == "(":
+                # "(NAPM) said": the name the acronym stands for is the subject.
+                subject = _entity_before(context, subject[0] - 1) or subject
             apposition = _APPOSITION_BEFORE_RE.search(
                 text, max(0, match.start("verb") - 90), match.start("verb")
             )
@@ -1268,6 +1323,15 @@ def issued_documents(context: Context) -> Iterator[Found]:
             if subject is None and not joint:
                 referent = _pronoun_referent(context, text, match.start("verb"))
                 issuer = _entity_issuer(context, referent) if referent else None
+            body = _body_before(context, match.start("verb"))
+            if (
+                body is not None
+                and not joint
+                and (subject is None or body[1] - body[0] > subject[1] - subject[0])
+            ):
+                # "the United States House of Representatives passed": the issuer tables
+                # know the body's full name where the entity model sees only "United States".
+                issuer = context.issuer_name(body[2])
             yield Found(
                 _CLAUSE_KINDS.get(noun, "official_statement"),
                 match.start("noun"),
@@ -1286,7 +1350,8 @@ def issued_documents(context: Context) -> Iterator[Found]:
     for match in _IN_A_RE.finditer(text):
         if match.group("noun") == "resolution":
             continue
-        subject = _entity_after(context, match.end())
+        # "In a joint statement, A and B said": several issuers, none of them alone.
+        subject = None if "joint" in match.group() else _entity_after(context, match.end())
         yield Found(
             _CLAUSE_KINDS.get(match.group("noun"), "official_statement"),
             match.start("noun"),
@@ -1327,6 +1392,11 @@ def issued_documents(context: Context) -> Iterator[Found]:
         if owner is not None:
             start = owner[0] + (4 if owner[3].startswith(("the ", "The ")) else 0)
         end = match.end("noun")
+        governor = _governor(context, by_clause)
+        if governor is not None:
+            # The "signed by" phrase names the issuer, so the span takes it in.
+            yield Found("law", start, governor.end(), f"Governor of {governor.group('place')}")
+            continue
         yield Found("law", start, end, context.national("executive"))
     for match in _BY_ISSUER_RE.finditer(text):
         entity = _entity_at(context, match.end())
@@ -1420,11 +1490,25 @@ def law_entities(context: Context) -> Iterator[Found]:
         if printed.startswith(("the ", "The ")):
             start, printed = start + 4, printed[4:]
         issuer = None
+        pinpoint = None
+        country = _country_in(context.gazetteer, printed)
         if kind == "law":
-            issuer = context.national("legislature")
+            issuer = context.national("legislature", country)
         elif kind == "constitution":
-            issuer = context.national("constitution")
-        yield Found(kind, start, end, issuer, title=printed if kind != "constitution" else None)
+            clause = _AMENDMENT_RE.match(printed)
+            if clause is not None:
+                # "Due Process Clause of the United States Constitution": the clause is
+                # the pinpoint, and named amendments and clauses are the US Constitution's.
+                pinpoint, country = clause.group("pin"), country or "US"
+            issuer = context.national("constitution", country)
+        yield Found(
+            kind,
+            start,
+            end,
+            issuer,
+            pinpoint=pinpoint,
+            title=printed if kind != "constitution" else None,
+        )
 
 
 # "Roe v. Wade", "Citizens United v. FEC": a case name cites the court's judgment.
@@ -1632,7 +1716,20 @@ def attach_pinpoint(text: str, found: Found) -> Found:
     match = _PINPOINT_BEFORE_RE.search(window)
     if match is None:
         return found
-    return replace(found, start=low + match.start("pin"), pinpoint=_tidy(match.group("pin")))
+    pinpoint = match.group("pin")
+    # "the Second Amendment to the Constitution": the article is not part of the pinpoint.
+    article = len(pinpoint) - len(pinpoint.removeprefix("the ").removeprefix("The "))
+    issuer = found.issuer
+    if issuer is None and found.kind == "constitution" and _AMENDMENT_RE.match(pinpoint, article):
+        # A numbered amendment by its ordinal ("Second Amendment") is the US Constitution's.
+        issuer = issuer_table().national["US"]["constitution"]
+    return replace(
+        found,
+        start=low + match.start("pin") + article,
+        pinpoint=_tidy(pinpoint[article:]),
+        issuer=issuer,
+        owner_start=None if issuer is not None else found.owner_start,
+    )
 
 
 def resolve_overlaps(finds: Iterable[Found]) -> list[Found]:
@@ -1717,7 +1814,13 @@ def acronym_mentions(text: str, finds: Sequence[Found]) -> Iterator[Found]:
 def find_citations(context: Context) -> list[Found]:
     """Every citation of the text, pinpoints attached and overlaps resolved."""
     finds = [found for extractor in EXTRACTORS for found in extractor(context)]
-    kept = resolve_overlaps(attach_pinpoint(context.text, found) for found in finds)
+    kept = [
+        replace(found, issuer=_act_issuer(context.text[found.start : found.end]))
+        if found.issuer is None and found.kind == "law"
+        else found
+        for found in resolve_overlaps(attach_pinpoint(context.text, found) for found in finds)
+    ]
+    # Acronyms come after the act's issuer is known: "the FCPA" is Congress's as well.
     kept = resolve_overlaps([*kept, *acronym_mentions(context.text, kept)])
     resolved = []
     for found in kept:
@@ -1729,11 +1832,24 @@ def find_citations(context: Context) -> list[Found]:
     return resolved
 
 
-def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> str | None:
-    """The state the document is about: the dateline's, a country it keeps naming, else the default.
+def _act_issuer(printed: str) -> str | None:
+    """Who passed an act whose title settles it ("the 1965 Voting Rights Act": U.S. Congress)."""
+    table = issuer_table()
+    if table.acts_pattern is None:
+        return None
+    match = table.acts_pattern.search(printed)
+    return table.act_issuers[match.group()] if match else None
 
-    The shipped default is null: with no state in the text, "the Supreme Court" keeps a
-    null issuer rather than a guess.
+
+def _document_state(
+    context: Context, dossier: Dossier, table: IssuerTable, given: str | None
+) -> str | None:
+    """The state the document is about: the dateline's, a country it keeps naming, the
+    country given with the document, else the table's default.
+
+    The shipped default is null: with no state in the text or its metadata, "the Supreme
+    Court" keeps a null issuer rather than a guess. Whatever the source, an issuer that
+    rests on this state is marked ``issuer_inferred``.
 
     A country named only once is usually a foreign subject of the story, not the state
     whose "Constitution" or "Supreme Court" the text means unqualified.
@@ -1742,13 +1858,46 @@ def _document_state(context: Context, dossier: Dossier, table: IssuerTable) -> s
     if dateline is not None and dateline.country:
         return dateline.country
     counts = Counter(code for _, code in context.countries)
-    # A national body named ("Congress", "the Bundestag") speaks for its state too.
+    # A national body named ("Congress", "the Bundestag") or one of the state's provinces
+    # ("Alabama", "Bavaria") speaks for its state too.
     counts.update(issuer.country for _, _, issuer in context.issuers if issuer.country)
+    counts.update(context.subdivision_countries)
+    leader, mentions = None, 0
     if counts:
         code, count = counts.most_common(1)[0]
-        if count >= MIN_STATE_MENTIONS and count * 2 > sum(counts.values()):
-            return code
-    return table.default_country
+        if count * 2 > sum(counts.values()):
+            leader, mentions = code, count
+    if leader is not None and mentions >= MIN_STATE_MENTIONS:
+        return leader
+    # The state given with the document outweighs one passing mention of a country.
+    return given or leader or table.default_country
+
+
+def issuer_is_inferred(context: Context, found: Found) -> bool:
+    """Whether the issuer rests on the document's state rather than on the text around it.
+
+    It does when the issuer is one of that state's bodies (or the state itself, for a
+    constitution) while the citation's sentence names neither the state nor one of its
+    bodies by a qualified name ("the U.S. Supreme Court", not "the Supreme Court").
+    """
+    state = context.state
+    if found.issuer is None or state is None:
+        return False
+    bodies = issuer_table().national.get(state, {})
+    names = {context.gazetteer.country_name(state)}
+    names.update(value for key, value in bodies.items() if isinstance(value, str))
+    names.update(bodies.get("generic_names", {}).values())
+    if found.issuer not in names:
+        return False
+    if _country_in(context.gazetteer, context.text[found.start : found.end]) == state:
+        return False  # "the U.S. Constitution" names its state itself.
+    start, end = context.sentence_window(found.start)
+    if state in context.countries_in(start, end):
+        return False
+    return not any(
+        issuer.country == state and issuer.role is None
+        for _, _, issuer in context.issuers_in(start, end)
+    )
 
 
 def _without_final_period(text: str, found: Found) -> Found:
@@ -1784,19 +1933,25 @@ class CitationsStage:
                 for entity in dossier.entities
                 if entity.id is not None and entity.id.startswith("country:")
             ],
+            subdivision_countries=[
+                entity.id.removeprefix("subdivision:").split("-", 1)[0]
+                for entity in dossier.entities
+                if entity.id is not None and entity.id.startswith("subdivision:")
+            ],
             reference=reference_date(dossier.anatomy.published),
             entities=sorted(
                 (entity.start, entity.end, entity.label, entity.text) for entity in dossier.entities
             ),
         )
         context.countries.sort()
-        context.state = _document_state(context, dossier, table)
+        context.state = _document_state(context, dossier, table, analysis.document.hints.country)
         for found in find_citations(context):
             found = _without_final_period(text, found)
             dossier.citations.append(
                 Citation(
                     kind=found.kind,
                     issuer=found.issuer,
+                    issuer_inferred=issuer_is_inferred(context, found),
                     date=found.date,
                     date_inferred=found.date_inferred,
                     number=found.number,
