@@ -7,7 +7,7 @@ import re
 import pytest
 
 from claimscope.adapters.report.markdown import escape_markdown, render_markdown
-from claimscope.dossier import DocumentInfo, Dossier, Signatory
+from claimscope.dossier import Citation, DocumentInfo, Dossier, Signatory
 from tests.test_report_html import HOSTILE, hostile_dossier, sample_dossier
 
 # A cell boundary is a pipe not escaped by a backslash (an escaped backslash is two).
@@ -152,3 +152,26 @@ def test_a_bare_dossier_renders() -> None:
 )
 def test_escape_markdown(raw: str, escaped: str) -> None:
     assert escape_markdown(raw) == escaped
+
+
+def test_inferred_issuer_is_marked_in_the_citations_table() -> None:
+    text = "Critics said the plan breaches the Constitution."
+    start = text.index("Constitution")
+    citation = Citation(
+        kind="constitution",
+        issuer="United States",
+        issuer_inferred=True,
+        text="Constitution",
+        start=start,
+        end=start + len("Constitution"),
+    )
+    dossier = Dossier(
+        document=DocumentInfo(id="sha256:5", source="inferred.txt", text=text),
+        citations=[citation],
+    )
+    report = render_markdown([dossier])
+    assert "United States (inferred)" in report
+    stated = dossier.model_copy(
+        update={"citations": [citation.model_copy(update={"issuer_inferred": False})]}
+    )
+    assert "United States (inferred)" not in render_markdown([stated])

@@ -760,11 +760,14 @@ class _DossierView:
             date = _escape(citation.date or "")
             if citation.date and citation.date_inferred:
                 date += ' <span class="sub">(inferred)</span>'
+            issuer = _escape(citation.issuer or "")
+            if citation.issuer and citation.issuer_inferred:
+                issuer += ' <span class="sub">(inferred)</span>'
             rows.append(
                 [
                     self._link(self._key("citation", index), str(index + 1)),
                     _escape(citation.kind),
-                    _escape(citation.issuer or ""),
+                    issuer,
                     date,
                     _escape(citation.number or ""),
                     _escape(citation.pinpoint or ""),

@@ -218,11 +218,14 @@ def _citations(dossier: Dossier) -> str:
         date = _cell(citation.date)
         if citation.date and citation.date_inferred:
             date += " (inferred)"
+        issuer = _cell(citation.issuer)
+        if citation.issuer and citation.issuer_inferred:
+            issuer += " (inferred)"
         rows.append(
             [
                 str(number),
                 _cell(citation.kind),
-                _cell(citation.issuer),
+                issuer,
                 date,
                 _cell(citation.number),
                 _cell(citation.pinpoint),
