@@ -223,3 +223,11 @@ def test_shipped_model_ranks_a_real_debate() -> None:
     scores = CheckworthinessModel.load().score([sentence.text for sentence in debate])
     # The shipped model saw this debate, so its ranking must beat the 11/44 base rate.
     assert average_precision([sentence.label for sentence in debate], scores) > 11 / 44
+
+
+def test_cues_stay_linear_on_pathological_text() -> None:
+    """Long runs that bounded patterns must not backtrack over (a hang would fail the suite)."""
+    texts = ["ed" * 50_000, "9" * 100_000, "a " * 50_000, "-" * 100_000, "I think " * 20_000]
+    scores = CheckworthinessModel.load().score(texts)
+    assert len(scores) == len(texts)
+    assert all(0.0 <= value <= 1.0 for value in scores)
