@@ -180,14 +180,34 @@ class Citation(Layer):
 
 
 class Claim(Layer):
-    """A check-worthy claim."""
+    """A sentence (or an independent clause of one) of the body, scored for check-worthiness."""
 
     text: str
     start: int
     end: int
-    checkworthiness: float
-    speaker: str | None = None
-    citations: list[int] = Field(default_factory=list)
+    checkworthiness: float = Field(
+        description="How much the claim deserves checking, 0-1, from the shipped model; a "
+        "ranking signal, not a judgement of truth."
+    )
+    rank: int = Field(1, description="1 for the most check-worthy claim of the document.")
+    speaker: str | None = Field(
+        None, description="Who makes the claim, from the voices layer (null without it)."
+    )
+    sentence: int | None = Field(None, description="Index of the sentence holding the claim.")
+    citations: list[int] = Field(
+        default_factory=list, description="Indices of the citations inside the claim."
+    )
+    entities: list[int] = Field(
+        default_factory=list,
+        description="Indices of the named entities it mentions (people, bodies, places, laws).",
+    )
+    numbers: list[int] = Field(
+        default_factory=list,
+        description="Indices of the entities that are numbers, amounts, percentages, ordinals.",
+    )
+    dates: list[int] = Field(
+        default_factory=list, description="Indices of the entities that are dates or times."
+    )
 
 
 class Technique(Layer):

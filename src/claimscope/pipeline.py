@@ -69,6 +69,7 @@ def default_stages() -> list[Stage]:
     from claimscope.stages import (
         anatomy,
         citations,
+        claims,
         entities,
         signatories,
         statements,
@@ -82,6 +83,7 @@ def default_stages() -> list[Stage]:
         entities.EntitiesStage(),
         citations.CitationsStage(),
         voices.VoicesStage(),
+        claims.ClaimsStage(),
     ]
 
 

@@ -233,6 +233,89 @@ def schema(
         out.write_text(text, encoding="utf-8")
 
 
+train_app = typer.Typer(
+    help="Rebuild a shipped model from the labelled data sets (seeded: same data, same model).",
+    no_args_is_help=True,
+)
+score_app = typer.Typer(help="Score text with a shipped model.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(score_app, name="score")
+
+DataOption = Annotated[
+    Path,
+    typer.Option(help="The data folder holding the labelled sets (e.g. ../shared/data)."),
+]
+ModelsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", help="Where to write the artefact (default: the package's models folder)."
+    ),
+]
+SeedOption = Annotated[int, typer.Option(help="Random seed of the training.")]
+
+
+def _models_folder(out: Path | None) -> Path:
+    import claimscope.models
+
+    return out if out is not None else Path(claimscope.models.__file__).parent
+
+
+def _print_metrics(title: str, metrics: dict[str, object], destination: Path) -> None:
+    console = Console(highlight=False)
+    console.print(f"{title}: written to {destination}", markup=False)
+    console.print(json.dumps(metrics, indent=2, ensure_ascii=False), markup=False)
+
+
+def _require_folder(path: Path, what: str) -> None:
+    if not path.is_dir():
+        raise _fail(f"{path}: {what} folder not found")
+
+
+@train_app.command("checkworthiness")
+def train_checkworthiness_command(
+    data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
+) -> None:
+    """Train the check-worthiness model on ClaimBuster and CLEF 2019 and print its metrics."""
+    from claimscope.stages.claims.checkworthiness import train_checkworthiness
+
+    _require_folder(data, "data")
+    destination = _models_folder(out)
+    try:
+        metrics = train_checkworthiness(data, destination, seed=seed)
+    except (OSError, ValueError, KeyError) as error:
+        raise _fail(f"{data}: cannot train: {error}") from None
+    _print_metrics("checkworthiness", metrics, destination)
+
+
+@score_app.command("checkworthiness")
+def score_checkworthiness_command(
+    file: Annotated[
+        str, typer.Argument(help="One sentence per line, or id<TAB>text lines; '-' for stdin.")
+    ],
+) -> None:
+    """Print id<TAB>score for every non-blank line (score: check-worthiness, 0-1)."""
+    from claimscope.stages.claims.checkworthiness import score_lines
+
+    for identifier, score in score_lines(_text_lines(file)):
+        sys.stdout.write(f"{identifier}\t{score:.4f}\n")
+
+
+def _text_lines(file: str) -> Iterator[str]:
+    """The lines of a UTF-8 text file (or stdin), with a one-line error for bad input."""
+    try:
+        handle = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise _fail(f"{file}: cannot read: {error.strerror}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if b"\x00" in raw:
+                raise _fail(f"{file}:{number}: binary data, not text")
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _fail(f"{file}:{number}: not UTF-8 text") from None
+
+
 def main() -> None:
     """Entry point of the ``claimscope`` command."""
     app()

@@ -1,0 +1,1 @@
+"""Shipped model artefacts: ``*.npz`` arrays with ``*.json`` descriptions (claimscope.artefacts)."""

@@ -1,0 +1,253 @@
+"""The claims stage: the body's sentences as claims, ranked by check-worthiness.
+
+Candidates are the sentences of the body, less what is not prose: the headline, bylines,
+the dateline (cut off the lead sentence it opens), boilerplate and the signatory block of
+an embedded statement. A sentence that joins independent clauses, each with its own
+subject ("The road was closed in 2022; aid has not passed since", "X fell by 3%, and Y
+rose"), is split so that each claim can be checked on its own. Each claim is scored by the
+shipped check-worthiness model (``checkworthiness.py``) and linked to the layers before
+it: the voice that makes it, the citations inside it, and the entities, numbers and dates
+it mentions.
+
+The score ranks sentences for a checker's attention. It says nothing about whether a
+claim is true.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from claimscope.dossier import Claim, Dossier, Span, Voice
+from claimscope.pipeline import Analysis
+from claimscope.stages.citations import sentence_starts
+from claimscope.stages.claims.checkworthiness import CheckworthinessModel
+
+STAGE = "claims"
+
+# A claim needs this many words to say something checkable; shorter pieces ("Read
+# more:", "Thank you.") are furniture or greetings.
+MIN_WORDS = 4
+# A sentence longer than this is a list or a table, not one claim: it is cut into pieces
+# of at most this length at clause punctuation, so scoring stays fast and meaningful.
+MAX_CLAIM_CHARS = 1200
+
+NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+DATE_LABELS = frozenset({"DATE", "TIME"})
+
+_WORD_RE = re.compile(r"[^\W\d_]{1,40}")
+# "; " between clauses: each side is a sentence of its own in all but punctuation.
+_SEMICOLON_RE = re.compile(r";[ \t]{1,5}")
+_CLAUSE_BREAK_RE = re.compile(r"[,;:][ \t]{1,5}")
+
+
+class SentenceScorer(Protocol):
+    """What the stage needs of a model: a check-worthiness in [0, 1] per sentence."""
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        """One score per sentence, in order."""
+        ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stretch of the body that may be a claim, with the sentence it lies in."""
+
+    start: int
+    end: int
+    sentence: int
+
+
+def _word_count(text: str) -> int:
+    return sum(1 for _ in _WORD_RE.finditer(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def excluded_spans(dossier: Dossier) -> list[tuple[int, int]]:
+    """Stretches that are layout, not prose: headline, bylines, boilerplate, signatory block."""
+    anatomy = dossier.anatomy
+    spans: list[tuple[int, int]] = []
+    if anatomy.headline is not None:
+        spans.append((anatomy.headline.start, anatomy.headline.end))
+    spans.extend(
+        (byline.start, byline.end)
+        for byline in anatomy.bylines
+        if byline.start is not None and byline.end is not None
+    )
+    if anatomy.published_span is not None:
+        spans.append((anatomy.published_span.start, anatomy.published_span.end))
+    spans.extend((span.start, span.end) for span in anatomy.boilerplate)
+    for statement in dossier.statements:
+        members = [dossier.signatories[index] for index in statement.signatories]
+        if members:
+            # The whole block, including the lines between two parsed signatories.
+            spans.append((min(s.start for s in members), max(s.end for s in members)))
+    spans.extend((signatory.start, signatory.end) for signatory in dossier.signatories)
+    return sorted(spans)
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(low < end and start < high for low, high in spans)
+
+
+def candidates(analysis: Analysis) -> Iterator[Candidate]:
+    """The body's sentences that are prose, split into independent clauses where they join."""
+    text = analysis.document.text
+    dossier = analysis.dossier
+    body = dossier.anatomy.body
+    body_start, body_end = (body.start, body.end) if body is not None else (0, len(text))
+    dateline = dossier.anatomy.dateline
+    excluded = excluded_spans(dossier)
+    starts = sentence_starts(analysis)
+    for index, sentence_start in enumerate(starts):
+        sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        start, end = max(sentence_start, body_start), min(sentence_end, body_end)
+        if dateline is not None and start < dateline.end <= end:
+            start = max(start, dateline.end)  # "BAKU, Azerbaijan, Aug.1. Trend reports ..."
+        start, end = _trimmed(text, start, end)
+        if end - start < MIN_WORDS or _overlaps(start, end, excluded):
+            continue
+        for piece_start, piece_end in split_clauses(analysis, start, end):
+            if _word_count(text[piece_start:piece_end]) >= MIN_WORDS:
+                yield Candidate(piece_start, piece_end, index)
+
+
+def split_clauses(analysis: Analysis, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence cut where independent clauses join: at "; " and before ", and X said"-like
+    coordinated clauses that have their own subject (from the parse)."""
+    text = analysis.document.text
+    cuts: list[int] = [
+        match.end()
+        for match in _SEMICOLON_RE.finditer(text, start, end)
+        if _word_count(text[start : match.start()]) >= MIN_WORDS
+        and _word_count(text[match.end() : end]) >= MIN_WORDS
+    ]
+    parsed = analysis.parsed
+    if parsed is not None:
+        span = parsed.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                # "Prices rose 3%, and wages fell": the second verb is a conjunct of the
+                # first with its own subject, so each clause is a claim of its own.
+                if token.dep_ != "conj" or token.pos_ not in ("VERB", "AUX"):
+                    continue
+                if token.head.dep_ != "ROOT" or token.head.sent.start != span.sent.start:
+                    continue
+                if not any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children):
+                    continue
+                conjunctions = [child for child in token.head.children if child.dep_ == "cc"]
+                before = [c for c in conjunctions if c.i < token.i and c.i > token.head.i]
+                if not before:
+                    continue
+                cut = before[-1].idx
+                # Keep the conjunction with the second clause, drop the comma before it.
+                if _word_count(text[start:cut]) >= MIN_WORDS and (
+                    _word_count(text[cut:end]) >= MIN_WORDS
+                ):
+                    cuts.append(cut)
+    pieces: list[tuple[int, int]] = []
+    low = start
+    for cut in sorted(set(cuts)):
+        if low < cut < end:
+            # The clause ends before the punctuation that joined it to the next.
+            piece_end = _trimmed(text, low, cut)[1]
+            while piece_end > low and text[piece_end - 1] in ",;:":
+                piece_end -= 1
+            pieces.append(_trimmed(text, low, piece_end))
+            low = cut
+    pieces.append(_trimmed(text, low, end))
+    return [piece for part in pieces for piece in _bounded(text, *part)]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A piece longer than MAX_CLAIM_CHARS cut at clause punctuation (or hard, if none)."""
+    pieces = []
+    while end - start > MAX_CLAIM_CHARS:
+        window_end = start + MAX_CLAIM_CHARS
+        breaks = list(_CLAUSE_BREAK_RE.finditer(text, start + MAX_CLAIM_CHARS // 2, window_end))
+        cut = breaks[-1].end() if breaks else window_end
+        pieces.append(_trimmed(text, start, cut))
+        start = cut
+    pieces.append(_trimmed(text, start, end))
+    return [(low, high) for low, high in pieces if high > low]
+
+
+def _voice_spans(voice: Voice) -> list[Span]:
+    return list(voice.parts) or [voice.content]
+
+
+def speaker_of(voices: Sequence[Voice], start: int, end: int) -> str | None:
+    """The speaker of the voice covering most of the claim; a quoted or reported voice
+    outranks the narrator's."""
+    best: tuple[int, int, str | None] | None = None
+    for voice in voices:
+        covered = sum(
+            max(0, min(end, span.end) - max(start, span.start)) for span in _voice_spans(voice)
+        )
+        if covered <= 0:
+            continue
+        key = (0 if voice.kind == "narrator" else 1, covered, voice.speaker)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best is not None else None
+
+
+class ClaimsStage:
+    """Adds the `claims` layer."""
+
+    name = STAGE
+    needs_parse = True
+
+    def __init__(self, model: SentenceScorer | None = None) -> None:
+        self.model: SentenceScorer = model or CheckworthinessModel.load()
+
+    def __call__(self, analysis: Analysis) -> None:
+        """Score the body's sentences and link each claim to its speaker and citations."""
+        text = analysis.document.text
+        dossier = analysis.dossier
+        found = list(candidates(analysis))
+        if not found:
+            return
+        scores = self.model.score([text[c.start : c.end] for c in found])
+        order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i].start))
+        ranks = {index: rank for rank, index in enumerate(order, start=1)}
+        for index, candidate in enumerate(found):
+            start, end = candidate.start, candidate.end
+            inside = [
+                number
+                for number, entity in enumerate(dossier.entities)
+                if start <= entity.start and entity.end <= end
+            ]
+            dossier.claims.append(
+                Claim(
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    checkworthiness=round(scores[index], 4),
+                    rank=ranks[index],
+                    speaker=speaker_of(dossier.voices, start, end),
+                    sentence=candidate.sentence,
+                    citations=[
+                        number
+                        for number, citation in enumerate(dossier.citations)
+                        if start <= citation.start < end
+                    ],
+                    entities=[
+                        n
+                        for n in inside
+                        if dossier.entities[n].label not in NUMBER_LABELS | DATE_LABELS
+                    ],
+                    numbers=[n for n in inside if dossier.entities[n].label in NUMBER_LABELS],
+                    dates=[n for n in inside if dossier.entities[n].label in DATE_LABELS],
+                )
+            )

@@ -1,0 +1,141 @@
+"""The claims stage: which stretches of the body are claims, how they are cut and linked.
+
+Structure is tested with a stand-in scorer (longer sentence, higher score) so that the
+expected claims follow from the text alone; the shipped model is tested on the bundled
+example, whose factual assertions were picked out by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from claimscope.dossier import Dossier
+from claimscope.ingestion import make_document
+from claimscope.pipeline import Pipeline, default_stages
+from claimscope.stages.claims import ClaimsStage
+
+
+class LengthScorer:
+    """Scores a sentence by its length: a stand-in whose ranking is known in advance."""
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        return [min(1.0, len(sentence) / 400) for sentence in sentences]
+
+
+@pytest.fixture(scope="module")
+def structural_pipeline() -> Pipeline:
+    stages = [stage for stage in default_stages() if stage.name != "claims"]
+    return Pipeline(stages=[*stages, ClaimsStage(LengthScorer())])
+
+
+def claims_of(pipeline: Pipeline, text: str) -> list[str]:
+    return [claim.text for claim in pipeline.analyze(make_document(text, "test")).claims]
+
+
+SPLITS = [
+    # Independent clauses joined by a semicolon or by ", and" with their own subject.
+    (
+        "Prices rose 3 percent in May; wages fell 2 percent in June.",
+        ["Prices rose 3 percent in May", "wages fell 2 percent in June."],
+    ),
+    (
+        "Unemployment fell to 4 percent last year, and inflation rose to 3 percent in the "
+        "same period.",
+        [
+            "Unemployment fell to 4 percent last year",
+            "and inflation rose to 3 percent in the same period.",
+        ],
+    ),
+    # Clauses inside what someone said stay one claim: they share the speaker's "said".
+    (
+        "He said that prices rose sharply and that wages fell in the second quarter.",
+        ["He said that prices rose sharply and that wages fell in the second quarter."],
+    ),
+    # Too short to check on its own: the sentence is not split.
+    (
+        "It rose; it fell sharply in the second quarter.",
+        ["It rose; it fell sharply in the second quarter."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPLITS, ids=[case[0][:30] for case in SPLITS])
+def test_independent_clauses_become_claims(
+    structural_pipeline: Pipeline, text: str, expected: list[str]
+) -> None:
+    assert claims_of(structural_pipeline, text) == expected
+
+
+def test_greetings_and_fragments_are_not_claims(structural_pipeline: Pipeline) -> None:
+    text = "Thank you.\n\nRead more.\n\nThe bridge cost $4 million to build in 2019."
+    assert claims_of(structural_pipeline, text) == ["The bridge cost $4 million to build in 2019."]
+
+
+def test_claim_links_speaker_numbers_and_dates(structural_pipeline: Pipeline) -> None:
+    text = 'Mayor John Smith said: "The new bridge cost $4 million to build and opened in 2019."'
+    dossier = structural_pipeline.analyze(make_document(text, "test"))
+    (claim,) = dossier.claims
+    assert claim.speaker == "John Smith"
+    assert [dossier.entities[index].text for index in claim.numbers] == ["$4 million"]
+    assert [dossier.entities[index].text for index in claim.dates] == ["2019"]
+    assert "John Smith" in [dossier.entities[index].text for index in claim.entities]
+
+
+def test_ranks_follow_scores(structural_pipeline: Pipeline) -> None:
+    text = (
+        "The council approved the budget. "
+        "The council approved a budget of 12 million euros for the new hospital in Lyon."
+    )
+    claims = structural_pipeline.analyze(make_document(text, "test")).claims
+    assert [claim.rank for claim in claims] == [2, 1]
+    assert claims[1].checkworthiness > claims[0].checkworthiness
+
+
+def _covers(dossier: Dossier, fragment: str) -> int:
+    """The rank of the claim holding ``fragment``."""
+    holding = [claim for claim in dossier.claims if fragment in claim.text]
+    assert holding, f"no claim holds {fragment!r}"
+    return holding[0].rank
+
+
+def test_example_layout_is_never_a_claim(example_dossier: Dossier) -> None:
+    anatomy = example_dossier.anatomy
+    layout = [(signatory.start, signatory.end) for signatory in example_dossier.signatories]
+    assert anatomy.headline is not None and anatomy.dateline is not None
+    layout += [(anatomy.headline.start, anatomy.headline.end)]
+    layout += [(anatomy.dateline.start, anatomy.dateline.end)]
+    assert example_dossier.claims
+    for claim in example_dossier.claims:
+        for start, end in layout:
+            assert claim.end <= start or end <= claim.start, (claim.text, start, end)
+    # The 14 signatory lines hold none of the claims' text either.
+    names = [signatory.person for signatory in example_dossier.signatories if signatory.person]
+    assert not any(name in claim.text for claim in example_dossier.claims for name in names)
+
+
+def test_example_claims_link_citations_and_speaker(example_dossier: Dossier) -> None:
+    text = example_dossier.document.text
+    article_7 = next(c for c in example_dossier.claims if "Article 7" in c.text)
+    cited = [example_dossier.citations[index].text for index in article_7.citations]
+    assert cited == ["Article 7 of the trilateral statement of 10 November 2020"]
+    assert article_7.speaker == "civil society organizations"
+    assert text[article_7.start : article_7.end] == article_7.text
+
+
+# The factual assertions of the example a checker must see first, read off it by hand.
+EXAMPLE_TOP_CLAIMS = [
+    "in its Order of July 6",
+    "on the Nakhchivan Autonomous Republic of Azerbaijan for over 30 years",
+    "recently supported the usage of Aghdam-Khankandi road",
+    "Article 7 of the trilateral statement",
+]
+TOP = 12
+
+
+@pytest.mark.parametrize("fragment", EXAMPLE_TOP_CLAIMS)
+def test_example_factual_assertions_rank_in_the_top_dozen(
+    example_dossier: Dossier, fragment: str
+) -> None:
+    assert _covers(example_dossier, fragment) <= TOP
