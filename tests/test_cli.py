@@ -141,3 +141,50 @@ def test_unknown_country_option_exits_2_with_one_line(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert completed.stderr.decode().strip().count("\n") == 0
     assert "--country 'Narnia'" in completed.stderr.decode()
+
+
+CHECKWORTHINESS_FIXTURE = Path(__file__).parent / "fixtures" / "checkworthiness"
+
+
+def test_score_checkworthiness_prints_id_tab_score(tmp_path: Path) -> None:
+    sentences = tmp_path / "sentences.txt"
+    sentences.write_text(
+        "Unemployment fell to 4.1 percent last year.\n\ns2\tThank you very much.\n",
+        encoding="utf-8",
+    )
+    completed = run("score", "checkworthiness", str(sentences))
+    assert completed.returncode == 0, completed.stderr
+    rows = [line.split("\t") for line in completed.stdout.decode().splitlines()]
+    # The blank line is skipped; a bare sentence is numbered by its line.
+    assert [row[0] for row in rows] == ["1", "s2"]
+    scores = [float(row[1]) for row in rows]
+    assert all(0.0 <= score <= 1.0 for score in scores)
+    assert scores[0] > scores[1]
+
+
+def test_score_checkworthiness_rejects_binary_input(tmp_path: Path) -> None:
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(b"a sentence\n\x00\x01\x02\n")
+    completed = run("score", "checkworthiness", str(binary))
+    assert completed.returncode == 2
+    assert (
+        completed.stderr.decode().strip() == f"claimscope: error: {binary}:2: binary data, not text"
+    )
+
+
+def test_train_checkworthiness_writes_a_loadable_artefact(tmp_path: Path) -> None:
+    completed = run(
+        "train", "checkworthiness", "--data", str(CHECKWORTHINESS_FIXTURE), "--out", str(tmp_path)
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "checkworthiness.json",
+        "checkworthiness.npz",
+    ]
+    assert "claimbuster_training_fit" in completed.stdout.decode()
+
+
+def test_train_without_data_folder_exits_2(tmp_path: Path) -> None:
+    completed = run("train", "checkworthiness", "--data", str(tmp_path / "missing"))
+    assert completed.returncode == 2
+    assert "data folder not found" in completed.stderr.decode()
