@@ -25,6 +25,10 @@ def summary_lines(dossiers: Sequence[Dossier]) -> list[str]:
     return lines
 
 
+# The terminal shows the head of the ranking; the reports list every claim.
+TOP_CLAIMS = 12
+
+
 def render_text(dossiers: Sequence[Dossier], width: int = 100) -> str:
     """The dossiers as terminal text (with colour when printed by Rich to a terminal)."""
     buffer = io.StringIO()
@@ -86,5 +90,43 @@ def _print_dossier(console: Console, dossier: Dossier) -> None:
             "entities: "
             + ", ".join(f"{name} ({label}) ×{count}" for (name, label), count in ranked)
         )
+    if dossier.citations:
+        cited = Table(title="Citations")
+        for column in ("#", "kind", "issuer", "date", "pinpoint", "text"):
+            cited.add_column(column)
+        for index, citation in enumerate(dossier.citations, start=1):
+            issuer = citation.issuer or ""
+            if citation.issuer and citation.issuer_inferred:
+                issuer += " (inferred)"
+            cited.add_row(
+                str(index),
+                citation.kind,
+                issuer,
+                citation.date or "",
+                citation.pinpoint or "",
+                _shorten(citation.text, 60),
+            )
+        console.print(cited)
+    if dossier.claims:
+        ranked_claims = sorted(dossier.claims, key=lambda claim: claim.rank)[:TOP_CLAIMS]
+        claims = Table(
+            title=f"Most check-worthy claims ({len(ranked_claims)} of {len(dossier.claims)}; "
+            "a score for attention, not a verdict)"
+        )
+        for column in ("rank", "score", "speaker", "claim"):
+            claims.add_column(column)
+        for claim in ranked_claims:
+            claims.add_row(
+                str(claim.rank),
+                f"{claim.checkworthiness:.2f}",
+                claim.speaker or "",
+                _shorten(claim.text, 160),
+            )
+        console.print(claims)
     for warning in dossier.warnings:
         console.print(f"warning [{warning.stage}]: {warning.message}", style="yellow")
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
