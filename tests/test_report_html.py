@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 
@@ -27,7 +28,7 @@ from claimscope.dossier import (
     Voice,
     Warning,
 )
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, ROOT
 
 
 def _span(text: str, needle: str, after: int = 0) -> tuple[int, int]:
@@ -409,7 +410,13 @@ def test_side_panel_tables_and_legends(sample_page: str) -> None:
     assert "court_order" in sample_page
     # Claims are ranked by score, highest first.
     assert sample_page.index(">0.91<") < sample_page.index(">0.55<") < sample_page.index(">0.20<")
-    assert "Loaded Language" in sample_page and "Charles Michel" in sample_page
+    assert "Loaded language" in sample_page and "Charles Michel" in sample_page
+    # Each technique's plain description (data/techniques.json) is on hover and in the panel.
+    description = json.loads(
+        (ROOT / "src/claimscope/data/techniques.json").read_text(encoding="utf-8")
+    )["Loaded_Language"]["description"]
+    assert f'title="{html.escape(description, quote=True)}"' in sample_page
+    assert "Technique spans" in sample_page
     assert "not verdicts" in sample_page
     assert "sha256:" + "0" * 64 in sample_page
     assert "2023-08-01T18:03:00+04:00" in sample_page

@@ -211,12 +211,19 @@ class Claim(Layer):
 
 
 class Technique(Layer):
-    """A span where a persuasion technique is used (a technique span, not a verdict)."""
+    """A technique span: where a passage uses a persuasion technique. A label, not a verdict."""
 
-    technique: str
+    technique: str = Field(
+        description="One of the 14 labels of the Propaganda Techniques Corpus "
+        "(SemEval-2020 Task 11), e.g. Loaded_Language."
+    )
     start: int
     end: int
-    score: float
+    score: float = Field(
+        description="P(span uses a technique) x P(this technique | span), 0-1: how sure the "
+        "models are of the label, not how persuasive or wrong the passage is."
+    )
+    text: str | None = None
 
 
 class Warning(Layer):

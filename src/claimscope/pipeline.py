@@ -73,6 +73,7 @@ def default_stages() -> list[Stage]:
         entities,
         signatories,
         statements,
+        techniques,
         voices,
     )
 
@@ -84,6 +85,7 @@ def default_stages() -> list[Stage]:
         citations.CitationsStage(),
         voices.VoicesStage(),
         claims.ClaimsStage(),
+        techniques.TechniquesStage(),
     ]
 
 

@@ -275,7 +275,7 @@ def _require_folder(path: Path, what: str) -> None:
 def train_checkworthiness_command(
     data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
 ) -> None:
-    """Train the check-worthiness model on ClaimBuster and CLEF 2019 and print its metrics."""
+    """Train the check-worthiness model on ClaimBuster and CLEF 2019; print its metrics."""
     from claimscope.stages.claims.checkworthiness import train_checkworthiness
 
     _require_folder(data, "data")
@@ -298,6 +298,41 @@ def score_checkworthiness_command(
 
     for identifier, score in score_lines(_text_lines(file)):
         sys.stdout.write(f"{identifier}\t{score:.4f}\n")
+
+
+@train_app.command("techniques")
+def train_techniques_command(
+    data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
+) -> None:
+    """Train the technique span and technique class models on PTC train; print metrics."""
+    from claimscope.stages.techniques.training import train_techniques
+
+    _require_folder(data, "data")
+    destination = _models_folder(out)
+    try:
+        metrics = train_techniques(data, destination, seed=seed)
+    except (OSError, ValueError, KeyError) as error:
+        raise _fail(f"{data}: cannot train: {error}") from None
+    _print_metrics("techniques", metrics, destination)
+
+
+@score_app.command("techniques")
+def score_techniques_command(
+    articles: Annotated[Path, typer.Option(help="Folder of the articles, named article<ID>.txt.")],
+    spans: Annotated[
+        str,
+        typer.Option(help="Lines article_id<TAB>start<TAB>end ('-' for standard input)."),
+    ],
+) -> None:
+    """Classify given spans: print article_id<TAB>technique<TAB>start<TAB>end per span."""
+    from claimscope.stages.techniques.chain import score_span_lines
+
+    _require_folder(articles, "articles")
+    try:
+        for line in score_span_lines(articles, _text_lines(spans)):
+            sys.stdout.write(line + "\n")
+    except ValueError as error:
+        raise _fail(f"{spans}: {error}") from None
 
 
 def _text_lines(file: str) -> Iterator[str]:

@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Final, Protocol
 
 from claimscope.dossier import Dossier
+from claimscope.stages.techniques.descriptions import describe
 
 LAYERS: Final[tuple[tuple[str, str], ...]] = (
     ("anatomy", "Anatomy"),
@@ -418,7 +419,8 @@ class _DossierView:
                 self._key("technique", index),
                 "techniques",
                 technique,
-                f"technique: {technique.technique} ({technique.score:.2f})",
+                f"technique span: {_technique_name(technique.technique)} "
+                f"({technique.score:.2f}) — {_technique_description(technique.technique)}",
                 self.palette.technique_class(technique.technique),
             )
         for index, warning in enumerate(dossier.warnings):
@@ -547,7 +549,8 @@ class _DossierView:
         techniques = list(dict.fromkeys(t.technique for t in self.dossier.techniques))
         if techniques:
             items = "".join(
-                f'<span class="{self.palette.technique_class(name)}">'
+                f'<span class="{self.palette.technique_class(name)}" '
+                f'title="{_escape(_technique_description(name))}">'
                 f'<span class="dot dot-technique"></span>{_escape(_technique_name(name))}</span>'
                 for name in techniques
             )
@@ -832,13 +835,15 @@ class _DossierView:
                 f'<p><span class="{self.palette.technique_class(name)}">'
                 '<span class="dot dot-technique"></span></span>'
                 f"<strong>{_escape(_technique_name(name))}</strong> "
-                f'<span class="sub">({len(indices)})</span></p><ol>{items}</ol>'
+                f'<span class="sub">({len(indices)})</span></p>'
+                f'<p class="sub">{_escape(_technique_description(name))}</p><ol>{items}</ol>'
             )
         return _details(
-            "Techniques",
+            "Technique spans",
             len(techniques),
-            '<p class="sub">Where a passage uses a persuasion technique; a label, not a '
-            "verdict.</p>" + "".join(blocks),
+            '<p class="sub">Where a passage uses a persuasion technique, with the models\' '
+            "score: a label of how it tries to persuade, not a verdict on what it says.</p>"
+            + "".join(blocks),
         )
 
     def _panel_warnings(self) -> str:
@@ -908,7 +913,11 @@ def _signatory_label(person: str | None, organization: str | None) -> str:
 
 
 def _technique_name(technique: str) -> str:
-    return technique.replace("_", " ")
+    return describe(technique)[0]
+
+
+def _technique_description(technique: str) -> str:
+    return describe(technique)[1]
 
 
 def _claim_level(score: float) -> int:

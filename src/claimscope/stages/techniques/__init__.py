@@ -1,0 +1,59 @@
+"""The techniques stage: spans where a text uses one of the 14 persuasion techniques.
+
+The models are those of the Propaganda Techniques Corpus task (SemEval-2020 Task 11),
+chained as there: span identification finds where a technique is used, technique
+classification says which (``chain.find_techniques``). The stage runs them over the whole
+text, headline first as in the corpus, and keeps the spans outside the layout (bylines,
+dateline, boilerplate, signatory lines). Each span carries a score, P(span) × P(technique);
+a technique span marks how a passage tries to persuade, never whether it is right.
+"""
+
+from __future__ import annotations
+
+from claimscope.dossier import Technique
+from claimscope.pipeline import Analysis
+from claimscope.stages.claims import excluded_spans
+from claimscope.stages.techniques.chain import find_techniques
+from claimscope.stages.techniques.classification import SpanClassifier
+from claimscope.stages.techniques.identification import SpanIdentifier
+
+STAGE = "techniques"
+
+
+class TechniquesStage:
+    """Adds the `techniques` layer."""
+
+    name = STAGE
+    needs_parse = False
+
+    def __init__(
+        self, identifier: SpanIdentifier | None = None, classifier: SpanClassifier | None = None
+    ) -> None:
+        self.identifier = identifier or SpanIdentifier.load()
+        self.classifier = classifier or SpanClassifier.load()
+
+    def __call__(self, analysis: Analysis) -> None:
+        """Find the technique spans of the document."""
+        text = analysis.document.text
+        dossier = analysis.dossier
+        headline = dossier.anatomy.headline
+        layout = [
+            (start, end)
+            for start, end in excluded_spans(dossier)
+            if headline is None or (start, end) != (headline.start, headline.end)
+        ]
+        dateline = dossier.anatomy.dateline
+        if dateline is not None:
+            layout.append((dateline.start, dateline.end))
+        for found in find_techniques(text, self.identifier, self.classifier):
+            if any(low < found.end and found.start < high for low, high in layout):
+                continue
+            dossier.techniques.append(
+                Technique(
+                    technique=found.technique,
+                    start=found.start,
+                    end=found.end,
+                    score=found.score,
+                    text=text[found.start : found.end],
+                )
+            )

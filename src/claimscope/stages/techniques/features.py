@@ -1,0 +1,173 @@
+"""Text helpers shared by both models: tokens, sentences, word lists and feature hashing.
+
+The word lists below are model features: a model is trained with them, so changing one
+means retraining, which is why they live here and not in a user-editable data table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+
+# Bounded quantifiers keep both patterns linear on adversarial text; a word longer than
+# 64 characters is simply cut into several tokens.
+TOKEN_PATTERN = re.compile(r"\w{1,64}(?:['’]\w{1,64})?|[^\w\s]")
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]{0,3}[ \t]{1,20}(?=[\"“‘'(\[]{0,3}[A-Z])")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+LEXICONS: dict[str, frozenset[str]] = {
+    "flag": _word_set(
+        "nation national nations patriot patriots patriotic patriotism country homeland "
+        "american americans america flag freedom liberty sovereignty our we us people "
+        "heritage founding fathers constitution motherland fatherland"
+    ),
+    "fear": _word_set(
+        "threat threats danger dangerous fear afraid terror terrorist terrorists "
+        "destroy destruction destroyed kill killing killed death deadly invasion invade "
+        "crisis catastrophe disaster collapse attack attacks war violence violent chaos "
+        "risk horrific horrifying nightmare doom"
+    ),
+    "doubt": _word_set(
+        "allegedly alleged so-called supposedly claim claims claimed questionable "
+        "doubt doubts dubious suspicious really why whether perhaps apparently "
+        "purported purportedly unclear ?"
+    ),
+    "authority": _word_set(
+        "according said says expert experts professor doctor dr. scientist scientists "
+        "study studies report official officials spokesman spokesperson told stated "
+        "declared chairman director president judge"
+    ),
+    "bandwagon": _word_set(
+        "everyone everybody all majority millions most popular hitler nazi nazis "
+        "fascist fascists communist communists stalin mao"
+    ),
+    "absolute": _word_set(
+        "never always every all nothing everything nobody none only entire entirely "
+        "completely totally absolutely ever forever worst best greatest biggest huge "
+        "massive enormous unprecedented extremely utterly literally"
+    ),
+    "causal": _word_set(
+        "because therefore thus hence so cause causes caused result results due "
+        "consequence leads led responsible blame fault since"
+    ),
+    "either": _word_set("either or only choice choose unless nothing but no other"),
+    "whatabout": _word_set(
+        "what about hypocrisy hypocrite hypocrites hypocritical yet while double standard"
+    ),
+    "insult": _word_set(
+        "idiot idiots stupid fool fools liar liars thug thugs radical radicals extremist "
+        "extremists traitor traitors criminal criminals corrupt evil racist racists "
+        "bigot bigots lunatic crazy insane puppet regime elite elites globalist "
+        "globalists leftist leftists snowflake mob deranged"
+    ),
+    "cliche": _word_set(
+        "period enough simply just end story matter fact move on deal with it whatever"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of the text: its characters and its place."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: a line of the text, or a piece of a long line cut at sentence punctuation."""
+
+    start: int
+    end: int
+    index: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of a text: PTC gives one per line; longer lines are cut at . ! or ?."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in text.split("\n"):
+        line_start, line_end = offset, offset + len(line)
+        offset = line_end + 1
+        if not line.strip():
+            continue
+        piece_start = line_start
+        for match in SENTENCE_END.finditer(line):
+            cut = line_start + match.end()
+            sentences.append(Sentence(piece_start, cut, len(sentences)))
+            piece_start = cut
+        sentences.append(Sentence(piece_start, line_end, len(sentences)))
+    kept = [sentence for sentence in sentences if text[sentence.start : sentence.end].strip()]
+    return [Sentence(sentence.start, sentence.end, index) for index, sentence in enumerate(kept)]
+
+
+def tokenize(text: str, sentences: Sequence[Sentence] | None = None) -> list[Token]:
+    """The tokens of a text, each with the index of its sentence."""
+    tokens: list[Token] = []
+    for sentence in sentences if sentences is not None else split_sentences(text):
+        for match in TOKEN_PATTERN.finditer(text, sentence.start, sentence.end):
+            tokens.append(Token(match.start(), match.end(), match.group(), sentence.index))
+    return tokens
+
+
+def lexicon_hits(words: Iterable[str]) -> list[str]:
+    """The names of the word lists that the (lowercased) words hit, once per hit."""
+    return [name for word in words for name, members in LEXICONS.items() if word in members]
+
+
+def word_shape(word: str) -> str:
+    """A coarse shape: X for upper, x for lower, d for digit, other characters kept; runs cut."""
+    shape: list[str] = []
+    for character in word[:12]:
+        if character.isupper():
+            symbol = "X"
+        elif character.islower():
+            symbol = "x"
+        elif character.isdigit():
+            symbol = "d"
+        else:
+            symbol = character
+        if not shape or shape[-1] != symbol:
+            shape.append(symbol)
+    return "".join(shape)
+
+
+def make_hasher(bits: int) -> FeatureHasher:
+    """A feature hasher: murmurhash, so the same strings always give the same columns."""
+    return FeatureHasher(n_features=2**bits, input_type="string", alternate_sign=False)
+
+
+def hash_rows(bits: int, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Hashed binary-count rows for lists of feature strings."""
+    matrix: sparse.csr_matrix = make_hasher(bits).transform(rows).tocsr()
+    matrix.data = np.minimum(matrix.data, 3.0)
+    return matrix
+
+
+def sparse_weights(matrix: npt.NDArray[np.float64]) -> dict[str, npt.NDArray[Any]]:
+    """A weight matrix (classes × columns) stored as its non-zero columns and their values."""
+    columns = np.flatnonzero(np.any(matrix != 0.0, axis=0)).astype(np.int32)
+    return {"columns": columns, "values": matrix[:, columns].astype(np.float32)}
+
+
+def dense_weights(
+    arrays: dict[str, npt.NDArray[Any]], rows: int, width: int
+) -> npt.NDArray[np.float32]:
+    """The weight matrix back from its non-zero columns."""
+    matrix = np.zeros((rows, width), dtype=np.float32)
+    matrix[:, arrays["columns"]] = arrays["values"]
+    return matrix

@@ -1,0 +1,203 @@
+"""The persuasion-technique models: artefacts, the API the stage calls, the CLI scorer, training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimscope.artefacts import load_artefact
+from claimscope.data import load_table
+from claimscope.models import __file__ as models_init
+from claimscope.stages.techniques.chain import (
+    TechniqueSpan,
+    classify_spans,
+    find_techniques,
+    score_span_lines,
+)
+from claimscope.stages.techniques.classification import SpanClassifier
+from claimscope.stages.techniques.corpus import TECHNIQUES, parse_article_id, read_split
+from claimscope.stages.techniques.features import split_sentences, tokenize
+from claimscope.stages.techniques.identification import SpanIdentifier
+from claimscope.stages.techniques.training import train_techniques
+
+MODELS = Path(models_init).parent
+FIXTURE = Path(__file__).parent / "fixtures"
+
+PARAGRAPH = (
+    "The corrupt regime has destroyed our great nation. These radical thugs want to "
+    "silence every patriot. Is this really the so-called democracy they promised?\n"
+    "The minister said the talks would resume on Monday."
+)
+
+
+@pytest.mark.parametrize("name", ["techniques_spans", "techniques_classes"])
+def test_artefacts_load_without_pickle_and_stay_small(name: str) -> None:
+    with np.load(MODELS / f"{name}.npz", allow_pickle=False) as archive:
+        for key in archive.files:
+            assert archive[key].dtype != object
+    assert (MODELS / f"{name}.npz").stat().st_size < 10 * 1024 * 1024
+    _, meta = load_artefact(name)
+    assert meta["data"] == "ptc/train"
+    assert meta["seed"] == 13
+
+
+def test_classifier_knows_the_fourteen_techniques() -> None:
+    assert SpanClassifier.load().labels == TECHNIQUES
+    descriptions = load_table("techniques.json")
+    assert set(descriptions) == set(TECHNIQUES)
+    for entry in descriptions.values():
+        assert entry["name"] and entry["description"]
+
+
+def test_find_techniques_on_a_hand_written_paragraph() -> None:
+    spans = find_techniques(PARAGRAPH)
+    assert spans, "three loaded sentences should give at least one span"
+    neutral_start = PARAGRAPH.index("The minister")
+    for span in spans:
+        assert isinstance(span, TechniqueSpan)
+        assert 0 <= span.start < span.end <= len(PARAGRAPH)
+        assert span.technique in TECHNIQUES
+        assert 0.0 <= span.score <= 1.0
+        # The plain news sentence at the end carries no technique.
+        assert span.end <= neutral_start
+    assert spans == sorted(spans, key=lambda item: item.start)
+    assert find_techniques("") == []
+    assert find_techniques("\n\n  \n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "technique"),
+    [
+        # Checked by hand: an insult aimed at a person, a question casting doubt without
+        # grounds, and an emotionally charged adjective.
+        (
+            "The senator is a traitor and a liar, critics said on Tuesday.",
+            "traitor",
+            "Name_Calling,Labeling",
+        ),
+        (
+            "Is this really the so-called democracy they promised?",
+            "Is this really the so-called democracy they promised?",
+            "Doubt",
+        ),
+        (
+            "He said the talks were a catastrophic, shameful failure.",
+            "catastrophic",
+            "Loaded_Language",
+        ),
+    ],
+)
+def test_classify_spans_on_clear_cases(text: str, phrase: str, technique: str) -> None:
+    start = text.index(phrase)
+    [(found, probability)] = classify_spans(text, [(start, start + len(phrase))])
+    assert found == technique
+    assert 0.0 < probability <= 1.0
+
+
+def test_a_slogan_said_again_is_repetition() -> None:
+    text = (
+        "Build the wall! The crowd shouted it again: build the wall! And once more, build the wall!"
+    )
+    second = text.index("build the wall")
+    third = text.rindex("build the wall")
+    labels = classify_spans(text, [(second, second + 14), (third, third + 14)])
+    assert [label for label, _ in labels] == ["Repetition", "Repetition"]
+
+
+def test_classify_spans_rejects_spans_outside_the_text() -> None:
+    with pytest.raises(ValueError, match="not inside"):
+        classify_spans("short", [(2, 9)])
+    with pytest.raises(ValueError, match="not inside"):
+        classify_spans("short", [(3, 3)])
+    assert classify_spans("short", []) == []
+
+
+def _write_article(directory: Path, article_id: int, text: str) -> None:
+    (directory / f"article{article_id}.txt").write_text(text, encoding="utf-8")
+
+
+def test_score_span_lines_format(tmp_path: Path) -> None:
+    text = "These radical thugs want chaos.\nThey are liars, liars, liars.\n"
+    _write_article(tmp_path, 7, text)
+    lines = ["7\t0\t5", "", "7\t14\t19", "7\t14\t19\n"]
+    output = list(score_span_lines(tmp_path, lines))
+    assert len(output) == 3
+    rows = [line.split("\t") for line in output]
+    assert [(row[0], row[2], row[3]) for row in rows] == [
+        ("7", "0", "5"),
+        ("7", "14", "19"),
+        ("7", "14", "19"),
+    ]
+    assert all(row[1] in TECHNIQUES for row in rows)
+    # A span listed twice is given its two most probable techniques, not one twice.
+    assert rows[1][1] != rows[2][1]
+    assert rows[1][1] == classify_spans(text, [(14, 19)])[0][0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["7\t0\t5", "seven\t0\t5"], "line 2"),
+        (["7\t0"], "line 1: expected"),
+        (["", "7\t5\t3"], "line 2: span 5-3"),
+        (["7\t0\t500"], "line 1: span 0-500"),
+        (["7\t0\tfive"], "line 1"),
+        (["../7\t0\t5"], "line 1"),
+        (["8\t0\t5"], "line 1: cannot read"),
+    ],
+)
+def test_score_span_lines_errors(tmp_path: Path, lines: list[str], message: str) -> None:
+    _write_article(tmp_path, 7, "These radical thugs want chaos.\n")
+    with pytest.raises(ValueError, match=message):
+        list(score_span_lines(tmp_path, lines))
+
+
+def test_article_ids_are_digits_only() -> None:
+    assert parse_article_id(" 111111111 ") == 111111111
+    for bad in ("12a", "-3", "1e5", "", "١٢", "1" * 19):
+        with pytest.raises(ValueError):
+            parse_article_id(bad)
+
+
+def test_sentences_and_tokens() -> None:
+    text = 'Title here\n\nOne sentence. "Two," he said! Three?\nfour'
+    pieces = [text[item.start : item.end] for item in split_sentences(text)]
+    assert pieces == ["Title here", "One sentence. ", '"Two," he said! ', "Three?", "four"]
+    tokens = tokenize("Don't stop — now!")
+    assert [token.text for token in tokens] == ["Don't", "stop", "—", "now", "!"]
+
+
+def test_patterns_stay_linear_on_pathological_text() -> None:
+    # Long runs of one character class, and of sentence punctuation without a capital after.
+    for text in ("a" * 200_000, ". " * 100_000, "!'" * 100_000 + " x", "'" * 200_000):
+        tokens = tokenize(text)
+        assert sum(len(token.text) for token in tokens) == len(text.replace(" ", ""))
+
+
+def test_training_is_reproducible_on_the_fixture(tmp_path: Path) -> None:
+    articles = read_split(FIXTURE / "ptc" / "train")
+    assert len(articles) == 6
+    first = train_techniques(FIXTURE, tmp_path / "first")
+    second = train_techniques(FIXTURE, tmp_path / "second")
+    # Only the measured seconds may differ between two runs.
+    for metrics in (first, second):
+        for part in ("span_identification", "technique_classification"):
+            del metrics[part]["seconds"]
+    assert first == second
+    for name in (
+        "techniques_spans.npz",
+        "techniques_spans.json",
+        "techniques_classes.npz",
+        "techniques_classes.json",
+    ):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+    meta = json.loads((tmp_path / "first" / "techniques_classes.json").read_text(encoding="utf-8"))
+    assert meta["labels"] == ["Doubt", "Loaded_Language", "Name_Calling,Labeling", "Repetition"]
+    assert meta["articles"] == 6
+    identifier = SpanIdentifier.load(tmp_path / "first")
+    classifier = SpanClassifier.load(tmp_path / "first")
+    found = find_techniques(articles[0].text, identifier, classifier)
+    assert all(span.technique in meta["labels"] for span in found)

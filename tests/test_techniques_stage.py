@@ -1,0 +1,58 @@
+"""The techniques stage: technique spans of a whole document, kept off its layout."""
+
+from __future__ import annotations
+
+from claimscope.dossier import Dossier
+from claimscope.pipeline import default_stages
+from claimscope.stages.techniques.descriptions import technique_descriptions
+
+# The 14 labels of SemEval-2020 Task 11 (ptc/techniques.txt), copied by hand.
+LABELS = {
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+}
+
+
+def test_every_label_has_a_plain_description() -> None:
+    descriptions = technique_descriptions()
+    assert len(descriptions) == 14
+    assert set(descriptions) == LABELS
+    for name, description in descriptions.values():
+        assert name and description.endswith(".")
+
+
+def test_example_technique_spans_are_well_formed(example_dossier: Dossier) -> None:
+    text = example_dossier.document.text
+    assert example_dossier.techniques
+    for technique in example_dossier.techniques:
+        assert technique.technique in LABELS
+        assert 0 <= technique.start < technique.end <= len(text)
+        assert technique.text == text[technique.start : technique.end]
+        assert 0.0 <= technique.score <= 1.0
+
+
+def test_example_layout_holds_no_technique_span(example_dossier: Dossier) -> None:
+    anatomy = example_dossier.anatomy
+    layout = [(signatory.start, signatory.end) for signatory in example_dossier.signatories]
+    assert anatomy.dateline is not None
+    layout.append((anatomy.dateline.start, anatomy.dateline.end))
+    layout += [(b.start, b.end) for b in anatomy.bylines if b.start is not None and b.end]
+    for technique in example_dossier.techniques:
+        for start, end in layout:
+            assert technique.end <= start or end <= technique.start, technique
+
+
+def test_stage_runs_last() -> None:
+    assert [stage.name for stage in default_stages()][-2:] == ["claims", "techniques"]
