@@ -65,7 +65,7 @@ def test_sample_report_has_every_section(sample_report: str) -> None:
         "## Voices (2)",
         "## Citations (2)",
         "## Claims (3)",
-        "## Techniques (2)",
+        "## Technique spans (2)",
         "## Warnings (2)",
     ):
         assert f"\n{heading}" in sample_report, heading
@@ -76,6 +76,8 @@ def test_sample_report_has_every_section(sample_report: str) -> None:
     assert "| Armenia | GPE | country:AM | 28 |" in sample_report
     assert "court\\_order" in sample_report and "Article 7" in sample_report
     assert "not verdicts" in sample_report
+    # Each technique used gets its plain name and description under the table.
+    assert "- **Loaded language**: " in sample_report
     assert "trend-2023-08-01-civil-society-statement.txt" in sample_report
     assert_tables_well_formed(sample_report)
 

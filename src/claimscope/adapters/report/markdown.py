@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from claimscope.dossier import Dossier, Entity
+from claimscope.stages.techniques.descriptions import describe
 
 NOT_A_VERDICT: Final = (
     "Findings are for examination, not verdicts: a technique label marks how a passage "
@@ -266,7 +267,7 @@ def _techniques(dossier: Dossier) -> str:
     ordered = sorted(dossier.techniques, key=lambda technique: technique.start)
     rows = [
         [
-            _cell(technique.technique.replace("_", " ")),
+            _cell(describe(technique.technique)[0]),
             f"{technique.score:.2f}",
             f"{technique.start}–{technique.end}",
             _excerpt(_span_text(dossier, technique.start, technique.end), 160) or "—",
@@ -274,10 +275,16 @@ def _techniques(dossier: Dossier) -> str:
         for technique in ordered
     ]
     table = _table(("Technique", "Score", "Characters", "Span"), rows)
+    used = sorted({technique.technique for technique in ordered})
+    glossary = "\n".join(
+        f"- **{escape_markdown(describe(label)[0])}**: {escape_markdown(describe(label)[1])}"
+        for label in used
+    )
     return (
-        f"## Techniques ({len(rows)})\n\n"
-        "Spans where a persuasion technique is used; a label, not a verdict.\n\n"
-        f"{table}"
+        f"## Technique spans ({len(rows)})\n\n"
+        "Spans where a persuasion technique is used, with the models' score; a label of how "
+        "a passage tries to persuade, not a verdict on what it says.\n\n"
+        f"{table}\n\n{glossary}\n"
     )
 
 
