@@ -14,7 +14,7 @@ import pytest
 from claimscope.dossier import Dossier
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline, default_stages
-from claimscope.stages.claims import ClaimsStage
+from claimscope.stages.claims import ClaimsStage, overlapping
 
 
 class LengthScorer:
@@ -139,3 +139,17 @@ def test_example_factual_assertions_rank_in_the_top_dozen(
     example_dossier: Dossier, fragment: str
 ) -> None:
     assert _covers(example_dossier, fragment) <= TOP
+
+
+def test_overlapping_sweeps_ranges_against_items() -> None:
+    ranges = [(0, 10), (10, 20), (30, 40)]
+    # a straddles the first two ranges, b is inside the second, c touches the third's end
+    # only (end exclusive: no overlap), d is long and covers the last range.
+    items = [(5, 15, "a"), (12, 14, "b"), (40, 45, "c"), (25, 50, "d")]
+    assert [[item[2] for item in hits] for hits in overlapping(ranges, items)] == [
+        ["a"],
+        ["a", "b"],
+        ["d"],
+    ]
+    assert overlapping([], items) == []
+    assert overlapping(ranges, []) == [[], [], []]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from claimscope.dossier import Claim, Dossier, Span, Voice
 from claimscope.pipeline import Analysis
@@ -26,6 +26,8 @@ from claimscope.stages.citations import sentence_starts
 from claimscope.stages.claims.checkworthiness import CheckworthinessModel
 
 STAGE = "claims"
+
+T = TypeVar("T")
 
 # A claim needs this many words to say something checkable; shorter pieces ("Read
 # more:", "Thank you.") are furniture or greetings.
@@ -58,6 +60,27 @@ class Candidate:
     start: int
     end: int
     sentence: int
+
+
+def overlapping(
+    ranges: Sequence[tuple[int, int]], items: Sequence[tuple[int, int, T]]
+) -> list[list[tuple[int, int, T]]]:
+    """For each range, the items that overlap it; ranges in text order, items any order.
+
+    A sweep over both sorted lists: linear in their sizes (plus the overlaps), where a
+    test of every item against every range would be quadratic on a long document.
+    """
+    ordered = sorted(items, key=lambda item: (item[0], item[1]))
+    active: list[tuple[int, int, T]] = []
+    position = 0
+    result = []
+    for start, end in ranges:
+        while position < len(ordered) and ordered[position][0] < end:
+            active.append(ordered[position])
+            position += 1
+        active = [item for item in active if item[1] > start]
+        result.append([item for item in active if item[0] < end])
+    return result
 
 
 def _word_count(text: str) -> int:
@@ -96,10 +119,6 @@ def excluded_spans(dossier: Dossier) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(low < end and start < high for low, high in spans)
-
-
 def candidates(analysis: Analysis) -> Iterator[Candidate]:
     """The body's sentences that are prose, split into independent clauses where they join."""
     text = analysis.document.text
@@ -107,15 +126,20 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
     body = dossier.anatomy.body
     body_start, body_end = (body.start, body.end) if body is not None else (0, len(text))
     dateline = dossier.anatomy.dateline
-    excluded = excluded_spans(dossier)
     starts = sentence_starts(analysis)
+    sentences: list[tuple[int, int, int]] = []
     for index, sentence_start in enumerate(starts):
         sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)
         start, end = max(sentence_start, body_start), min(sentence_end, body_end)
         if dateline is not None and start < dateline.end <= end:
             start = max(start, dateline.end)  # "BAKU, Azerbaijan, Aug.1. Trend reports ..."
         start, end = _trimmed(text, start, end)
-        if end - start < MIN_WORDS or _overlaps(start, end, excluded):
+        if end - start >= MIN_WORDS:
+            sentences.append((start, end, index))
+    layout = [(start, end, None) for start, end in excluded_spans(dossier)]
+    hits = overlapping([(start, end) for start, end, _ in sentences], layout)
+    for (start, end, index), layout_hits in zip(sentences, hits, strict=True):
+        if layout_hits:
             continue
         for piece_start, piece_end in split_clauses(analysis, start, end):
             if _word_count(text[piece_start:piece_end]) >= MIN_WORDS:
@@ -186,20 +210,18 @@ def _voice_spans(voice: Voice) -> list[Span]:
     return list(voice.parts) or [voice.content]
 
 
-def speaker_of(voices: Sequence[Voice], start: int, end: int) -> str | None:
-    """The speaker of the voice covering most of the claim; a quoted or reported voice
-    outranks the narrator's."""
-    best: tuple[int, int, str | None] | None = None
-    for voice in voices:
-        covered = sum(
-            max(0, min(end, span.end) - max(start, span.start)) for span in _voice_spans(voice)
-        )
-        if covered <= 0:
-            continue
-        key = (0 if voice.kind == "narrator" else 1, covered, voice.speaker)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    return best[2] if best is not None else None
+def speaker_of(pieces: Sequence[tuple[int, int, Voice]], start: int, end: int) -> str | None:
+    """The speaker of the voice covering most of the claim, from the pieces of voices that
+    overlap it; a quoted or reported voice outranks the narrator's."""
+    covered: dict[int, int] = {}
+    voices: dict[int, Voice] = {}
+    for low, high, voice in pieces:
+        covered[id(voice)] = covered.get(id(voice), 0) + min(end, high) - max(start, low)
+        voices[id(voice)] = voice
+    if not covered:
+        return None
+    best = max(covered, key=lambda key: (voices[key].kind != "narrator", covered[key]))
+    return voices[best].speaker
 
 
 class ClaimsStage:
@@ -221,13 +243,26 @@ class ClaimsStage:
         scores = self.model.score([text[c.start : c.end] for c in found])
         order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i].start))
         ranks = {index: rank for rank, index in enumerate(order, start=1)}
+        ranges = [(candidate.start, candidate.end) for candidate in found]
+        voice_pieces = overlapping(
+            ranges,
+            [
+                (span.start, span.end, voice)
+                for voice in dossier.voices
+                for span in _voice_spans(voice)
+            ],
+        )
+        entity_hits = overlapping(
+            ranges, [(e.start, e.end, number) for number, e in enumerate(dossier.entities)]
+        )
+        citation_hits = overlapping(
+            ranges, [(c.start, c.start + 1, number) for number, c in enumerate(dossier.citations)]
+        )
         for index, candidate in enumerate(found):
             start, end = candidate.start, candidate.end
-            inside = [
-                number
-                for number, entity in enumerate(dossier.entities)
-                if start <= entity.start and entity.end <= end
-            ]
+            inside = sorted(
+                number for low, high, number in entity_hits[index] if start <= low and high <= end
+            )
             dossier.claims.append(
                 Claim(
                     text=text[start:end],
@@ -235,13 +270,9 @@ class ClaimsStage:
                     end=end,
                     checkworthiness=round(scores[index], 4),
                     rank=ranks[index],
-                    speaker=speaker_of(dossier.voices, start, end),
+                    speaker=speaker_of(voice_pieces[index], start, end),
                     sentence=candidate.sentence,
-                    citations=[
-                        number
-                        for number, citation in enumerate(dossier.citations)
-                        if start <= citation.start < end
-                    ],
+                    citations=sorted(number for _, _, number in citation_hits[index]),
                     entities=[
                         n
                         for n in inside

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from claimscope.dossier import Technique
 from claimscope.pipeline import Analysis
-from claimscope.stages.claims import excluded_spans
+from claimscope.stages.claims import excluded_spans, overlapping
 from claimscope.stages.techniques.chain import find_techniques
 from claimscope.stages.techniques.classification import SpanClassifier
 from claimscope.stages.techniques.identification import SpanIdentifier
@@ -45,8 +45,13 @@ class TechniquesStage:
         dateline = dossier.anatomy.dateline
         if dateline is not None:
             layout.append((dateline.start, dateline.end))
-        for found in find_techniques(text, self.identifier, self.classifier):
-            if any(low < found.end and found.start < high for low, high in layout):
+        found_spans = find_techniques(text, self.identifier, self.classifier)
+        hits = overlapping(
+            [(found.start, found.end) for found in found_spans],
+            [(start, end, None) for start, end in layout],
+        )
+        for found, layout_hits in zip(found_spans, hits, strict=True):
+            if layout_hits:
                 continue
             dossier.techniques.append(
                 Technique(
