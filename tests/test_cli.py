@@ -193,17 +193,15 @@ def test_train_without_data_folder_exits_2(tmp_path: Path) -> None:
 PTC_FIXTURE = Path(__file__).parent / "fixtures" / "ptc"
 
 
+def score_fixture_spans(spans: Path) -> subprocess.CompletedProcess[bytes]:
+    articles = PTC_FIXTURE / "train" / "articles"
+    return run("score", "techniques", "--articles", str(articles), "--spans", str(spans))
+
+
 def test_score_techniques_answers_in_the_tasks_format(tmp_path: Path) -> None:
     spans = tmp_path / "spans.txt"
     spans.write_text("1\t54\t64\n\n1\t110\t130\n", encoding="utf-8")
-    completed = run(
-        "score",
-        "techniques",
-        "--articles",
-        str(PTC_FIXTURE / "train" / "articles"),
-        "--spans",
-        str(spans),
-    )
+    completed = score_fixture_spans(spans)
     assert completed.returncode == 0, completed.stderr
     rows = [line.split("\t") for line in completed.stdout.decode().splitlines()]
     labels = (Path(__file__).parent.parent / "src/claimscope/data/techniques.json").read_text()
@@ -214,14 +212,7 @@ def test_score_techniques_answers_in_the_tasks_format(tmp_path: Path) -> None:
 def test_score_techniques_bad_line_exits_2_naming_it(tmp_path: Path) -> None:
     spans = tmp_path / "spans.txt"
     spans.write_text("1\t54\t64\n1\tfifty\t64\n", encoding="utf-8")
-    completed = run(
-        "score",
-        "techniques",
-        "--articles",
-        str(PTC_FIXTURE / "train" / "articles"),
-        "--spans",
-        str(spans),
-    )
+    completed = score_fixture_spans(spans)
     assert completed.returncode == 2
     message = completed.stderr.decode().strip()
     assert "\n" not in message and "line 2" in message

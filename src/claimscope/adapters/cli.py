@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -260,7 +260,16 @@ def _models_folder(out: Path | None) -> Path:
     return out if out is not None else Path(claimscope.models.__file__).parent
 
 
-def _print_metrics(title: str, metrics: dict[str, object], destination: Path) -> None:
+def _train(
+    title: str, trainer: Callable[..., dict[str, Any]], data: Path, out: Path | None, seed: int
+) -> None:
+    """Run a model's training function and print where it wrote the artefact and its metrics."""
+    _require_folder(data, "data")
+    destination = _models_folder(out)
+    try:
+        metrics = trainer(data, destination, seed=seed)
+    except (OSError, ValueError, KeyError) as error:
+        raise _fail(f"{data}: cannot train: {error}") from None
     console = Console(highlight=False)
     console.print(f"{title}: written to {destination}", markup=False)
     console.print(json.dumps(metrics, indent=2, ensure_ascii=False), markup=False)
@@ -278,13 +287,7 @@ def train_checkworthiness_command(
     """Train the check-worthiness model on ClaimBuster and CLEF 2019; print its metrics."""
     from claimscope.stages.claims.checkworthiness import train_checkworthiness
 
-    _require_folder(data, "data")
-    destination = _models_folder(out)
-    try:
-        metrics = train_checkworthiness(data, destination, seed=seed)
-    except (OSError, ValueError, KeyError) as error:
-        raise _fail(f"{data}: cannot train: {error}") from None
-    _print_metrics("checkworthiness", metrics, destination)
+    _train("checkworthiness", train_checkworthiness, data, out, seed)
 
 
 @score_app.command("checkworthiness")
@@ -307,13 +310,7 @@ def train_techniques_command(
     """Train the technique span and technique class models on PTC train; print metrics."""
     from claimscope.stages.techniques.training import train_techniques
 
-    _require_folder(data, "data")
-    destination = _models_folder(out)
-    try:
-        metrics = train_techniques(data, destination, seed=seed)
-    except (OSError, ValueError, KeyError) as error:
-        raise _fail(f"{data}: cannot train: {error}") from None
-    _print_metrics("techniques", metrics, destination)
+    _train("techniques", train_techniques, data, out, seed)
 
 
 @score_app.command("techniques")
