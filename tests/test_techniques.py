@@ -17,11 +17,22 @@ from claimscope.stages.techniques.chain import (
     find_techniques,
     score_span_lines,
 )
-from claimscope.stages.techniques.classification import SpanClassifier
-from claimscope.stages.techniques.corpus import TECHNIQUES, parse_article_id, read_split
+from claimscope.stages.techniques.classification import (
+    DENSE_FEATURES,
+    ArticleContext,
+    SpanClassifier,
+    length_bucket,
+    span_features,
+)
+from claimscope.stages.techniques.corpus import (
+    TECHNIQUES,
+    Article,
+    parse_article_id,
+    read_split,
+)
 from claimscope.stages.techniques.features import split_sentences, tokenize
 from claimscope.stages.techniques.identification import SpanIdentifier
-from claimscope.stages.techniques.training import train_techniques
+from claimscope.stages.techniques.training import _ranked_micro_f1, train_techniques
 
 MODELS = Path(models_init).parent
 FIXTURE = Path(__file__).parent / "fixtures"
@@ -201,3 +212,46 @@ def test_training_is_reproducible_on_the_fixture(tmp_path: Path) -> None:
     classifier = SpanClassifier.load(tmp_path / "first")
     found = find_techniques(articles[0].text, identifier, classifier)
     assert all(span.technique in meta["labels"] for span in found)
+
+
+def test_length_buckets_of_spans() -> None:
+    # Buckets by whitespace-separated words: 1, 2-3, 4-6, 7-12, 13 and more.
+    assert [length_bucket(text) for text in ("thugs", " thugs ", "radical thugs")] == [0, 0, 1]
+    assert length_bucket("a b c") == 1
+    assert length_bucket("a b c d") == 2
+    assert length_bucket("a b c d e f g") == 3
+    assert length_bucket(" ".join(["w"] * 12)) == 3
+    assert length_bucket(" ".join(["w"] * 13)) == 4
+
+
+def test_said_before_marks_a_phrase_repeated_from_earlier() -> None:
+    text = "Build the wall! They chant: build the wall. Nobody said it again."
+    context = ArticleContext.of(text)
+    first, second = text.index("Build"), text.index("build")
+    nobody = text.index("Nobody")
+    before = DENSE_FEATURES.index("said_before")
+    after = DENSE_FEATURES.index("said_after")
+    one_word = DENSE_FEATURES.index("words_1")
+    crossed = DENSE_FEATURES.index("said_before_words_2-3")
+    _, dense_first = span_features(context, first, first + 14)
+    _, dense_second = span_features(context, second, second + 14)
+    _, dense_nobody = span_features(context, nobody, nobody + 6)
+    # "Build the wall" (3 words) is said first, then again (case aside) in the next sentence.
+    assert (dense_first[before], dense_first[after], dense_first[crossed]) == (0.0, 1.0, 0.0)
+    assert (dense_second[before], dense_second[after], dense_second[crossed]) == (1.0, 0.0, 1.0)
+    # "Nobody" occurs once: neither before nor after, one word.
+    assert (dense_nobody[before], dense_nobody[after], dense_nobody[one_word]) == (0.0, 0.0, 1.0)
+    assert len(dense_first) == len(DENSE_FEATURES)
+
+
+def test_held_out_micro_f1_gives_a_twice_listed_span_its_two_best_techniques() -> None:
+    article = Article(
+        7,
+        "x" * 40,
+        techniques=[("Doubt", 0, 10), ("Repetition", 0, 10), ("Slogans", 20, 30)],
+    )
+    present = ["Doubt", "Repetition", "Slogans"]
+    # Rows in gold order; the twice-listed span's first row ranks Doubt, then Repetition.
+    decisions = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 9.0], [3.0, 0.0, 1.0]])
+    # Span 0-10 gets Doubt and Repetition (both right), 20-30 gets Doubt (wrong): 2 of 3.
+    assert _ranked_micro_f1([article], decisions, present) == pytest.approx(2 / 3)

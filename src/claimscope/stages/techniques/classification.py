@@ -1,9 +1,11 @@
 """Technique classification (TC): which of the 14 techniques a given span uses.
 
-A multinomial logistic regression over hashed sparse features of the span (word 1-3
-grams, character 2-5 grams, first and last word, word-list hits), of its sentence (the
-words around it) and a few dense ones (length, how often the span's text recurs in the
-article, capitals, ! ? and quotes, how much of its sentence it covers).
+A linear SVM (one vs rest; its scores go through a softmax whose temperature is fitted on
+held-out folds) over hashed sparse features of the span (word 1-3 grams, character 2-5
+grams, first and last word, word-list hits), of its sentence (the words around it) and a
+few dense ones (length, how often the span's text recurs in the article and whether it
+was said before, capitals, ! ? and quotes, how much of its sentence it covers, its length
+bucket alone and crossed with said-before).
 """
 
 from __future__ import annotations
@@ -46,9 +48,15 @@ DENSE_FEATURES = (
     "sentence_start",
     "in_title",
     "shouted_word",
+    "said_before",
+    "said_after",
+    *(f"words_{name}" for name in ("1", "2-3", "4-6", "7-12", "13+")),
+    *(f"said_before_words_{name}" for name in ("1", "2-3", "4-6", "7-12", "13+")),
 )
 QUOTES = frozenset("\"'“”‘’«»")
 CONTEXT_WORDS = 3
+LENGTH_BUCKETS = (1, 3, 6, 12)
+"""Upper ends (in whitespace-separated words) of the span-length buckets; the last is open."""
 GROUP_WEIGHTS = (1.0, 1.0, 0.5)
 """Scale of the span-word, span-character and sentence-context groups."""
 
@@ -79,6 +87,14 @@ class ArticleContext:
 
 def _words(text: str) -> list[str]:
     return [match.group().lower() for match in TOKEN_PATTERN.finditer(text)]
+
+
+def length_bucket(span_text: str) -> int:
+    """The bucket of a span's length in words: 0 for one word, then 2-3, 4-6, 7-12, 13+."""
+    words = len(span_text.split())
+    return next(
+        (index for index, top in enumerate(LENGTH_BUCKETS) if words <= top), len(LENGTH_BUCKETS)
+    )
 
 
 def span_features(
@@ -114,6 +130,11 @@ def span_features(
     context_names.extend(f"ctxlex:{name}" for name in lexicon_hits(left + right))
     key = span_text.strip().lower()
     occurrences = context.lowered.count(key) if key else 1
+    # Repetition is mostly a phrase said again: its text occurs earlier in the article.
+    said_before = 1.0 if key and context.lowered.find(key) < start else 0.0
+    said_after = 1.0 if key and context.lowered.find(key, start + 1) >= 0 else 0.0
+    buckets = [0.0] * (len(LENGTH_BUCKETS) + 1)
+    buckets[length_bucket(span_text)] = 1.0
     letters = [character for character in span_text if character.isalpha()]
     capitals = sum(character.isupper() for character in letters)
     sentence_length = max(1, sentence_end - sentence_start)
@@ -130,6 +151,10 @@ def span_features(
         1.0 if not context.text[sentence_start:start].strip() else 0.0,
         1.0 if sentence is not None and sentence.index == 0 else 0.0,
         1.0 if any(len(word) > 2 and word.isupper() for word in span_text.split()) else 0.0,
+        said_before,
+        said_after,
+        *buckets,
+        *(said_before * value for value in buckets),
     ]
     return (word_names, character_names, context_names), dense
 

@@ -25,7 +25,7 @@ from claimscope.artefacts import save_artefact
 from claimscope.stages.techniques import classification, identification
 from claimscope.stages.techniques.corpus import TECHNIQUES, Article, read_split
 from claimscope.stages.techniques.features import Token, sparse_weights
-from claimscope.stages.techniques.scoring import si_scores
+from claimscope.stages.techniques.scoring import si_scores, tc_micro_f1
 
 SPAN_C = 3.0
 CLASS_C = 0.3
@@ -155,6 +155,28 @@ def _softmax(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return result
 
 
+def _ranked_micro_f1(
+    articles: Sequence[Article], decisions: npt.NDArray[np.float64], present: Sequence[str]
+) -> float:
+    """TC micro-F1 of held-out scores, a span listed k times getting its k best techniques
+    (as ``chain.score_span_lines`` answers)."""
+    predicted: dict[int, list[tuple[str, int, int]]] = {}
+    row = 0
+    for article in articles:
+        seen: dict[tuple[int, int], int] = {}
+        first_row: dict[tuple[int, int], int] = {}
+        for _, start, end in article.techniques:
+            first_row.setdefault((start, end), row)
+            order = np.argsort(-decisions[first_row[(start, end)]], kind="stable")
+            rank = seen.get((start, end), 0)
+            seen[(start, end)] = rank + 1
+            technique = present[int(order[min(rank, len(order) - 1)])]
+            predicted.setdefault(article.article_id, []).append((technique, start, end))
+            row += 1
+    gold = {article.article_id: article.techniques for article in articles}
+    return tc_micro_f1(predicted, gold).f1
+
+
 def _train_classes(articles: Sequence[Article], seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
     features, labels, groups = _class_data(articles)
     present = [technique for technique in TECHNIQUES if technique in set(labels.tolist())]
@@ -209,6 +231,7 @@ def _train_classes(articles: Sequence[Article], seed: int) -> tuple[dict[str, An
         "cross_validation": {
             "folds": FOLDS,
             "accuracy": round(correct / len(labels), 4),
+            "micro_f1": round(_ranked_micro_f1(articles, decisions, present), 4),
             "log_loss_by_temperature": {str(key): round(value, 4) for key, value in losses.items()},
         },
     }
@@ -246,6 +269,7 @@ def train_techniques(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str,
         "technique_classification": {
             "temperature": class_meta["temperature"],
             "cross_validation_accuracy": class_meta["cross_validation"]["accuracy"],
+            "cross_validation_micro_f1": class_meta["cross_validation"]["micro_f1"],
             "seconds": round(class_seconds, 1),
         },
     }
