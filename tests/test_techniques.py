@@ -11,6 +11,7 @@ import pytest
 from claimscope.artefacts import load_artefact
 from claimscope.data import load_table
 from claimscope.models import __file__ as models_init
+from claimscope.pipeline import load_spacy
 from claimscope.stages.techniques.chain import (
     TechniqueSpan,
     classify_spans,
@@ -22,6 +23,7 @@ from claimscope.stages.techniques.classification import (
     ArticleContext,
     SpanClassifier,
     length_bucket,
+    pos_names,
     span_features,
 )
 from claimscope.stages.techniques.corpus import (
@@ -255,3 +257,52 @@ def test_held_out_micro_f1_gives_a_twice_listed_span_its_two_best_techniques() -
     decisions = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 9.0], [3.0, 0.0, 1.0]])
     # Span 0-10 gets Doubt and Repetition (both right), 20-30 gets Doubt (wrong): 2 of 3.
     assert _ranked_micro_f1([article], decisions, present) == pytest.approx(2 / 3)
+
+
+def test_part_of_speech_features_of_a_span() -> None:
+    text = "They are corrupt. The corrupt regime has destroyed our great nation."
+    context = ArticleContext.of(text)
+    # Checked by hand: "corrupt" after "are" is an adjective (JJ) after a verb (VBP);
+    # "great nation" is adjective then noun after a possessive pronoun (PRP$).
+    start = text.index("corrupt")
+    assert pos_names(context, start, start + len("corrupt")) == [
+        "pos:ADJ",
+        "pfirst:JJ",
+        "plast:JJ",
+        "pshape:ADJ",
+        "pprev:VBP",
+    ]
+    start = text.index("great nation")
+    assert pos_names(context, start, start + len("great nation")) == [
+        "pos:ADJ",
+        "pos:NOUN",
+        "pos2:ADJ NOUN",
+        "pfirst:JJ",
+        "plast:NN",
+        "pshape:ADJ NOUN",
+        "pprev:PRP$",
+    ]
+    # The first token of the text has no previous tag.
+    assert pos_names(context, 0, 4) == ["pos:PRON", "pfirst:PRP", "plast:PRP", "pshape:PRON"]
+    # They are the fourth group of a span's feature names.
+    (_, _, _, names), _ = span_features(context, start, start + len("great nation"))
+    assert "pfirst:JJ" in names
+
+
+def test_a_fully_parsed_doc_gives_the_same_findings_as_tagging_alone() -> None:
+    # The parser changes some Token.pos_ values (e.g. "has" AUX or VERB), never the tags
+    # the features read, so the stage's full parse and the classifier's own tagging agree.
+    doc = load_spacy()(PARAGRAPH)
+    assert find_techniques(PARAGRAPH, doc=doc) == find_techniques(PARAGRAPH)
+    spans = [(0, 11), (PARAGRAPH.index("radical"), PARAGRAPH.index(" want"))]
+    assert classify_spans(PARAGRAPH, spans, doc=doc) == classify_spans(PARAGRAPH, spans)
+
+
+def test_a_doc_of_another_text_is_refused() -> None:
+    other = load_spacy()("Another text entirely.")
+    with pytest.raises(ValueError, match="not of this text"):
+        classify_spans(PARAGRAPH, [(0, 11)], doc=other)
+    with pytest.raises(ValueError, match="not of this text"):
+        find_techniques(PARAGRAPH, doc=other)
+    with pytest.raises(ValueError, match="not of this text"):
+        SpanClassifier.load().classify(PARAGRAPH, [], doc=other)

@@ -24,7 +24,7 @@ class TechniquesStage:
     """Adds the `techniques` layer."""
 
     name = STAGE
-    needs_parse = False
+    needs_parse = True
 
     def __init__(
         self, identifier: SpanIdentifier | None = None, classifier: SpanClassifier | None = None
@@ -45,7 +45,7 @@ class TechniquesStage:
         dateline = dossier.anatomy.dateline
         if dateline is not None:
             layout.append((dateline.start, dateline.end))
-        found_spans = find_techniques(text, self.identifier, self.classifier)
+        found_spans = find_techniques(text, self.identifier, self.classifier, analysis.parsed)
         hits = overlapping(
             [(found.start, found.end) for found in found_spans],
             [(start, end, None) for start, end in layout],

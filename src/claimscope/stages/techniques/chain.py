@@ -13,12 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from claimscope.stages.techniques.classification import SpanClassifier
+from claimscope.stages.techniques.classification import SpanClassifier, tagged
 from claimscope.stages.techniques.corpus import article_path, parse_article_id, read_text
 from claimscope.stages.techniques.identification import SpanIdentifier
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,20 @@ def find_techniques(
     text: str,
     identifier: SpanIdentifier | None = None,
     classifier: SpanClassifier | None = None,
+    doc: Doc | None = None,
 ) -> list[TechniqueSpan]:
-    """Technique spans of a text, in text order (packaged models unless others are given)."""
+    """Technique spans of a text, in text order (packaged models unless others are given).
+
+    ``doc``, a spaCy Doc of the text (ValueError if of another), saves tagging it again.
+    """
+    if doc is not None:
+        tagged(text, doc)
     identifier = identifier or SpanIdentifier.load()
     classifier = classifier or SpanClassifier.load()
     found = identifier.find(text)
     if not found:
         return []
-    probabilities = classifier.classify(text, [(start, end) for start, end, _ in found])
+    probabilities = classifier.classify(text, [(start, end) for start, end, _ in found], doc)
     result: list[TechniqueSpan] = []
     for (start, end, span_score), row in zip(found, probabilities, strict=True):
         best = int(np.argmax(row))
@@ -52,14 +62,18 @@ def find_techniques(
 
 
 def classify_spans(
-    text: str, spans: Sequence[tuple[int, int]], classifier: SpanClassifier | None = None
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    classifier: SpanClassifier | None = None,
+    doc: Doc | None = None,
 ) -> list[tuple[str, float]]:
-    """For each given span of a text, its most probable technique and that probability."""
+    """For each given span of a text, its most probable technique and that probability
+    (``doc``, a spaCy Doc of the text, saves tagging it again)."""
     for start, end in spans:
         if not 0 <= start < end <= len(text):
             raise ValueError(f"span {start}-{end} is not inside the text of {len(text)} characters")
     classifier = classifier or SpanClassifier.load()
-    probabilities = classifier.classify(text, spans)
+    probabilities = classifier.classify(text, spans, doc)
     return [(classifier.labels[int(np.argmax(row))], float(np.max(row))) for row in probabilities]
 
 
@@ -70,7 +84,7 @@ def score_span_lines(
     line (blank lines skipped; a bad line raises ValueError naming its number).
 
     A span listed k times (the task's way of giving one span several techniques) gets its
-    k most probable techniques, one per line, in order.
+    k most probable techniques, one per line, in order. Each article is tagged once.
     """
     requests: list[tuple[int, int, int]] = []
     texts: dict[int, str] = {}

@@ -5,7 +5,12 @@ held-out folds) over hashed sparse features of the span (word 1-3 grams, charact
 grams, first and last word, word-list hits), of its sentence (the words around it) and a
 few dense ones (length, how often the span's text recurs in the article and whether it
 was said before, capitals, ! ? and quotes, how much of its sentence it covers, its length
-bucket alone and crossed with said-before).
+bucket alone and crossed with said-before), and of its parts of speech (spaCy's tagger).
+
+The part-of-speech names use only the fine tags (``Token.tag_``) and a fixed map from them
+to coarse classes, never ``Token.pos_``: spaCy's attribute ruler sets ``pos_`` partly from
+the dependency parse, so a Doc parsed in full and one only tagged would give different
+features, while their tags are the same.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +30,7 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from claimscope.artefacts import load_artefact
+from claimscope.pipeline import load_spacy
 from claimscope.stages.techniques.features import (
     TOKEN_PATTERN,
     Sentence,
@@ -32,6 +39,9 @@ from claimscope.stages.techniques.features import (
     lexicon_hits,
     split_sentences,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 ARTEFACT = "techniques_classes"
 HASH_BITS = 18
@@ -57,8 +67,30 @@ QUOTES = frozenset("\"'“”‘’«»")
 CONTEXT_WORDS = 3
 LENGTH_BUCKETS = (1, 3, 6, 12)
 """Upper ends (in whitespace-separated words) of the span-length buckets; the last is open."""
-GROUP_WEIGHTS = (1.0, 1.0, 0.5)
-"""Scale of the span-word, span-character and sentence-context groups."""
+GROUP_WEIGHTS = (1.0, 1.0, 0.5, 1.0)
+"""Scale of the span-word, span-character, sentence-context and part-of-speech groups."""
+UNTAGGED_PIPES = ("parser", "ner", "lemmatizer")
+"""Pipes the tagger does without: disabled when this module parses a text itself."""
+COARSE_TAGS: dict[str, str] = {
+    **dict.fromkeys((".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP"), "PUNCT"),
+    **dict.fromkeys(("$", "#", "SYM"), "SYM"),
+    **dict.fromkeys(("AFX", "JJ", "JJR", "JJS"), "ADJ"),
+    **dict.fromkeys(("NN", "NNS"), "NOUN"),
+    **dict.fromkeys(("NNP", "NNPS"), "PROPN"),
+    **dict.fromkeys(("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"), "VERB"),
+    **dict.fromkeys(("RB", "RBR", "RBS", "WRB"), "ADV"),
+    **dict.fromkeys(("EX", "PRP", "PRP$", "WDT", "WP", "WP$"), "PRON"),
+    **dict.fromkeys(("DT", "PDT"), "DET"),
+    **dict.fromkeys(("IN", "RP"), "ADP"),
+    **dict.fromkeys(("POS", "TO"), "PART"),
+    "CC": "CCONJ",
+    "CD": "NUM",
+    "MD": "AUX",
+    "UH": "INTJ",
+}
+"""Coarse class of each Penn Treebank tag of spaCy's English tagger; others count as X."""
+POS_SHAPE_WORDS = 4
+"""The coarse classes of a span's first this many words make its part-of-speech shape."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +101,26 @@ class ArticleContext:
     lowered: str
     sentences: tuple[Sentence, ...]
     sentence_starts: tuple[int, ...]
+    token_starts: tuple[int, ...]
+    """Start offsets of the text's spaCy tokens, whitespace tokens left out."""
+    tags: tuple[str, ...]
+    """The fine part-of-speech tag of each of those tokens."""
 
     @classmethod
-    def of(cls, text: str) -> ArticleContext:
-        """The context of a text."""
+    def of(cls, text: str, doc: Doc | None = None) -> ArticleContext:
+        """The context of a text, its tags read from ``doc`` (a Doc of that very text) or,
+        without one, from the text tagged by the cached spaCy pipeline."""
+        doc = tagged(text, doc)
         sentences = tuple(split_sentences(text))
-        return cls(text, text.lower(), sentences, tuple(item.start for item in sentences))
+        tokens = [token for token in doc if not token.is_space]
+        return cls(
+            text,
+            text.lower(),
+            sentences,
+            tuple(item.start for item in sentences),
+            tuple(token.idx for token in tokens),
+            tuple(token.tag_ for token in tokens),
+        )
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding an offset, or None between sentences."""
@@ -83,6 +129,44 @@ class ArticleContext:
             return None
         sentence = self.sentences[position]
         return sentence if offset < sentence.end else None
+
+
+def tagged(text: str, doc: Doc | None = None) -> Doc:
+    """``doc`` checked to be a tagged Doc of ``text``, or, without one, ``text`` tagged by the
+    cached spaCy pipeline (its parser, entity recogniser and lemmatiser left out)."""
+    if doc is None:
+        nlp = load_spacy()
+        return nlp(text, disable=[name for name in UNTAGGED_PIPES if name in nlp.pipe_names])
+    if doc.text != text:
+        raise ValueError(
+            f"the Doc given is not of this text ({len(doc.text)} characters, the text {len(text)})"
+        )
+    if len(doc) and not doc.has_annotation("TAG"):
+        raise ValueError("the Doc given has no part-of-speech tags")
+    return doc
+
+
+def pos_names(context: ArticleContext, start: int, end: int) -> list[str]:
+    """Part-of-speech feature names of a span: the coarse class of each token starting in
+    it and of each pair of neighbours, its first and last fine tags, the coarse shape of
+    its first words and the fine tag of the token before it."""
+    first = bisect.bisect_left(context.token_starts, start)
+    last = bisect.bisect_left(context.token_starts, end, lo=first)
+    tags = context.tags[first:last]
+    coarse = [COARSE_TAGS.get(tag, "X") for tag in tags]
+    names = [f"pos:{name}" for name in coarse]
+    names.extend(f"pos2:{left} {right}" for left, right in pairwise(coarse))
+    if tags:
+        names.extend(
+            (
+                f"pfirst:{tags[0]}",
+                f"plast:{tags[-1]}",
+                "pshape:" + " ".join(coarse[:POS_SHAPE_WORDS]),
+            )
+        )
+    if first > 0:
+        names.append(f"pprev:{context.tags[first - 1]}")
+    return names
 
 
 def _words(text: str) -> list[str]:
@@ -99,9 +183,9 @@ def length_bucket(span_text: str) -> int:
 
 def span_features(
     context: ArticleContext, start: int, end: int
-) -> tuple[tuple[list[str], list[str], list[str]], list[float]]:
-    """Feature names of one span in three groups (span words, span characters, sentence
-    context), and its dense values."""
+) -> tuple[tuple[list[str], list[str], list[str], list[str]], list[float]]:
+    """Feature names of one span in four groups (span words, span characters, sentence
+    context, parts of speech), and its dense values."""
     span_text = context.text[start:end]
     words = _words(span_text)
     word_names: list[str] = []
@@ -156,7 +240,7 @@ def span_features(
         *buckets,
         *(said_before * value for value in buckets),
     ]
-    return (word_names, character_names, context_names), dense
+    return (word_names, character_names, context_names, pos_names(context, start, end)), dense
 
 
 def feature_matrix(
@@ -167,7 +251,7 @@ def feature_matrix(
     Each group of names is hashed and scaled to unit length on its own, so a long span's
     hundreds of character n-grams do not drown its few words, and the solver converges fast.
     """
-    groups: tuple[list[list[str]], ...] = ([], [], [])
+    groups: tuple[list[list[str]], ...] = ([], [], [], [])
     dense: list[list[float]] = []
     for context_index, start, end in spans:
         names, span_dense = span_features(contexts[context_index], start, end)
@@ -229,11 +313,16 @@ class SpanClassifier:
         result: npt.NDArray[np.float64] = exponentials / exponentials.sum(axis=1, keepdims=True)
         return result
 
-    def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> npt.NDArray[np.float64]:
-        """Technique probabilities for spans of one text."""
+    def classify(
+        self, text: str, spans: Sequence[tuple[int, int]], doc: Doc | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Technique probabilities for spans of one text; ``doc``, a spaCy Doc of that text
+        (ValueError otherwise), saves tagging it again."""
+        if doc is not None:
+            tagged(text, doc)
         if not spans:
             return np.zeros((0, len(self.labels)))
-        context = ArticleContext.of(text)
+        context = ArticleContext.of(text, doc)
         return self.probabilities(
             feature_matrix([context], [(0, start, end) for start, end in spans])
         )

@@ -3,7 +3,9 @@
 Both models are fitted on ``DATA/ptc/train`` only (``dev`` stays for measuring). Settings
 that the data has to choose (the SI threshold and gap, the TC probability temperature)
 are chosen by 3-fold cross-validation over train articles; folds are fixed by article
-order, and the solvers are deterministic, so the same data gives the same artefacts.
+order, and the solvers are deterministic, so the same data gives the same artefacts: all
+of it runs on one thread (``threadpoolctl``), as with more the BLAS sums and so the
+artefact bytes depend on the machine's thread count.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from claimscope.artefacts import save_artefact
+from claimscope.pipeline import load_spacy
 from claimscope.stages.techniques import classification, identification
 from claimscope.stages.techniques.corpus import TECHNIQUES, Article, read_split
 from claimscope.stages.techniques.features import Token, sparse_weights
@@ -131,7 +135,13 @@ def _train_spans(articles: Sequence[Article], seed: int) -> tuple[dict[str, Any]
 def _class_data(
     articles: Sequence[Article],
 ) -> tuple[sparse.csr_matrix, npt.NDArray[np.str_], npt.NDArray[np.int64]]:
-    contexts = [classification.ArticleContext.of(article.text) for article in articles]
+    nlp = load_spacy()
+    skipped = [name for name in classification.UNTAGGED_PIPES if name in nlp.pipe_names]
+    docs = nlp.pipe((article.text for article in articles), disable=skipped)
+    contexts = [
+        classification.ArticleContext.of(article.text, doc)
+        for article, doc in zip(articles, docs, strict=True)
+    ]
     spans = [
         (index, start, end)
         for index, article in enumerate(articles)
@@ -240,6 +250,11 @@ def _train_classes(articles: Sequence[Article], seed: int) -> tuple[dict[str, An
 
 def train_techniques(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
     """Train the SI and TC models on ``DATA/ptc/train``, save both artefacts, return metrics."""
+    with threadpool_limits(limits=1):
+        return _train_techniques(data_dir, out_dir, seed)
+
+
+def _train_techniques(data_dir: Path, out_dir: Path, seed: int) -> dict[str, Any]:
     split_dir = data_dir / "ptc" / "train"
     articles = read_split(split_dir)
     if not articles:
