@@ -286,6 +286,9 @@ class SpanClassifier:
         labels: Sequence[str],
     ) -> None:
         self.weights = weights
+        # One column per technique, laid out for sparse @ dense: scipy would otherwise
+        # copy the transposed 14 x 2^18 array on every call.
+        self._columns = np.ascontiguousarray(weights.T, dtype=np.float64)
         self.intercept = intercept
         self.labels = tuple(labels)
 
@@ -307,7 +310,7 @@ class SpanClassifier:
 
     def probabilities(self, features: sparse.csr_matrix) -> npt.NDArray[np.float64]:
         """Per row, the probability of each technique (columns in ``labels`` order)."""
-        scores = np.asarray(features @ self.weights.T, dtype=np.float64) + self.intercept
+        scores = np.asarray(features @ self._columns, dtype=np.float64) + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         exponentials = np.exp(scores)
         result: npt.NDArray[np.float64] = exponentials / exponentials.sum(axis=1, keepdims=True)
