@@ -19,26 +19,34 @@ settings), trained without the sentences it is scored on:
 - Speed on one core: sentences per second of ``CheckworthinessModel.score`` alone, and of
   spaCy's parse (``nlp.pipe``) followed by the score.
 
-Floors: ClaimBuster F1 at least 0.80, CLEF 2019 MAP at least 0.15; the exit status is 1
-below them.
+With ``--embeddings`` the same figures are measured for the optional embedding model
+(:mod:`claimscope.stages.claims.embeddings`, needs the ``embeddings`` extra): the same
+folds, exclusions and debates, each distinct sentence encoded once per run and kept in
+memory. They go under the ``embeddings`` key of the results file; the recorded default
+figures are kept (and a default run keeps the recorded ``embeddings`` figures).
 
-Run: ``.venv/bin/python -m bench.checkworthiness [--skip-speed] [--skip-lodo]``.
+Floors: ClaimBuster F1 at least 0.80, CLEF 2019 MAP at least 0.15; the exit status is 1
+below them (for the model measured).
+
+Run: ``.venv/bin/python -m bench.checkworthiness [--embeddings] [--skip-speed] [--skip-lodo]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from bench.common import SHARED_DATA, write_results
+from bench.common import RESULTS, SHARED_DATA, write_results
 from claimscope.stages.claims.checkworthiness import (
     CLAIMBUSTER_FILE,
     CLEF2019_FILE,
@@ -61,6 +69,26 @@ FLOORS = {"claimbuster_f1": 0.80, "clef2019_map": 0.15}
 SPEED_SENTENCES = 2000
 DEFAULT_FEATURES = FeatureSettings()
 DEFAULT_TRAINING = TrainingSettings()
+
+
+class Scorer(Protocol):
+    """A trained model as the benchmark uses it: a probability per sentence."""
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        """One score per sentence, in order."""
+        ...
+
+
+# Trains a model on the given sentences; None means the shipped recipe (fit_model).
+Fitter = Callable[[list[LabelledSentence]], Scorer]
+
+
+def _fitter(fit: Fitter | None, features: FeatureSettings, training: TrainingSettings) -> Fitter:
+    if fit is not None:
+        return fit
+    return lambda train: fit_model(train, features, training, SEED)
+
+
 RANKING_KEYS = (
     "average_precision",
     "r_precision",
@@ -118,6 +146,7 @@ def claimbuster_cross_validation(
     features: FeatureSettings = DEFAULT_FEATURES,
     training: TrainingSettings = DEFAULT_TRAINING,
     folds: int = FOLDS,
+    fit: Fitter | None = None,
 ) -> dict[str, Any]:
     """P/R/F1 of the check-worthy class over seeded stratified folds of ClaimBuster."""
     from sklearn.model_selection import StratifiedKFold
@@ -132,7 +161,7 @@ def claimbuster_cross_validation(
         kept_clef = without_texts(clef, (sentence.text for sentence in held_out))
         excluded_total += len(clef) - len(kept_clef)
         train = [claimbuster[index] for index in train_index] + kept_clef
-        model = fit_model(train, features, training, SEED)
+        model = _fitter(fit, features, training)(train)
         fold_scores = np.array(model.score([sentence.text for sentence in held_out]))
         scores[test_index] = fold_scores
         per_fold.append(classification_figures(labels[test_index], fold_scores))
@@ -151,6 +180,7 @@ def clef_leave_one_debate_out(
     features: FeatureSettings = DEFAULT_FEATURES,
     training: TrainingSettings = DEFAULT_TRAINING,
     debates: Sequence[str] | None = None,
+    fit: Fitter | None = None,
 ) -> dict[str, Any]:
     """Ranking figures per held-out CLEF debate and their means (MAP first)."""
     names = list(debates) if debates is not None else sorted({s.debate for s in clef})
@@ -159,7 +189,7 @@ def clef_leave_one_debate_out(
         held_out = [sentence for sentence in clef if sentence.debate == name]
         kept_claimbuster = without_texts(claimbuster, (sentence.text for sentence in held_out))
         train = [sentence for sentence in clef if sentence.debate != name] + kept_claimbuster
-        model = fit_model(train, features, training, SEED)
+        model = _fitter(fit, features, training)(train)
         scores = model.score([sentence.text for sentence in held_out])
         figures: dict[str, Any] = ranking_figures([s.label for s in held_out], scores)
         figures["sentences"] = len(held_out)
@@ -185,13 +215,13 @@ def single_core() -> None:
         os.environ.setdefault(variable, "1")
 
 
-def speed(sentences: Sequence[str]) -> dict[str, float]:
+def speed(sentences: Sequence[str], model: Scorer | None = None) -> dict[str, float]:
     """Sentences per second of the model alone and of spaCy's parse followed by the model."""
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     from claimscope.pipeline import load_spacy
 
-    model = CheckworthinessModel.load()
+    model = model or CheckworthinessModel.load()
     model.score(sentences[:10])
     with threadpool_limits(limits=1):
         started = time.perf_counter()
@@ -233,25 +263,17 @@ def floor_failures(figures: dict[str, Any]) -> list[str]:
     ]
 
 
-def main(arguments: Sequence[str] | None = None) -> int:
-    """Run the benchmark, print a table and write bench/results/checkworthiness.json."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA)
-    parser.add_argument("--skip-lodo", action="store_true")
-    parser.add_argument("--skip-speed", action="store_true")
-    options = parser.parse_args(arguments)
-    single_core()
-    claimbuster = read_claimbuster(options.data / CLAIMBUSTER_FILE)
-    clef = read_clef2019(options.data / CLEF2019_FILE)
-    command = " ".join([COMMAND, *(arguments if arguments is not None else sys.argv[1:])])
-    figures: dict[str, Any] = {
-        "command": command,
-        "features": asdict(FeatureSettings()),
-        "training": asdict(TrainingSettings()),
-        "seed": SEED,
-    }
+def _measure(
+    figures: dict[str, Any],
+    claimbuster: Sequence[LabelledSentence],
+    clef: Sequence[LabelledSentence],
+    options: argparse.Namespace,
+    fit: Fitter | None,
+    model: Callable[[], Scorer],
+) -> None:
+    """Cross-validation, LODO and speed of one model, printed and added to ``figures``."""
     started = time.perf_counter()
-    figures["claimbuster"] = claimbuster_cross_validation(claimbuster, clef)
+    figures["claimbuster"] = claimbuster_cross_validation(claimbuster, clef, fit=fit)
     figures["claimbuster_seconds"] = round(time.perf_counter() - started, 1)
     result = figures["claimbuster"]
     print(f"ClaimBuster 2.5xNCS, {FOLDS}-fold CV (check-worthy class, threshold 0.5)")
@@ -259,7 +281,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
     print(f"  F1 {result['f1']:.3f}")
     if not options.skip_lodo:
         started = time.perf_counter()
-        figures["clef2019_lodo"] = clef_leave_one_debate_out(clef, claimbuster)
+        figures["clef2019_lodo"] = clef_leave_one_debate_out(clef, claimbuster, fit=fit)
         figures["clef2019_seconds"] = round(time.perf_counter() - started, 1)
         lodo = figures["clef2019_lodo"]
         print("CLEF 2019 train, leave one debate out")
@@ -276,7 +298,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
         )
     if not options.skip_speed:
         sentences = [sentence.text for sentence in clef[:SPEED_SENTENCES]]
-        figures["speed"] = speed(sentences)
+        figures["speed"] = speed(sentences, model())
         print(
             f"speed, one core: model {figures['speed']['model_sentences_per_second']:.0f}"
             f" sentences/s; spaCy parse + model"
@@ -284,10 +306,121 @@ def main(arguments: Sequence[str] | None = None) -> int:
         )
     failures = floor_failures(figures)
     figures["floors"] = {"floors": FLOORS, "below": failures}
-    write_results("checkworthiness", _rounded(figures))
     for failure in failures:
         print(f"below floor: {failure}")
-    return 1 if failures else 0
+
+
+class EmbeddingCache:
+    """Embeddings of every distinct sentence of a run, encoded once and kept in memory."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        from claimscope.stages.claims.embeddings import encode
+
+        distinct = sorted(set(texts))
+        self.rows = {text: index for index, text in enumerate(distinct)}
+        self.matrix = encode(distinct)
+
+    def vectors(self, texts: Sequence[str]) -> Any:
+        """The embedding of each text, one row each (every text must have been encoded)."""
+        return self.matrix[[self.rows[text] for text in texts]]
+
+
+class CachedEmbeddingScorer:
+    """An embedding model that takes its embeddings from the run's cache."""
+
+    def __init__(self, model: Any, cache: EmbeddingCache) -> None:
+        self.model = model
+        self.cache = cache
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        """The model's scores with cached embeddings."""
+        scores: list[float] = self.model.score(sentences, self.cache.vectors(sentences))
+        return scores
+
+
+def embedding_fitter(cache: EmbeddingCache) -> Fitter:
+    """The embedding model's recipe (:func:`fit_embedding_model`, defaults) over the cache."""
+    from claimscope.stages.claims.embeddings import fit_embedding_model
+
+    def fit(train: list[LabelledSentence]) -> Scorer:
+        texts = [sentence.text for sentence in train]
+        model = fit_embedding_model(train, cache.vectors(texts), seed=SEED)
+        return CachedEmbeddingScorer(model, cache)
+
+    return fit
+
+
+def _previous_results() -> dict[str, Any]:
+    path = RESULTS / "checkworthiness.json"
+    if not path.exists():
+        return {}
+    previous: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return previous
+
+
+def main(arguments: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print a table and write bench/results/checkworthiness.json.
+
+    Without ``--embeddings`` the default model is measured and any recorded ``embeddings``
+    figures are kept; with it only the embedding model is measured, under ``embeddings``,
+    and the recorded default figures are kept.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
+    parser.add_argument("--skip-lodo", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="measure the embedding model (needs the 'embeddings' extra) instead",
+    )
+    options = parser.parse_args(arguments)
+    single_core()
+    claimbuster = read_claimbuster(options.data / CLAIMBUSTER_FILE)
+    clef = read_clef2019(options.data / CLEF2019_FILE)
+    command = " ".join([COMMAND, *(arguments if arguments is not None else sys.argv[1:])])
+    previous = _previous_results()
+    if not options.embeddings:
+        figures: dict[str, Any] = {
+            "command": command,
+            "features": asdict(FeatureSettings()),
+            "training": asdict(TrainingSettings()),
+            "seed": SEED,
+        }
+        _measure(figures, claimbuster, clef, options, None, CheckworthinessModel.load)
+        if "embeddings" in previous:
+            figures["embeddings"] = previous["embeddings"]
+        write_results("checkworthiness", _rounded(figures))
+        return 1 if figures["floors"]["below"] else 0
+    from claimscope.stages.claims.embeddings import (
+        EmbeddingCheckworthinessModel,
+        EmbeddingSettings,
+    )
+
+    started = time.perf_counter()
+    cache = EmbeddingCache([sentence.text for sentence in (*claimbuster, *clef)])
+    embedded: dict[str, Any] = {
+        "command": command,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "features": asdict(FeatureSettings()),
+        "embedding": asdict(EmbeddingSettings()),
+        "training": asdict(TrainingSettings()),
+        "seed": SEED,
+        "distinct_sentences_encoded": len(cache.rows),
+        "encoding_seconds": round(time.perf_counter() - started, 1),
+    }
+    print(f"encoded {len(cache.rows)} distinct sentences in {embedded['encoding_seconds']} s")
+    _measure(
+        embedded,
+        claimbuster,
+        clef,
+        options,
+        embedding_fitter(cache),
+        EmbeddingCheckworthinessModel.load,
+    )
+    # The recorded default figures stay as they were, with their own measured_at.
+    write_results("checkworthiness", _rounded({**previous, "embeddings": embedded}))
+    return 1 if embedded["floors"]["below"] else 0
 
 
 if __name__ == "__main__":

