@@ -216,3 +216,18 @@ def test_score_techniques_bad_line_exits_2_naming_it(tmp_path: Path) -> None:
     assert completed.returncode == 2
     message = completed.stderr.decode().strip()
     assert "\n" not in message and "line 2" in message
+
+
+def test_score_with_embeddings_uses_the_extra_or_says_it_is_missing(tmp_path: Path) -> None:
+    from claimscope.stages.claims.embeddings import embeddings_available
+
+    sentences = tmp_path / "sentences.txt"
+    sentences.write_text("Unemployment fell to 4.1 percent last year.\n", encoding="utf-8")
+    completed = run("score", "checkworthiness", str(sentences), "--embeddings")
+    if embeddings_available():
+        assert completed.returncode == 0, completed.stderr
+        identifier, score = completed.stdout.decode().strip().split("\t")
+        assert identifier == "1" and 0.5 < float(score) <= 1.0
+    else:
+        assert completed.returncode == 2
+        assert "claimscope[embeddings]" in completed.stderr.decode()

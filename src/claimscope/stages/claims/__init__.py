@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from claimscope.dossier import Claim, Dossier, Span, Voice
 from claimscope.pipeline import Analysis
 from claimscope.stages.citations import sentence_starts
-from claimscope.stages.claims.checkworthiness import CheckworthinessModel
+from claimscope.stages.claims.checkworthiness import CheckworthinessModel, SentenceScorer
 
 STAGE = "claims"
 
@@ -43,14 +43,6 @@ _WORD_RE = re.compile(r"[^\W\d_]{1,40}")
 # "; " between clauses: each side is a sentence of its own in all but punctuation.
 _SEMICOLON_RE = re.compile(r";[ \t]{1,5}")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:][ \t]{1,5}")
-
-
-class SentenceScorer(Protocol):
-    """What the stage needs of a model: a check-worthiness in [0, 1] per sentence."""
-
-    def score(self, sentences: Sequence[str]) -> list[float]:
-        """One score per sentence, in order."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -474,8 +474,16 @@ def parse_line(line: str, number: int) -> tuple[str, str] | None:
     return str(number), stripped.strip()
 
 
+class SentenceScorer(Protocol):
+    """What scoring needs of a model: a check-worthiness in [0, 1] per sentence."""
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        """One score per sentence, in order."""
+        ...
+
+
 def score_lines(
-    lines: Iterable[str], model: CheckworthinessModel | None = None, batch: int = 1024
+    lines: Iterable[str], model: SentenceScorer | None = None, batch: int = 1024
 ) -> Iterator[tuple[str, float]]:
     """``(id, score)`` for each non-blank line: ``id<TAB>text``, else the 1-based line number."""
     scorer = model or CheckworthinessModel.load()
@@ -492,7 +500,7 @@ def score_lines(
 
 
 def _scored(
-    model: CheckworthinessModel, pending: Sequence[tuple[str, str]]
+    model: SentenceScorer, pending: Sequence[tuple[str, str]]
 ) -> Iterator[tuple[str, float]]:
     scores = model.score([text for _, text in pending])
     return zip((identifier for identifier, _ in pending), scores, strict=True)
