@@ -59,6 +59,40 @@ class FeatureSettings:
     fold_digits: bool = True
     dense_weight: float = 1.0
 
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> FeatureSettings:
+        """The settings as an artefact's JSON description stores them."""
+        return cls(
+            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
+            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
+            char_analyzer=str(raw["char_analyzer"]),
+            word_bits=int(raw["word_bits"]),
+            char_bits=int(raw["char_bits"]),
+            fold_digits=bool(raw["fold_digits"]),
+            dense_weight=float(raw["dense_weight"]),
+        )
+
+
+def probabilities(logits: npt.NDArray[np.float64]) -> list[float]:
+    """Log-odds to probabilities in [0, 1] (clipped so exp cannot overflow)."""
+    clipped = np.clip(logits, -60.0, 60.0)
+    return [float(value) for value in 1.0 / (1.0 + np.exp(-clipped))]
+
+
+def linear_arrays(
+    word_idf: npt.NDArray[np.float32],
+    char_idf: npt.NDArray[np.float32],
+    weights: npt.NDArray[np.float32],
+    bias: float,
+) -> dict[str, npt.NDArray[Any]]:
+    """The arrays a linear check-worthiness model saves: nothing but float32 numbers."""
+    return {
+        "word_idf": word_idf,
+        "char_idf": char_idf,
+        "weights": weights,
+        "bias": np.array([bias], dtype=np.float32),
+    }
+
 
 @dataclass(frozen=True)
 class TrainingSettings:
@@ -263,18 +297,8 @@ class CheckworthinessModel:
     @classmethod
     def _read(cls, directory: Path | None) -> CheckworthinessModel:
         arrays, meta = load_artefact(ARTEFACT_NAME, directory)
-        raw = meta["features"]
-        settings = FeatureSettings(
-            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
-            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
-            char_analyzer=str(raw["char_analyzer"]),
-            word_bits=int(raw["word_bits"]),
-            char_bits=int(raw["char_bits"]),
-            fold_digits=bool(raw["fold_digits"]),
-            dense_weight=float(raw["dense_weight"]),
-        )
         return cls(
-            settings=settings,
+            settings=FeatureSettings.from_json(meta["features"]),
             word_idf=arrays["word_idf"].astype(np.float32),
             char_idf=arrays["char_idf"].astype(np.float32),
             weights=arrays["weights"].astype(np.float32),
@@ -284,12 +308,7 @@ class CheckworthinessModel:
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The arrays to save: nothing but plain float32 numbers."""
-        return {
-            "word_idf": self.word_idf,
-            "char_idf": self.char_idf,
-            "weights": self.weights,
-            "bias": np.array([self.bias], dtype=np.float32),
-        }
+        return linear_arrays(self.word_idf, self.char_idf, self.weights, self.bias)
 
     def decision(self, sentences: Sequence[str]) -> npt.NDArray[np.float64]:
         """The linear score (log-odds) of each sentence."""
@@ -300,8 +319,7 @@ class CheckworthinessModel:
 
     def score(self, sentences: Sequence[str]) -> list[float]:
         """The probability that each sentence is check-worthy, in [0, 1]."""
-        logits = np.clip(self.decision(list(sentences)), -60.0, 60.0)
-        return [float(value) for value in 1.0 / (1.0 + np.exp(-logits))]
+        return probabilities(self.decision(list(sentences)))
 
 
 @functools.cache

@@ -41,6 +41,8 @@ from claimscope.stages.claims.checkworthiness import (
     feature_matrix,
     hashed_counts,
     inverse_document_frequency,
+    linear_arrays,
+    probabilities,
     training_sentences,
 )
 
@@ -138,16 +140,7 @@ class EmbeddingCheckworthinessModel:
     @classmethod
     def _read(cls, directory: Path | None) -> EmbeddingCheckworthinessModel:
         arrays, meta = load_artefact(ARTEFACT_NAME, directory)
-        raw = meta["features"]
-        features = FeatureSettings(
-            word_ngrams=(int(raw["word_ngrams"][0]), int(raw["word_ngrams"][1])),
-            char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
-            char_analyzer=str(raw["char_analyzer"]),
-            word_bits=int(raw["word_bits"]),
-            char_bits=int(raw["char_bits"]),
-            fold_digits=bool(raw["fold_digits"]),
-            dense_weight=float(raw["dense_weight"]),
-        )
+        features = FeatureSettings.from_json(meta["features"])
         embedding = meta["embedding"]
         settings = EmbeddingSettings(
             model=str(embedding["model"]),
@@ -167,12 +160,7 @@ class EmbeddingCheckworthinessModel:
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The arrays to save: nothing but plain float32 numbers."""
-        return {
-            "word_idf": self.word_idf,
-            "char_idf": self.char_idf,
-            "weights": self.weights,
-            "bias": np.array([self.bias], dtype=np.float32),
-        }
+        return linear_arrays(self.word_idf, self.char_idf, self.weights, self.bias)
 
     def decision(
         self, sentences: Sequence[str], embeddings: npt.NDArray[np.float32] | None = None
@@ -190,8 +178,7 @@ class EmbeddingCheckworthinessModel:
         self, sentences: Sequence[str], embeddings: npt.NDArray[np.float32] | None = None
     ) -> list[float]:
         """The probability that each sentence is check-worthy, in [0, 1]."""
-        logits = np.clip(self.decision(list(sentences), embeddings), -60.0, 60.0)
-        return [float(value) for value in 1.0 / (1.0 + np.exp(-logits))]
+        return probabilities(self.decision(list(sentences), embeddings))
 
 
 @functools.cache
