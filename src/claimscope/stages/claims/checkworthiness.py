@@ -427,24 +427,29 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train_checkworthiness(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
-    """Train the shipped model from ``data_dir``, save it into ``out_dir``, return its metrics."""
-    started = time.perf_counter()
-    sentences = training_sentences(data_dir)
-    features, training = FeatureSettings(), TrainingSettings()
-    model = fit_model(sentences, features, training, seed)
-    seconds = time.perf_counter() - started
-    scores = np.array(model.score([sentence.text for sentence in sentences]))
+def training_report(
+    data_dir: Path,
+    sentences: Sequence[LabelledSentence],
+    scores: npt.NDArray[Any],
+    seconds: float,
+    settings: dict[str, Any],
+    seed: int,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The metrics of a trained model on its training data, and the artefact's description.
+
+    ``settings`` holds the model's own settings ("features", "training", ...); both
+    check-worthiness models describe their data, counts and fit the same way.
+    """
     labels = np.array([sentence.label for sentence in sentences])
+    sources = sorted({sentence.source for sentence in sentences})
     metrics: dict[str, Any] = {"training_seconds": round(seconds, 1)}
-    for source in sorted({sentence.source for sentence in sentences}):
+    for source in sources:
         mask = np.array([sentence.source == source for sentence in sentences])
         metrics[f"{source}_training_fit"] = classification_figures(labels[mask], scores[mask])
     files = [data_dir / CLAIMBUSTER_FILE, data_dir / CLEF2019_FILE]
     meta = {
-        "features": asdict(features),
+        **settings,
         "dense_features": list(DENSE_NAMES),
-        "training": asdict(training),
         "learner": "sklearn LogisticRegression(solver='liblinear'), weights stored as float32",
         "seed": seed,
         "data": [
@@ -456,7 +461,7 @@ def train_checkworthiness(data_dir: Path, out_dir: Path, seed: int = 13) -> dict
             "check_worthy": int(labels.sum()),
             **{
                 source: sum(1 for sentence in sentences if sentence.source == source)
-                for source in sorted({sentence.source for sentence in sentences})
+                for source in sources
             },
         },
         # Time is left out of the description so a rebuild from the same data is identical.
@@ -464,6 +469,25 @@ def train_checkworthiness(data_dir: Path, out_dir: Path, seed: int = 13) -> dict
             key: value for key, value in metrics.items() if key != "training_seconds"
         },
     }
+    return metrics, meta
+
+
+def train_checkworthiness(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
+    """Train the shipped model from ``data_dir``, save it into ``out_dir``, return its metrics."""
+    started = time.perf_counter()
+    sentences = training_sentences(data_dir)
+    features, training = FeatureSettings(), TrainingSettings()
+    model = fit_model(sentences, features, training, seed)
+    seconds = time.perf_counter() - started
+    scores = np.array(model.score([sentence.text for sentence in sentences]))
+    metrics, meta = training_report(
+        data_dir,
+        sentences,
+        scores,
+        seconds,
+        {"features": asdict(features), "training": asdict(training)},
+        seed,
+    )
     save_artefact(out_dir, ARTEFACT_NAME, model.arrays(), meta)
     return metrics
 

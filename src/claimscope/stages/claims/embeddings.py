@@ -29,20 +29,16 @@ from scipy import sparse
 
 from claimscope.artefacts import load_artefact, save_artefact
 from claimscope.stages.claims.checkworthiness import (
-    CLAIMBUSTER_FILE,
-    CLEF2019_FILE,
-    DENSE_NAMES,
     FeatureSettings,
     LabelledSentence,
     TrainingSettings,
     _sample_weights,
-    _sha256,
-    classification_figures,
     feature_matrix,
     hashed_counts,
     inverse_document_frequency,
     linear_arrays,
     probabilities,
+    training_report,
     training_sentences,
 )
 
@@ -235,35 +231,13 @@ def train_checkworthiness_embeddings(
     model = fit_embedding_model(sentences, embeddings, features, training, settings, seed)
     seconds = time.perf_counter() - started
     scores = np.array(model.score(texts, embeddings))
-    labels = np.array([sentence.label for sentence in sentences])
-    metrics: dict[str, Any] = {"training_seconds": round(seconds, 1)}
-    sources = sorted({sentence.source for sentence in sentences})
-    for source in sources:
-        mask = np.array([sentence.source == source for sentence in sentences])
-        metrics[f"{source}_training_fit"] = classification_figures(labels[mask], scores[mask])
-    files = [data_dir / CLAIMBUSTER_FILE, data_dir / CLEF2019_FILE]
-    meta = {
+    settings_description = {
         "features": asdict(features),
-        "dense_features": list(DENSE_NAMES),
         "embedding": asdict(settings),
         "training": asdict(training),
-        "learner": "sklearn LogisticRegression(solver='liblinear'), weights stored as float32",
-        "seed": seed,
-        "data": [
-            {"file": file.relative_to(data_dir).as_posix(), "sha256": _sha256(file)}
-            for file in files
-        ],
-        "counts": {
-            "sentences": len(sentences),
-            "check_worthy": int(labels.sum()),
-            **{
-                source: sum(1 for sentence in sentences if sentence.source == source)
-                for source in sources
-            },
-        },
-        "training_metrics": {
-            key: value for key, value in metrics.items() if key != "training_seconds"
-        },
     }
+    metrics, meta = training_report(
+        data_dir, sentences, scores, seconds, settings_description, seed
+    )
     save_artefact(out_dir, ARTEFACT_NAME, model.arrays(), meta)
     return metrics
