@@ -35,7 +35,8 @@ from claimscope.document import Hints
 from claimscope.dossier import Dossier
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline
-from claimscope.stages.anatomy import MONTHS, AnatomyStage
+from claimscope.stages.anatomy import AnatomyStage
+from claimscope.text.dates import MONTHS
 
 DATA = SHARED_DATA / "reuters21578" / "stories.jsonl"
 COMMAND = ".venv/bin/python -m bench.anatomy"

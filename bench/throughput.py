@@ -39,10 +39,11 @@ from typing import Any
 
 from bench.anatomy import unescape
 from bench.common import SHARED_DATA, write_results
+from claimscope.analysis import Analysis, Stage
 from claimscope.document import Document
 from claimscope.ingestion import make_document
 from claimscope.parallel import pipe_in_parallel
-from claimscope.pipeline import Analysis, Pipeline, Stage, default_stages
+from claimscope.pipeline import Pipeline, default_stages
 
 REUTERS = SHARED_DATA / "reuters21578" / "stories.jsonl"
 WIKINEWS = SHARED_DATA / "wikinews" / "wikinews_2019.csv"

@@ -16,7 +16,8 @@ from claimscope.document import Hints
 from claimscope.dossier import Anatomy, Dossier
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline
-from claimscope.stages.anatomy import AnatomyStage, normalize_published, resolve_year
+from claimscope.stages.anatomy import AnatomyStage, normalize_published
+from claimscope.text.dates import resolve_year
 from tests.conftest import EXAMPLE
 
 BODY = "The committee met on Monday and agreed on a new plan for the coming year."

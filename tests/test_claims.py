@@ -14,7 +14,8 @@ import pytest
 from claimscope.dossier import Dossier
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline, default_stages
-from claimscope.stages.claims import ClaimsStage, overlapping
+from claimscope.stages.claims import ClaimsStage
+from claimscope.text.spans import overlapping
 
 
 class LengthScorer:

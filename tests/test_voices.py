@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from claimscope.analysis import Analysis, new_dossier
 from claimscope.dossier import Dossier, Voice
 from claimscope.ingestion import make_document
-from claimscope.pipeline import Analysis, Pipeline, new_dossier
-from claimscope.stages.voices import Intervals, VoicesStage, find_quotations, load_cues
+from claimscope.pipeline import Pipeline
+from claimscope.stages.voices import VoicesStage, find_quotations, load_cues
+from claimscope.text.spans import Intervals
 
 
 def analyze(pipeline: Pipeline, text: str) -> Dossier:

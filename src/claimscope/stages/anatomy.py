@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from claimscope.analysis import Analysis
 from claimscope.data import load_table
 from claimscope.dossier import Agency, Anatomy, Byline, Dateline, Span, TextSpan
 from claimscope.gazetteer import Gazetteer, fold
-from claimscope.pipeline import Analysis
+from claimscope.text.dates import MONTHS, WEEKDAYS, month_number, reference_date, resolve_year
 
 STAGE_NAME = "anatomy"
 
@@ -36,9 +37,6 @@ MAX_HEADLINE_CHARS = 300
 LEAD_WINDOW_CHARS = 1200
 # Sign-offs ("Reuter") sit in the last few lines.
 SIGN_OFF_LINES = 3
-# A dateline written without its year is resolved to the year that puts it nearest
-# to publication: a story filed "Dec 31" and published 2 January is from last year.
-HALF_YEAR_DAYS = 183
 
 
 @dataclass(frozen=True)
@@ -126,17 +124,6 @@ def _region_key(name: str) -> str:
 
 # --- dates -------------------------------------------------------------------------
 
-MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-WEEKDAYS = (
-    "monday", "mon", "tuesday", "tues", "tue", "wednesday", "wed", "thursday", "thurs",
-    "thur", "thu", "friday", "fri", "saturday", "sat", "sunday", "sun",
-)  # fmt: skip
-
 _LETTER = r"[^\W\d_]"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")" + _NOT_LETTER_AFTER
@@ -200,10 +187,6 @@ class ParsedDateTime:
     end: int
 
 
-def _month(name: str) -> int:
-    return MONTHS[name.casefold()]
-
-
 def _format_offset(sign: str, hours: int, minutes: int) -> str | None:
     if hours > 14 or minutes > 59:
         return None
@@ -214,13 +197,13 @@ def _datetime_from_match(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     try:
         if groups["d1"]:
-            day, month, year = int(groups["d1"]), _month(groups["m1"]), int(groups["y1"])
+            day, month, year = int(groups["d1"]), month_number(groups["m1"]), int(groups["y1"])
         elif groups["d2"]:
-            day, month, year = int(groups["d2"]), _month(groups["m2"]), int(groups["y2"])
+            day, month, year = int(groups["d2"]), month_number(groups["m2"]), int(groups["y2"])
         elif groups["d3"]:
             day, month, year = int(groups["d3"]), int(groups["mo3"]), int(groups["y3"])
         elif groups["d4"]:
-            day, month, year = int(groups["d4"]), _month(groups["m4"]), int(groups["y4"])
+            day, month, year = int(groups["d4"]), month_number(groups["m4"]), int(groups["y4"])
         else:
             day, month, year = int(groups["d5"]), int(groups["mo5"]), int(groups["y5"])
         calendar_date = date(year, month, day)
@@ -280,28 +263,6 @@ def normalize_published(value: str) -> str | None:
             return moment.date().isoformat()
         return moment.replace(microsecond=0).isoformat()
     return parsed.value
-
-
-def resolve_year(month: int, day: int, reference: date) -> date | None:
-    """The date with that month and day nearest to ``reference`` (within half a year)."""
-    for year in (reference.year, reference.year - 1, reference.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if abs((candidate - reference).days) <= HALF_YEAR_DAYS:
-            return candidate
-    return None
-
-
-def reference_date(published: str | None) -> date | None:
-    """The date part of an ISO publication time, or None when there is none."""
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 # --- line classifiers --------------------------------------------------------------
@@ -588,7 +549,7 @@ def _dateline_date(match: re.Match[str], published: date | None) -> tuple[str | 
     month_name = match["dm"] or match["dm2"]
     day_text = match["dd"] or match["dd2"]
     year_text = match["dy"] or match["dy2"]
-    month, day = _month(month_name), int(day_text)
+    month, day = month_number(month_name), int(day_text)
     if year_text is not None:
         try:
             return date(int(year_text), month, day).isoformat(), False

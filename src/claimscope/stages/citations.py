@@ -36,11 +36,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from claimscope.analysis import Analysis
 from claimscope.data import load_table
 from claimscope.dossier import Citation, Dossier
 from claimscope.gazetteer import Gazetteer
-from claimscope.pipeline import Analysis
-from claimscope.stages.anatomy import MONTHS, reference_date, resolve_year
+from claimscope.text.dates import MONTHS, month_number, reference_date, resolve_year
+from claimscope.text.sentences import sentence_starts
 
 STAGE = "citations"
 
@@ -321,9 +322,9 @@ def parse_date(printed: str | None, reference: date | None) -> tuple[str | None,
     groups = match.groupdict()
     try:
         if groups["d1"]:
-            day, month, year = int(groups["d1"]), _month(groups["m1"]), groups["y1"]
+            day, month, year = int(groups["d1"]), month_number(groups["m1"]), groups["y1"]
         elif groups["d2"]:
-            day, month, year = int(groups["d2"]), _month(groups["m2"]), groups["y2"]
+            day, month, year = int(groups["d2"]), month_number(groups["m2"]), groups["y2"]
         elif groups["d3"]:
             day, month, year = int(groups["d3"]), int(groups["mo3"]), groups["y3"]
         else:
@@ -342,10 +343,6 @@ def parse_date(printed: str | None, reference: date | None) -> tuple[str | None,
         except ValueError:
             return None, False
     return (resolved.isoformat(), True) if resolved is not None else (None, False)
-
-
-def _month(name: str) -> int:
-    return MONTHS[name.rstrip(".").casefold()]
 
 
 def _tidy(text: str) -> str:
@@ -1770,19 +1767,6 @@ def resolve_state(context: Context, position: int) -> str | None:
     return None
 
 
-# --- sentences ------------------------------------------------------------------------------
-
-_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])[\"”’)]{0,2}[ \t]{1,10}(?=[\"“‘(]?[A-Z0-9])|\n{1,5}")
-
-
-def sentence_starts(analysis: Analysis) -> list[int]:
-    """Starts of the sentences: the parse's when there is one, else a punctuation split."""
-    if analysis.parsed is not None:
-        starts = [sentence.start_char for sentence in analysis.parsed.sents]
-        return starts if starts and starts[0] == 0 else [0, *starts]
-    return [0, *(match.end() for match in _SENTENCE_BREAK_RE.finditer(analysis.document.text))]
-
-
 # --- the stage ---------------------------------------------------------------------------------
 
 
@@ -1922,7 +1906,7 @@ class CitationsStage:
         context = Context(
             text=text,
             gazetteer=analysis.resources.gazetteer,
-            sentence_starts=sentence_starts(analysis),
+            sentence_starts=sentence_starts(analysis.document.text, analysis.parsed),
             issuers=[
                 (match.start(), match.end(), issuer)
                 for match in table.pattern.finditer(text)

@@ -39,10 +39,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from claimscope.analysis import Analysis
 from claimscope.data import load_table
 from claimscope.dossier import Dossier, Entity
 from claimscope.gazetteer import Gazetteer, Reading, fold
-from claimscope.pipeline import Analysis
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -18,12 +18,13 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 
+from claimscope.analysis import Analysis
 from claimscope.data import load_table
 from claimscope.dossier import Span, Statement, TextSpan
-from claimscope.pipeline import Analysis
-from claimscope.stages.signatories import block_starts
+from claimscope.text.lists import block_starts
+from claimscope.text.patterns import alternation
+from claimscope.text.quotes import Mark, classify_mark
 
 STAGE = "statements"
 
@@ -36,16 +37,6 @@ MAX_RESTARTS = 4
 
 _QUOTE_OR_NEWLINE = re.compile(r"[\"“”«»\n]")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+|\n")
-_OPENING_CONTEXT = "([{—–-/\u00a0"
-_CLOSING_CONTEXT = ".,;:!?)]}—–…"
-
-
-class Mark(Enum):
-    """How a quote mark reads from its neighbours."""
-
-    OPEN = "open"
-    CLOSE = "close"
-    AMBIGUOUS = "ambiguous"
 
 
 @dataclass(frozen=True)
@@ -63,15 +54,10 @@ class Cues:
     min_quoted_words: int
 
 
-def _alternation(phrases: Sequence[str]) -> str:
-    ordered = sorted({phrase.casefold() for phrase in phrases}, key=len, reverse=True)
-    return "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in ordered)
-
-
 def _expand(template: str, words: dict[str, str]) -> str:
     pattern = template.replace(" ", r"\s+")
-    for name, alternation in words.items():
-        pattern = pattern.replace("{" + name + "}", alternation)
+    for name, alternatives in words.items():
+        pattern = pattern.replace("{" + name + "}", alternatives)
     return pattern
 
 
@@ -80,17 +66,17 @@ def load_cues() -> Cues:
     """The statement cue patterns, compiled once per process."""
     data = load_table("statement_cues.json")
     words = {
-        "DETERMINER": rf"(?:{_alternation(data['determiners'])})",
+        "DETERMINER": rf"(?:{alternation(data['determiners'])})",
         # Bounded: at most two modifiers ("joint open letter").
-        "MODIFIER": rf"(?:(?:{_alternation(data['modifiers'])})\s+){{0,2}}",
-        "NOUN": rf"(?:{_alternation(data['nouns'])})\b",
-        "VERB": rf"\b(?:{_alternation(data['reporting_verbs'])})\b",
-        "ISSUE_VERB": rf"\b(?:{_alternation(data['issue_verbs'])})\b",
+        "MODIFIER": rf"(?:(?:{alternation(data['modifiers'])})\s+){{0,2}}",
+        "NOUN": rf"(?:{alternation(data['nouns'])})\b",
+        "VERB": rf"\b(?:{alternation(data['reporting_verbs'])})\b",
+        "ISSUE_VERB": rf"\b(?:{alternation(data['issue_verbs'])})\b",
     }
     after = "|".join(_expand(template, words) for template in data["after_quote"])
     before = "|".join(_expand(template, words) for template in data["before_quote"])
     lead = "|".join(_expand(template, words) for template in data["lead"])
-    undersigned = _alternation(data["undersigned"])
+    undersigned = alternation(data["undersigned"])
     flags = re.IGNORECASE
     return Cues(
         after_quote=re.compile(
@@ -122,24 +108,6 @@ class Quotation:
 
     opening: int
     closing: int | None
-
-
-def classify_mark(text: str, position: int) -> Mark:
-    """Read a quote mark as opening, closing or ambiguous from the characters around it."""
-    character = text[position]
-    if character in "“«":
-        return Mark.OPEN
-    if character in "”»":
-        return Mark.CLOSE
-    before = text[position - 1] if position > 0 else " "
-    after = text[position + 1] if position + 1 < len(text) else " "
-    opens = before.isspace() or before in _OPENING_CONTEXT
-    closes = after.isspace() or after in _CLOSING_CONTEXT
-    if opens and not closes:
-        return Mark.OPEN
-    if closes and not opens:
-        return Mark.CLOSE
-    return Mark.AMBIGUOUS
 
 
 def _at_line_start(text: str, position: int, low: int) -> bool:

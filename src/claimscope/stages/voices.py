@@ -24,15 +24,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from claimscope.analysis import Analysis
 from claimscope.data import load_table
 from claimscope.dossier import Dossier, Entity, Span, Statement, TextSpan, Voice
-from claimscope.pipeline import Analysis
-from claimscope.stages.signatories import load_tables
-from claimscope.stages.statements import Mark, classify_mark
+from claimscope.text.lists import load_tables
+from claimscope.text.quotes import Mark, classify_mark
+from claimscope.text.spans import Intervals
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -138,47 +139,6 @@ def load_cues() -> CueTable:
         light_verbs=frozenset(word.casefold() for word in data["light_verbs"]),
         speech_objects=frozenset(word.casefold() for word in data["speech_objects"]),
     )
-
-
-# --- intervals ----------------------------------------------------------------------------
-
-
-class Intervals:
-    """Merged, sorted character intervals with logarithmic overlap queries."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        merged: list[list[int]] = []
-        for start, end in sorted(span for span in spans if span[1] > span[0]):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self.starts = [span[0] for span in merged]
-        self.ends = [span[1] for span in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Whether ``[start, end)`` shares a character with an interval."""
-        index = bisect.bisect_right(self.starts, max(start, end - 1)) - 1
-        return index >= 0 and self.ends[index] > start and end > start
-
-    def contains(self, position: int) -> bool:
-        """Whether the character at ``position`` lies in an interval."""
-        return self.overlaps(position, position + 1)
-
-    def subtract(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The parts of ``[start, end)`` outside every interval."""
-        parts: list[tuple[int, int]] = []
-        index = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        position = start
-        while index < len(self.starts) and self.starts[index] < end:
-            if self.ends[index] > position:
-                if self.starts[index] > position:
-                    parts.append((position, self.starts[index]))
-                position = max(position, self.ends[index])
-            index += 1
-        if position < end:
-            parts.append((position, end))
-        return parts
 
 
 # --- quotations ---------------------------------------------------------------------------

@@ -18,16 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
-from claimscope.dossier import Claim, Dossier, Span, Voice
-from claimscope.pipeline import Analysis
-from claimscope.stages.citations import sentence_starts
+from claimscope.analysis import Analysis
+from claimscope.dossier import Claim, Span, Voice
 from claimscope.stages.claims.checkworthiness import CheckworthinessModel, SentenceScorer
+from claimscope.text.sentences import sentence_starts
+from claimscope.text.spans import excluded_spans, overlapping
 
 STAGE = "claims"
-
-T = TypeVar("T")
 
 # A claim needs this many words to say something checkable; shorter pieces ("Read
 # more:", "Thank you.") are furniture or greetings.
@@ -54,27 +52,6 @@ class Candidate:
     sentence: int
 
 
-def overlapping(
-    ranges: Sequence[tuple[int, int]], items: Sequence[tuple[int, int, T]]
-) -> list[list[tuple[int, int, T]]]:
-    """For each range, the items that overlap it; ranges in text order, items any order.
-
-    A sweep over both sorted lists: linear in their sizes (plus the overlaps), where a
-    test of every item against every range would be quadratic on a long document.
-    """
-    ordered = sorted(items, key=lambda item: (item[0], item[1]))
-    active: list[tuple[int, int, T]] = []
-    position = 0
-    result = []
-    for start, end in ranges:
-        while position < len(ordered) and ordered[position][0] < end:
-            active.append(ordered[position])
-            position += 1
-        active = [item for item in active if item[1] > start]
-        result.append([item for item in active if item[0] < end])
-    return result
-
-
 def _word_count(text: str) -> int:
     return sum(1 for _ in _WORD_RE.finditer(text))
 
@@ -88,29 +65,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def excluded_spans(dossier: Dossier) -> list[tuple[int, int]]:
-    """Stretches that are layout, not prose: headline, bylines, boilerplate, signatory block."""
-    anatomy = dossier.anatomy
-    spans: list[tuple[int, int]] = []
-    if anatomy.headline is not None:
-        spans.append((anatomy.headline.start, anatomy.headline.end))
-    spans.extend(
-        (byline.start, byline.end)
-        for byline in anatomy.bylines
-        if byline.start is not None and byline.end is not None
-    )
-    if anatomy.published_span is not None:
-        spans.append((anatomy.published_span.start, anatomy.published_span.end))
-    spans.extend((span.start, span.end) for span in anatomy.boilerplate)
-    for statement in dossier.statements:
-        members = [dossier.signatories[index] for index in statement.signatories]
-        if members:
-            # The whole block, including the lines between two parsed signatories.
-            spans.append((min(s.start for s in members), max(s.end for s in members)))
-    spans.extend((signatory.start, signatory.end) for signatory in dossier.signatories)
-    return sorted(spans)
-
-
 def candidates(analysis: Analysis) -> Iterator[Candidate]:
     """The body's sentences that are prose, split into independent clauses where they join."""
     text = analysis.document.text
@@ -118,7 +72,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
     body = dossier.anatomy.body
     body_start, body_end = (body.start, body.end) if body is not None else (0, len(text))
     dateline = dossier.anatomy.dateline
-    starts = sentence_starts(analysis)
+    starts = sentence_starts(text, analysis.parsed)
     sentences: list[tuple[int, int, int]] = []
     for index, sentence_start in enumerate(starts):
         sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)

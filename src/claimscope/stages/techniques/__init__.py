@@ -10,12 +10,12 @@ a technique span marks how a passage tries to persuade, never whether it is righ
 
 from __future__ import annotations
 
+from claimscope.analysis import Analysis
 from claimscope.dossier import Technique
-from claimscope.pipeline import Analysis
-from claimscope.stages.claims import excluded_spans, overlapping
 from claimscope.stages.techniques.chain import find_techniques
 from claimscope.stages.techniques.classification import SpanClassifier
 from claimscope.stages.techniques.identification import SpanIdentifier
+from claimscope.text.spans import excluded_spans, overlapping
 
 STAGE = "techniques"
 

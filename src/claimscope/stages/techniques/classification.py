@@ -29,8 +29,8 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
+from claimscope.analysis import load_spacy
 from claimscope.artefacts import load_artefact
-from claimscope.pipeline import load_spacy
 from claimscope.stages.techniques.features import (
     TOKEN_PATTERN,
     Sentence,

