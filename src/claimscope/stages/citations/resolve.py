@@ -11,7 +11,7 @@ from dataclasses import replace
 from claimscope.dossier import Dossier
 from claimscope.stages.citations.context import SENTENCE_WINDOW_CHARS, Context
 from claimscope.stages.citations.extractors import EXTRACTORS
-from claimscope.stages.citations.helpers import country_in, tidy
+from claimscope.stages.citations.lookups import country_in, tidy
 from claimscope.stages.citations.models import Found, IssuerTable, issuer_table
 from claimscope.stages.citations.patterns import AMENDMENT_RE
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from claimscope.stages.citations.context import PRONOUN_WINDOW_CHARS, Context
-from claimscope.stages.citations.helpers import country_in
+from claimscope.stages.citations.lookups import country_in
 from claimscope.stages.citations.models import Found
 from claimscope.stages.citations.patterns import (
     AMENDMENT_RE,

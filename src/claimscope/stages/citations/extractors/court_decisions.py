@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from claimscope.stages.citations.context import ISSUER_WINDOW_CHARS, Context
-from claimscope.stages.citations.helpers import (
+from claimscope.stages.citations.lookups import (
     entity_ending_at,
     issuer_before,
     last_court_before,

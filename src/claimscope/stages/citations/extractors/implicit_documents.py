@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from claimscope.stages.citations.context import Context
-from claimscope.stages.citations.helpers import law_issuer, us_state
+from claimscope.stages.citations.lookups import law_issuer, us_state
 from claimscope.stages.citations.models import Found
 
 # "Title IX", "Article II": pinpoints whose document news leaves implicit.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from claimscope.stages.citations.context import PRONOUN_WINDOW_CHARS, SENTENCE_WINDOW_CHARS, Context
-from claimscope.stages.citations.helpers import ISSUER_LABELS, entity_ending_at
+from claimscope.stages.citations.lookups import ISSUER_LABELS, entity_ending_at
 from claimscope.stages.citations.models import Found, Issuer, issuer_table
 from claimscope.stages.citations.patterns import MONTH, NOT_TITLE_WORDS, WEEKDAYS
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from claimscope.stages.citations.context import Context
-from claimscope.stages.citations.helpers import issuer_before, tidy
+from claimscope.stages.citations.lookups import issuer_before, tidy
 from claimscope.stages.citations.models import Found
 from claimscope.stages.citations.patterns import DATE, QUOTED
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from claimscope.stages.citations.context import Context
-from claimscope.stages.citations.helpers import tidy, us_state
+from claimscope.stages.citations.lookups import tidy, us_state
 from claimscope.stages.citations.models import Found, issuer_table
 from claimscope.stages.citations.patterns import (
     CAPITAL_WORD,
