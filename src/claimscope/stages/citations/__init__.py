@@ -27,9 +27,10 @@ a bounded window before a match), so matching time stays linear on adversarial i
 The modules, as in eyecite: ``patterns`` (pattern pieces several extractors share),
 ``models`` (:class:`Found`, issuers, known documents and the issuer table), ``context``
 (:class:`Context`, what the extractors read, and :func:`parse_date`), ``lookups`` (issuers,
-courts and states near a reference, shared by several extractors), ``extractors`` (one module per kind or construction, assembled
-in priority order as ``EXTRACTORS``), ``resolve`` (pinpoints, overlaps, states, acronym
-mentions, inferred issuers: :func:`find_citations`) and ``stage`` (:class:`CitationsStage`).
+courts and states near a reference, shared by several extractors), ``extractors`` (one
+module per kind or construction, assembled in priority order as ``EXTRACTORS``),
+``resolve`` (pinpoints, overlaps, states, acronym mentions, inferred issuers:
+:func:`find_citations`) and ``stage`` (:class:`CitationsStage`).
 """
 
 from __future__ import annotations
