@@ -219,7 +219,7 @@ def speed(sentences: Sequence[str], model: Scorer | None = None) -> dict[str, fl
     """Sentences per second of the model alone and of spaCy's parse followed by the model."""
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-    from claimscope.analysis import load_spacy
+    from claimscope.parsing import load_spacy
 
     model = model or CheckworthinessModel.load()
     model.score(sentences[:10])

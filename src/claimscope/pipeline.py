@@ -7,14 +7,23 @@ are loaded once, when the pipeline is built, never per document.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from claimscope.analysis import Analysis, Resources, Stage, load_spacy, new_dossier
+from claimscope.analysis import Analysis, Resources, Stage, new_dossier
 from claimscope.document import Document
 from claimscope.dossier import Dossier
 from claimscope.gazetteer import default_gazetteer
+from claimscope.parsing import (
+    BATCH_CHARS,
+    MAX_MARK_RUN,
+    MAX_SENTENCE_TOKENS,
+    ParseNotes,
+    load_spacy,
+    parse_texts,
+)
 from claimscope.stages import (
     anatomy,
     citations,
@@ -28,6 +37,10 @@ from claimscope.stages import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+
+DEFAULT_MAX_SECONDS = 120.0
+"""Default time budget of one document (seconds)."""
 
 
 def default_stages() -> list[Stage]:
@@ -46,15 +59,24 @@ def default_stages() -> list[Stage]:
 
 @dataclass
 class Pipeline:
-    """An ordered list of stages with the resources they share."""
+    """An ordered list of stages with the resources they share.
+
+    ``max_seconds`` is each document's time budget: once it has run out, the document's
+    remaining stages are skipped with a warning naming them and its dossier is still
+    returned. It is a safety net, checked between stages; time and memory are bounded by
+    construction (every stage is linear in the text, the parse is cut into pieces).
+    """
 
     stages: list[Stage] = field(default_factory=default_stages)
     resources: Resources | None = None
     batch_size: int = 16
+    max_seconds: float | None = DEFAULT_MAX_SECONDS
 
     def __post_init__(self) -> None:
+        if self.max_seconds is not None and not self.max_seconds > 0:
+            raise ValueError("max_seconds must be positive")
         if self.resources is None:
-            nlp = load_spacy() if any(s.needs_parse for s in self.stages) else None
+            nlp = load_spacy() if self.needs_parse else None
             self.resources = Resources(gazetteer=default_gazetteer(), nlp=nlp)
 
     @property
@@ -62,48 +84,89 @@ class Pipeline:
         """Names of the stages, in run order."""
         return [stage.name for stage in self.stages]
 
+    @property
+    def needs_parse(self) -> bool:
+        """Whether any stage reads spaCy's parse (otherwise spaCy does not run at all)."""
+        return any(stage.needs_parse for stage in self.stages)
+
     def without(self, *names: str) -> Pipeline:
         """A pipeline with the named stages disabled."""
         unknown = set(names) - set(self.stage_names)
         if unknown:
             raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}")
-        return Pipeline(
-            stages=[s for s in self.stages if s.name not in names],
-            resources=self.resources,
-            batch_size=self.batch_size,
-        )
+        return replace(self, stages=[s for s in self.stages if s.name not in names])
 
     def analyze(self, document: Document) -> Dossier:
         """Analyse one document."""
         return next(self.pipe([document]))
 
     def pipe(self, documents: Iterable[Document]) -> Iterator[Dossier]:
-        """Analyse documents in order, parsing them in batches."""
+        """Analyse documents in order, parsing them in batches bounded in documents and size."""
         assert self.resources is not None
         batch: list[Document] = []
+        characters = 0
         for document in documents:
             batch.append(document)
-            if len(batch) >= self.batch_size:
+            characters += len(document.text)
+            if len(batch) >= self.batch_size or characters >= BATCH_CHARS:
                 yield from self._run_batch(batch)
-                batch = []
+                batch, characters = [], 0
         if batch:
             yield from self._run_batch(batch)
 
     def _run_batch(self, documents: Sequence[Document]) -> Iterator[Dossier]:
         assert self.resources is not None
         nlp = self.resources.nlp
-        parsed: list[Doc | None]
-        if nlp is not None:
-            parsed = list(nlp.pipe(document.text for document in documents))
+        parses: Iterator[tuple[Doc, ParseNotes] | tuple[None, None]]
+        if nlp is not None and self.needs_parse:
+            parses = parse_texts(nlp, [document.text for document in documents], self.batch_size)
         else:
-            parsed = [None] * len(documents)
-        for document, doc in zip(documents, parsed, strict=True):
+            parses = iter([(None, None)] * len(documents))
+        for document in documents:
+            # The budget counts the document's share of the parse as well as its stages.
+            started = time.monotonic()
+            doc, notes = next(parses)
             analysis = Analysis(
                 document=document,
                 dossier=new_dossier(document),
                 resources=self.resources,
                 parsed=doc,
             )
-            for stage in self.stages:
-                stage(analysis)
+            if notes is not None:
+                _warn_parse_notes(analysis, notes)
+            self._run_stages(analysis, started)
             yield analysis.dossier
+
+    def _run_stages(self, analysis: Analysis, started: float) -> None:
+        for index, stage in enumerate(self.stages):
+            if self.max_seconds is not None and time.monotonic() - started > self.max_seconds:
+                skipped = ", ".join(later.name for later in self.stages[index:])
+                analysis.warn(
+                    "pipeline",
+                    f"the document's time budget of {self.max_seconds:g} s ran out; "
+                    f"stages skipped: {skipped}",
+                )
+                return
+            stage(analysis)
+
+
+def _warn_parse_notes(analysis: Analysis, notes: ParseNotes) -> None:
+    """Say in the dossier what the parser was shown differently from the text."""
+    if notes.spaced_runs:
+        start, end = notes.spaced_runs[0]
+        analysis.warn(
+            "parse",
+            f"{len(notes.spaced_runs)} run(s) of more than {MAX_MARK_RUN} punctuation marks "
+            "were parsed as their first mark followed by spaces",
+            start,
+            end,
+        )
+    if notes.sentence_cuts:
+        first = notes.sentence_cuts[0]
+        analysis.warn(
+            "parse",
+            f"{len(notes.sentence_cuts)} stretch(es) of more than {MAX_SENTENCE_TOKENS} "
+            "tokens without a sentence end were cut into sentences for the parser",
+            first,
+            first,
+        )

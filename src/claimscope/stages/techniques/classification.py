@@ -29,8 +29,8 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from claimscope.analysis import load_spacy
 from claimscope.artefacts import load_artefact
+from claimscope.parsing import load_spacy, parse_texts, shape_for_tokenizer
 from claimscope.stages.techniques.features import (
     TOKEN_PATTERN,
     Sentence,
@@ -65,6 +65,11 @@ DENSE_FEATURES = (
 )
 QUOTES = frozenset("\"'“”‘’«»")
 CONTEXT_WORDS = 3
+SPAN_BATCH = 1000
+"""Spans are classified this many at a time."""
+REPETITION_WINDOW_CHARS = 50_000
+"""Repetitions of a span's text are looked for this far either side of it (PTC's longest
+article has 47,473 characters, so on the training data the window is the whole article)."""
 LENGTH_BUCKETS = (1, 3, 6, 12)
 """Upper ends (in whitespace-separated words) of the span-length buckets; the last is open."""
 GROUP_WEIGHTS = (1.0, 1.0, 0.5, 1.0)
@@ -133,11 +138,16 @@ class ArticleContext:
 
 def tagged(text: str, doc: Doc | None = None) -> Doc:
     """``doc`` checked to be a tagged Doc of ``text``, or, without one, ``text`` tagged by the
-    cached spaCy pipeline (its parser, entity recogniser and lemmatiser left out)."""
+    cached spaCy pipeline (its parser, entity recogniser and lemmatiser left out).
+
+    The parse of a text reads a long run of punctuation marks as its first mark followed by
+    spaces (``claimscope.parsing``), so a Doc of the text so shaped is accepted too; its
+    offsets are the text's.
+    """
     if doc is None:
-        nlp = load_spacy()
-        return nlp(text, disable=[name for name in UNTAGGED_PIPES if name in nlp.pipe_names])
-    if doc.text != text:
+        parsed, _ = next(parse_texts(load_spacy(), [text], disable=UNTAGGED_PIPES))
+        return parsed
+    if doc.text != text and doc.text != shape_for_tokenizer(text):
         raise ValueError(
             f"the Doc given is not of this text ({len(doc.text)} characters, the text {len(text)})"
         )
@@ -213,10 +223,14 @@ def span_features(
     context_names.extend(f"right:{word}" for word in right[:CONTEXT_WORDS])
     context_names.extend(f"ctxlex:{name}" for name in lexicon_hits(left + right))
     key = span_text.strip().lower()
-    occurrences = context.lowered.count(key) if key else 1
+    # Repetitions are counted within REPETITION_WINDOW_CHARS either side of the span, so
+    # each span costs a bounded scan however long the document (all of a PTC article).
+    low = max(0, start - REPETITION_WINDOW_CHARS)
+    high = min(len(context.lowered), end + REPETITION_WINDOW_CHARS)
+    occurrences = context.lowered.count(key, low, high) if key else 1
     # Repetition is mostly a phrase said again: its text occurs earlier in the article.
-    said_before = 1.0 if key and context.lowered.find(key) < start else 0.0
-    said_after = 1.0 if key and context.lowered.find(key, start + 1) >= 0 else 0.0
+    said_before = 1.0 if key and context.lowered.find(key, low, high) < start else 0.0
+    said_after = 1.0 if key and context.lowered.find(key, start + 1, high) >= 0 else 0.0
     buckets = [0.0] * (len(LENGTH_BUCKETS) + 1)
     buckets[length_bucket(span_text)] = 1.0
     letters = [character for character in span_text if character.isalpha()]
@@ -326,8 +340,18 @@ class SpanClassifier:
         if not spans:
             return np.zeros((0, len(self.labels)))
         context = ArticleContext.of(text, doc)
-        return self.probabilities(
-            feature_matrix([context], [(0, start, end) for start, end in spans])
+        # In batches: a span's character n-grams are hundreds of strings, so the rows of
+        # every span of a long document at once would not fit in memory.
+        return np.concatenate(
+            [
+                self.probabilities(
+                    feature_matrix(
+                        [context],
+                        [(0, start, end) for start, end in spans[first : first + SPAN_BATCH]],
+                    )
+                )
+                for first in range(0, len(spans), SPAN_BATCH)
+            ]
         )
 
 

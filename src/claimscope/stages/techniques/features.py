@@ -87,6 +87,12 @@ class Token:
     sentence: int
 
 
+MAX_SENTENCE_CHARS = 1000
+"""A longer sentence is cut into pieces of at most this many characters, so that features
+built over "the sentence around" a token or a span cost a bounded amount each (PTC's longest
+line is 818 characters: its articles are unaffected)."""
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence: a line of the text, or a piece of a long line cut at sentence punctuation."""
@@ -94,11 +100,27 @@ class Sentence:
     start: int
     end: int
     index: int
+    cut: bool = False
+    """Whether it ends where a sentence over MAX_SENTENCE_CHARS was cut, not at its end."""
+
+
+def _bounded(start: int, end: int, text: str) -> list[tuple[int, int, bool]]:
+    """A piece of text cut at whitespace into parts of at most MAX_SENTENCE_CHARS."""
+    parts: list[tuple[int, int, bool]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = space + 1 if space >= 0 else limit
+        parts.append((start, cut, True))
+        start = cut
+    parts.append((start, end, False))
+    return parts
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """The sentences of a text: PTC gives one per line; longer lines are cut at . ! or ?."""
-    sentences: list[Sentence] = []
+    """The sentences of a text: PTC gives one per line; longer lines are cut at . ! or ?,
+    and what is still longer than MAX_SENTENCE_CHARS at whitespace."""
+    pieces: list[tuple[int, int, bool]] = []
     offset = 0
     for line in text.split("\n"):
         line_start, line_end = offset, offset + len(line)
@@ -108,11 +130,11 @@ def split_sentences(text: str) -> list[Sentence]:
         piece_start = line_start
         for match in SENTENCE_END.finditer(line):
             cut = line_start + match.end()
-            sentences.append(Sentence(piece_start, cut, len(sentences)))
+            pieces.extend(_bounded(piece_start, cut, text))
             piece_start = cut
-        sentences.append(Sentence(piece_start, line_end, len(sentences)))
-    kept = [sentence for sentence in sentences if text[sentence.start : sentence.end].strip()]
-    return [Sentence(sentence.start, sentence.end, index) for index, sentence in enumerate(kept)]
+        pieces.extend(_bounded(piece_start, line_end, text))
+    kept = [piece for piece in pieces if text[piece[0] : piece[1]].strip()]
+    return [Sentence(start, end, index, cut) for index, (start, end, cut) in enumerate(kept)]
 
 
 def tokenize(text: str, sentences: Sequence[Sentence] | None = None) -> list[Token]:

@@ -24,6 +24,7 @@ from sklearn.preprocessing import normalize
 from claimscope.artefacts import load_artefact
 from claimscope.stages.techniques.features import (
     LEXICONS,
+    Sentence,
     Token,
     dense_weights,
     hash_rows,
@@ -37,19 +38,38 @@ HASH_BITS = 18
 WINDOW = 2
 SENTENCE_WEIGHT = 0.5
 QUOTES = frozenset('"“”«»')
+CHUNK_CHARS = 50_000
+"""Sentences are scored in batches of about this many characters (memory stays bounded)."""
 
 
 def _lexicon_names(word: str) -> list[str]:
     return [name for name, members in LEXICONS.items() if word in members]
 
 
-def token_features(text: str) -> tuple[list[Token], list[list[str]], list[list[str]]]:
-    """The tokens of a text with their own features and their sentence's features."""
-    sentences = split_sentences(text)
-    tokens = tokenize(text, sentences)
+@dataclass(frozen=True)
+class TokenFeatures:
+    """The tokens of a text with the feature names of each token and of each sentence.
+
+    A token's row is its own features plus, scaled by SENTENCE_WEIGHT, its sentence's row;
+    the sentence rows are kept once per sentence, not copied to every token, so that the
+    work and memory stay linear in the text whatever the length of a sentence.
+    """
+
+    tokens: list[Token]
+    local_rows: list[list[str]]
+    sentence_rows: list[list[str]]
+    sentence_of_token: npt.NDArray[np.intp]
+    """For each token, the index of its sentence's row in ``sentence_rows``."""
+
+
+def token_features(text: str, sentences: Sequence[Sentence] | None = None) -> TokenFeatures:
+    """The tokens of a text (or of some of its sentences) with their own features and their
+    sentences' features."""
+    tokens = tokenize(text, split_sentences(text) if sentences is None else sentences)
     lowered = [token.text.lower() for token in tokens]
     local_rows: list[list[str]] = []
     sentence_rows: list[list[str]] = []
+    sentence_of_token: list[int] = []
     by_sentence: dict[int, list[int]] = {}
     for index, token in enumerate(tokens):
         by_sentence.setdefault(token.sentence, []).append(index)
@@ -59,6 +79,8 @@ def token_features(text: str) -> tuple[list[Token], list[list[str]], list[list[s
         bag.extend(f"sentlex:{name}" for word in sentence_words for name in _lexicon_names(word))
         length_bucket = f"sentlen:{min(len(members) // 8, 6)}"
         title = "title" if sentence_index == 0 else "body"
+        row = len(sentence_rows)
+        sentence_rows.append([*bag, length_bucket, title])
         quoted = False
         for position, index in enumerate(members):
             word, token = lowered[index], tokens[index]
@@ -85,19 +107,27 @@ def token_features(text: str) -> tuple[list[Token], list[list[str]], list[list[s
             following = lowered[members[position + 1]] if position + 1 < len(members) else "</s>"
             features.extend((f"b-:{previous}|{word}", f"b+:{word}|{following}"))
             local_rows.append(features)
-            sentence_rows.append([*bag, length_bucket, title])
+            sentence_of_token.append(row)
             if token.text in QUOTES:
                 quoted = not quoted
-    return tokens, local_rows, sentence_rows
+    return TokenFeatures(
+        tokens, local_rows, sentence_rows, np.asarray(sentence_of_token, dtype=np.intp)
+    )
 
 
-def feature_matrix(
-    local_rows: Sequence[list[str]], sentence_rows: Sequence[list[str]]
-) -> sparse.csr_matrix:
-    """Token rows: own features and sentence features, each group scaled to unit length."""
-    local = normalize(hash_rows(HASH_BITS, local_rows))
-    sentence = normalize(hash_rows(HASH_BITS, sentence_rows))
-    matrix: sparse.csr_matrix = (local + SENTENCE_WEIGHT * sentence).tocsr()
+def _feature_groups(features: TokenFeatures) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """The token rows and the sentence rows, each hashed and scaled to unit length."""
+    local = normalize(hash_rows(HASH_BITS, features.local_rows))
+    sentence = normalize(hash_rows(HASH_BITS, features.sentence_rows))
+    return local, sentence
+
+
+def feature_matrix(features: TokenFeatures) -> sparse.csr_matrix:
+    """Token rows for training: own features plus the scaled features of the token's sentence."""
+    local, sentence = _feature_groups(features)
+    matrix: sparse.csr_matrix = (
+        local + SENTENCE_WEIGHT * sentence[features.sentence_of_token]
+    ).tocsr()
     return matrix
 
 
@@ -155,19 +185,52 @@ class SpanIdentifier:
             return _packaged()
         return cls.from_artefact(*load_artefact(ARTEFACT, directory))
 
-    def token_probabilities(self, features: sparse.csr_matrix) -> npt.NDArray[np.float64]:
-        """For each token row, the probability that it lies inside a technique span."""
-        scores = np.asarray(features @ self.weights, dtype=np.float64) + self.intercept
+    def token_probabilities(self, features: TokenFeatures) -> npt.NDArray[np.float64]:
+        """For each token, the probability that it lies inside a technique span.
+
+        The model is linear, so a sentence's share of the score is computed once per
+        sentence and added to each of its tokens: the same scores as the rows of
+        :func:`feature_matrix`, without building them.
+        """
+        local, sentence = _feature_groups(features)
+        sentence_scores = np.asarray(sentence @ self.weights, dtype=np.float64)
+        scores = (
+            np.asarray(local @ self.weights, dtype=np.float64)
+            + SENTENCE_WEIGHT * sentence_scores[features.sentence_of_token]
+            + self.intercept
+        )
         result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-scores))
         return result
 
     def find(self, text: str) -> list[tuple[int, int, float]]:
-        """Technique spans of a text as (start, end, score)."""
-        tokens, local_rows, sentence_rows = token_features(text)
+        """Technique spans of a text as (start, end, score).
+
+        Sentences are featurised and scored a batch of about CHUNK_CHARS at a time, so the
+        feature rows in memory at once stay bounded whatever the length of the text.
+        """
+        tokens: list[Token] = []
+        probabilities: list[npt.NDArray[np.float64]] = []
+        for chunk in _chunks(split_sentences(text)):
+            features = token_features(text, chunk)
+            if features.tokens:
+                tokens.extend(features.tokens)
+                probabilities.append(self.token_probabilities(features))
         if not tokens:
             return []
-        probabilities = self.token_probabilities(feature_matrix(local_rows, sentence_rows))
-        return decode_spans(tokens, probabilities, self.threshold, self.gap)
+        return decode_spans(tokens, np.concatenate(probabilities), self.threshold, self.gap)
+
+
+def _chunks(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
+    """Consecutive runs of sentences of about CHUNK_CHARS characters each."""
+    chunks: list[list[Sentence]] = [[]]
+    size = 0
+    for sentence in sentences:
+        if size >= CHUNK_CHARS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(sentence)
+        size += sentence.end - sentence.start
+    return chunks
 
 
 @cache

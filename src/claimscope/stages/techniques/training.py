@@ -24,8 +24,8 @@ from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from claimscope.analysis import load_spacy
 from claimscope.artefacts import save_artefact
+from claimscope.parsing import load_spacy
 from claimscope.stages.techniques import classification, identification
 from claimscope.stages.techniques.corpus import TECHNIQUES, Article, read_split
 from claimscope.stages.techniques.features import Token, sparse_weights
@@ -57,12 +57,13 @@ def _span_data(
     labels: list[npt.NDArray[np.int64]] = []
     groups: list[npt.NDArray[np.int64]] = []
     for index, article in enumerate(articles):
-        tokens, local_rows, sentence_rows = identification.token_features(article.text)
+        features = identification.token_features(article.text)
+        tokens = features.tokens
         inside = np.zeros(len(article.text) + 1, dtype=bool)
         for start, end in article.spans:
             inside[start:end] = True
         tokens_per_article.append(tokens)
-        matrices.append(identification.feature_matrix(local_rows, sentence_rows))
+        matrices.append(identification.feature_matrix(features))
         labels.append(
             np.array([inside[token.start : token.end].any() for token in tokens], dtype=np.int64)
         )

