@@ -42,7 +42,11 @@ def stage_revision(stage: str) -> str:
         )
         return completed.stdout.strip()
 
-    path = f"src/claimscope/stages/{stage}.py"
+    module = ROOT / "src" / "claimscope" / "stages" / f"{stage}.py"
+    # A stage is one module or, when it grew, a package of them.
+    path = str(
+        module.relative_to(ROOT) if module.exists() else module.with_suffix("").relative_to(ROOT)
+    )
     commit = git("log", "-1", "--format=%h", "--", path) or "uncommitted"
     dirty = git("status", "--porcelain", "--", path, "src/claimscope/data")
     return f"{commit}+dirty" if dirty else commit

@@ -42,3 +42,24 @@ def test_example_layout_holds_no_technique_span(example_dossier: Dossier) -> Non
 
 def test_stage_runs_last() -> None:
     assert [stage.name for stage in default_stages()][-2:] == ["claims", "techniques"]
+
+
+def test_a_sentence_without_an_end_is_read_in_bounded_pieces() -> None:
+    from claimscope.ingestion import make_document
+    from claimscope.pipeline import Pipeline
+    from claimscope.stages.techniques.features import MAX_SENTENCE_CHARS, split_sentences
+
+    text = "The corrupt regime will destroy our nation and " * 100  # 4,700 characters
+    pieces = split_sentences(text)
+    assert max(piece.end - piece.start for piece in pieces) <= MAX_SENTENCE_CHARS
+    assert sum(piece.cut for piece in pieces) == len(pieces) - 1
+    # The pieces cover the text and are cut between words.
+    assert pieces[0].start == 0 and pieces[-1].end == len(text)
+    assert all(text[piece.end - 1] == " " for piece in pieces[:-1])
+
+    dossier = Pipeline().analyze(make_document(text, "endless.txt"))
+    warnings = [w.message for w in dossier.warnings if w.stage == "techniques"]
+    assert warnings and "read in pieces" in warnings[0]
+    assert dossier.techniques
+    for technique in dossier.techniques:
+        assert technique.text == dossier.document.text[technique.start : technique.end]

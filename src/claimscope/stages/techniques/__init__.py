@@ -14,6 +14,7 @@ from claimscope.analysis import Analysis
 from claimscope.dossier import Technique
 from claimscope.stages.techniques.chain import find_techniques
 from claimscope.stages.techniques.classification import SpanClassifier
+from claimscope.stages.techniques.features import MAX_SENTENCE_CHARS, split_sentences
 from claimscope.stages.techniques.identification import SpanIdentifier
 from claimscope.text.spans import excluded_spans, overlapping
 
@@ -45,6 +46,13 @@ class TechniquesStage:
         dateline = dossier.anatomy.dateline
         if dateline is not None:
             layout.append((dateline.start, dateline.end))
+        cut = sum(1 for sentence in split_sentences(text) if sentence.cut)
+        if cut:
+            analysis.warn(
+                STAGE,
+                f"{cut} sentence(s) longer than {MAX_SENTENCE_CHARS} characters were read "
+                "in pieces by the technique models",
+            )
         found_spans = find_techniques(text, self.identifier, self.classifier, analysis.parsed)
         hits = overlapping(
             [(found.start, found.end) for found in found_spans],

@@ -75,7 +75,7 @@ def find_attributions(
                 continue
         if not (is_cue_verb(token, table) or is_light_cue(token, table)):
             continue
-        if is_not_reporting(token):
+        if is_not_reporting(text, token):
             continue
         passive = passive_attribution(text, token, table)
         if passive is not None:

@@ -84,7 +84,7 @@ def content_of_verb(text: str, cue: Token, table: CueTable) -> list[tuple[int, i
     return []
 
 
-def is_not_reporting(cue: Token) -> bool:
+def is_not_reporting(text: str, cue: Token) -> bool:
     """A cue verb used in a way that reports nothing.
 
     A condition ("if one adds Nebraska") states no one's words; a discourse filler
@@ -94,7 +94,7 @@ def is_not_reporting(cue: Token) -> bool:
     """
     if any(child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKERS for child in cue.children):
         return True
-    if _is_question(cue):
+    if _is_question(text, cue):
         return True
     if cue.lemma_ in _FILLER_VERBS and not any(
         child.dep_ in _CONTENT_DEPENDENCIES for child in cue.children
@@ -129,10 +129,13 @@ def is_as_clause(cue: Token) -> bool:
     )
 
 
-def _is_question(cue: Token) -> bool:
+def _is_question(text: str, cue: Token) -> bool:
     """A cue in a direct question ("Do you think he will win?", "What did she say?"):
     an auxiliary before the subject, in a sentence that ends with a question mark."""
-    if not cue.sent.text.rstrip(QUOTE_CHARACTERS + " \t\n").endswith("?"):
+    sentence = cue.sent
+    # A slice of the document's text: Span.text (and Doc.text) join tokens anew on every call.
+    printed = text[sentence.start_char : sentence.end_char]
+    if not printed.rstrip(QUOTE_CHARACTERS + " \t\n").endswith("?"):
         return False
     subjects = [child.i for child in cue.children if child.dep_ == "nsubj"]
     return bool(subjects) and any(
