@@ -36,3 +36,6 @@ class Document:
     text: str
     format: DocumentFormat = "text"
     hints: Hints = field(default_factory=Hints)
+    warnings: tuple[str, ...] = ()
+    """What ingestion had to repair to read the document (bytes replaced, a fallback
+    extraction); the document is still analysed, and its reader should know."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import unescape
 from typing import Any, Literal
 
 from claimscope.document import Document, DocumentFormat, Hints
@@ -47,6 +49,16 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f"}
 _MAX_CONTROL_RATIO = 0.01
 _CHAOS_TIE = 0.1
 
+# Mostly Latin text in UTF-16 has a NUL as the high byte of most code units (odd offsets
+# in little-endian, even ones in big-endian) and almost never a NUL as the low byte.
+_UTF16_MIN_HIGH_NULS = 0.5
+_UTF16_MAX_LOW_NULS = 0.05
+
+# A JSON record's text and fields can carry "\ud800" escapes that no encoder accepts.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# CPython refuses int() on more than 4,300 digits (the conversion is quadratic).
+_MAX_INT_DIGITS = 4_300
+
 
 class IngestionError(ValueError):
     """A document that cannot be analysed; the message says why in one line."""
@@ -75,20 +87,31 @@ def kind_for_name(name: str) -> InputKind | None:
 
 def decode_bytes(data: bytes, source: str) -> str:
     """Decode bytes to text: BOM first, then strict UTF-8, then charset detection."""
+    return _decode(data, source)[0]
+
+
+def _decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
+    """The text of the bytes and the repairs decoding made, as warnings."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(encoding)
+                return data[len(bom) :].decode(encoding), ()
             except UnicodeDecodeError as error:
                 raise IngestionError(
                     source, f"undecodable bytes at offset {error.start} for {encoding} BOM"
                 ) from None
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16, ()
         nul_offset = data.index(b"\x00")
         raise IngestionError(source, f"binary content: NUL byte at offset {nul_offset}")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), ()
     except UnicodeDecodeError as utf8_error:
+        repaired = _mostly_utf8(data)
+        if repaired is not None:
+            return repaired
         from charset_normalizer import from_bytes
 
         matches = from_bytes(data)
@@ -103,12 +126,58 @@ def decode_bytes(data: bytes, source: str) -> str:
         # short texts; claimscope reads English, so Windows-1252 wins a tie.
         for match in matches:
             if match.encoding == "cp1252" and match.chaos <= best.chaos + _CHAOS_TIE:
-                return str(match)
-        return str(best)
+                return str(match), ()
+        return str(best), ()
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes that carry no byte-order mark, or None if they are not."""
+    units = len(data) // 2
+    if units < 2 or len(data) % 2:
+        return None
+    even_nuls, odd_nuls = data[0::2].count(0), data[1::2].count(0)
+    for encoding, high_nuls, low_nuls in (
+        ("utf-16-le", odd_nuls, even_nuls),
+        ("utf-16-be", even_nuls, odd_nuls),
+    ):
+        if high_nuls >= _UTF16_MIN_HIGH_NULS * units and low_nuls <= _UTF16_MAX_LOW_NULS * units:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, tuple[str, ...]] | None:
+    """UTF-8 with U+FFFD for its few invalid sequences, or None when it is not UTF-8.
+
+    A valid multi-byte UTF-8 sequence almost never occurs by chance in a legacy code
+    page, while every accented letter of one is invalid UTF-8: so bytes with at least
+    as many valid multi-byte sequences as invalid ones are UTF-8 with a few bad bytes,
+    and decoding them as another code page would garble every good character.
+    """
+    decoded = data.decode("utf-8", errors="replace")
+    replacements = decoded.count("\ufffd")
+    invalid = replacements - data.count("\ufffd".encode())
+    non_ascii = len(decoded) - len(decoded.encode("ascii", errors="ignore"))
+    valid_multibyte = non_ascii - replacements
+    if valid_multibyte < invalid:
+        return None
+    return decoded, (
+        f"{invalid:,} invalid UTF-8 byte sequence(s) replaced with U+FFFD while decoding",
+    )
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """The text with every lone surrogate code point (unencodable) replaced by U+FFFD."""
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def normalize_text(text: str) -> str:
-    """Unicode NFC and newline folding (CRLF, CR, line and paragraph separators)."""
+    """Unicode NFC, newline folding (CRLF, CR, U+2028, U+2029), lone surrogates to U+FFFD."""
+    text = replace_lone_surrogates(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     return unicodedata.normalize("NFC", text)
@@ -175,23 +244,32 @@ def _check_size(data: bytes, source: str, settings: Settings) -> None:
 
 def document_from_html(html: str, source: str, settings: Settings | None = None) -> Document:
     """Extract the main text and metadata of an HTML page with trafilatura."""
-    import trafilatura
-
-    extracted = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={
-            "extensive_search": True,
-            "original_date": True,
-            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-        },
-    )
+    extracted = _extract_html(html)
     text = getattr(extracted, "text", None) if extracted is not None else None
+    warnings: tuple[str, ...] = ()
+    fallback_title: str | None = None
     if not text or not text.strip():
-        raise IngestionError(source, "malformed or empty HTML: no article text found")
-    title = getattr(extracted, "title", None) or None
+        # lxml's default parser stops reading at 256 levels of nesting (and at huge text
+        # nodes) and trafilatura then finds an empty page: parse such a page again with
+        # lxml's huge_tree limits (2,048 levels), and past those read its text plainly.
+        tree, limited = _parse_html(html, huge=False)
+        if not limited:
+            raise IngestionError(source, "malformed or empty HTML: no article text found")
+        tree, limited = _parse_html(html, huge=True)
+        if tree is not None and not limited:
+            extracted = _extract_html(tree)
+            text = getattr(extracted, "text", None) if extracted is not None else None
+            warnings = ("HTML nested deeper than 255 levels: extracted with lxml's huge_tree",)
+        else:
+            extracted = None
+            fallback_title, text = _page_text(html)
+            warnings = (
+                "HTML nested deeper than 2,048 levels: read as plain text with every tag "
+                "removed (navigation and boilerplate included)",
+            )
+        if not text or not text.strip():
+            raise IngestionError(source, "malformed or empty HTML: no article text found")
+    title = getattr(extracted, "title", None) or fallback_title
     author = getattr(extracted, "author", None) or None
     authors = tuple(name.strip() for name in author.split(";") if name.strip()) if author else ()
     # Keep the headline inside the text so that its span can point at it.
@@ -204,7 +282,131 @@ def document_from_html(html: str, source: str, settings: Settings | None = None)
         site_name=getattr(extracted, "sitename", None) or None,
         url=getattr(extracted, "url", None) or None,
     )
-    return make_document(text, source, hints=hints, format="html", settings=settings)
+    document = make_document(text, source, hints=hints, format="html", settings=settings)
+    return replace(document, warnings=warnings) if warnings else document
+
+
+def _extract_html(page: Any) -> Any:
+    """trafilatura's extraction of a page given as text or as a parsed lxml tree."""
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        page,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    )
+
+
+def _parse_html(html: str, *, huge: bool) -> tuple[Any, bool]:
+    """The page as an lxml tree (None if it has none) and whether a parser limit cut it."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=huge, remove_comments=True, encoding="utf-8")
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser)
+    except lxml.etree.ParserError:
+        return None, False
+    limited = any(
+        entry.type == lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT for entry in parser.error_log
+    )
+    return tree, limited
+
+
+# Elements whose content is not running text; their closing tag ends them.
+_NOT_TEXT = ("script", "style", "noscript", "template", "textarea", "title")
+_CLOSING_TAGS = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in _NOT_TEXT}
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]{0,63})")
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    }
+)
+
+
+def _page_text(html: str) -> tuple[str | None, str]:
+    """The title and the text of a page with its tags removed, block tags as line breaks.
+
+    A single forward scan with no tree, so it has no nesting limit and stays linear on
+    any input (the standard library's HTMLParser is quadratic on some).
+    """
+    parts: list[str] = []
+    title: str | None = None
+    position, length = 0, len(html)
+    while position < length:
+        start = html.find("<", position)
+        if start < 0:
+            parts.append(html[position:])
+            break
+        parts.append(html[position:start])
+        if html.startswith("<!--", start):
+            end = html.find("-->", start + 4)
+            position = length if end < 0 else end + 3
+            continue
+        if html.startswith(("<!", "<?"), start):
+            end = html.find(">", start)
+            position = length if end < 0 else end + 1
+            continue
+        tag = _TAG_NAME.match(html, start)
+        if tag is None:
+            # A "<" that starts no tag ("a < b") is text.
+            parts.append("<")
+            position = start + 1
+            continue
+        end = html.find(">", tag.end())
+        if end < 0:
+            break
+        position = end + 1
+        name = tag.group(1).lower()
+        if name in _BLOCK_TAGS:
+            parts.append("\n")
+        elif name in _CLOSING_TAGS and not tag.group(0).startswith("</"):
+            closing = _CLOSING_TAGS[name].search(html, position)
+            content_end = length if closing is None else closing.start()
+            if name == "title" and title is None:
+                title = " ".join(unescape(html[position:content_end]).split()) or None
+            close = -1 if closing is None else html.find(">", closing.end())
+            position = length if close < 0 else close + 1
+    lines = (" ".join(line.split()) for line in unescape("".join(parts)).split("\n"))
+    return title, "\n".join(line for line in lines if line)
 
 
 def _page_date(value: str | None) -> str | None:
@@ -222,9 +424,13 @@ def _record_document(record: Any, source: str, settings: Settings | None) -> Doc
         raise IngestionError(
             source, f"malformed record: expected a JSON object, got {type(record).__name__}"
         )
-    text = record.get("text")
-    if not isinstance(text, str):
-        raise IngestionError(source, "malformed record: field 'text' missing or not a string")
+    repaired: list[str] = []
+
+    def clean(name: str, value: str) -> str:
+        fixed = replace_lone_surrogates(value)
+        if fixed != value:
+            repaired.append(name)
+        return fixed
 
     def optional(name: str) -> str | None:
         value = record.get(name)
@@ -232,8 +438,12 @@ def _record_document(record: Any, source: str, settings: Settings | None) -> Doc
             return None
         if not isinstance(value, str):
             raise IngestionError(source, f"malformed record: field '{name}' is not a string")
-        return value
+        return clean(name, value)
 
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise IngestionError(source, "malformed record: field 'text' missing or not a string")
+    text = clean("text", text)
     title = optional("title")
     country = optional("country")
     if country is not None and country_code(country) is None:
@@ -248,7 +458,13 @@ def _record_document(record: Any, source: str, settings: Settings | None) -> Doc
         outlet=optional("outlet"),
         country=country_code(country) if country is not None else None,
     )
-    return make_document(text, source, hints=hints, format="record", settings=settings)
+    document = make_document(text, source, hints=hints, format="record", settings=settings)
+    if not repaired:
+        return document
+    fields = ", ".join(f"'{name}'" for name in repaired)
+    return replace(
+        document, warnings=(f"lone surrogate escapes replaced with U+FFFD in field(s) {fields}",)
+    )
 
 
 def country_code(printed: str) -> str | None:
@@ -273,21 +489,28 @@ def documents_from_bytes(
         _check_size(data, source, settings)
         if not data.strip():
             raise IngestionError(source, "empty input")
-        text = decode_bytes(data, source)
+        text, decoding_warnings = _decode(data, source)
     except IngestionError as error:
         yield error
         return
+    for result in _documents_from_text(text, source, kind, settings):
+        if decoding_warnings and isinstance(result, Document):
+            result = replace(result, warnings=decoding_warnings + result.warnings)
+        yield result
+
+
+def _documents_from_text(
+    text: str, source: str, kind: InputKind, settings: Settings
+) -> Iterator[Document | IngestionError]:
     if kind == "text":
         yield _guard(make_document, text, source, settings=settings)
     elif kind == "html":
         yield _guard(document_from_html, text, source, settings)
     elif kind == "json":
         try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as error:
-            yield IngestionError(
-                source, f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
-            )
+            parsed = _parse_json(text, source, with_line=True)
+        except IngestionError as error:
+            yield error
             return
         records = parsed if isinstance(parsed, list) else [parsed]
         for index, record in enumerate(records):
@@ -299,13 +522,30 @@ def documents_from_bytes(
                 continue
             record_source = f"{source}#{line_number}"
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield IngestionError(
-                    record_source, f"malformed JSON at column {error.colno}: {error.msg}"
-                )
+                record = _parse_json(line, record_source, with_line=False)
+            except IngestionError as error:
+                yield error
                 continue
             yield _guard(_record_document, record, record_source, settings)
+
+
+def _parse_json(text: str, source: str, *, with_line: bool) -> Any:
+    """The parsed JSON, or an IngestionError saying in one line why it cannot be read."""
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as error:
+        where = (
+            f"line {error.lineno} column {error.colno}" if with_line else f"column {error.colno}"
+        )
+        raise IngestionError(source, f"malformed JSON at {where}: {error.msg}") from None
+    except RecursionError:
+        raise IngestionError(source, "malformed JSON: nested too deeply to read") from None
+
+
+def _parse_int(digits: str) -> int | float:
+    # No field claimscope reads is a number: an integer too long for int() becomes a
+    # float (inf) so that the rest of the record still reads.
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else float(digits)
 
 
 def _guard(build: Callable[..., Document], *args: Any, **kwargs: Any) -> Document | IngestionError:
