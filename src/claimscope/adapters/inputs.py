@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
 from collections.abc import Iterator
-from pathlib import Path
+from typing import BinaryIO
 
 from claimscope.document import Document
 from claimscope.ingestion import (
@@ -13,9 +16,18 @@ from claimscope.ingestion import (
     Settings,
     documents_from_bytes,
     kind_for_name,
+    replace_lone_surrogates,
 )
 
 STDIN = "-"
+_READ_CHUNK = 1 << 20
+
+_FILE_TYPES = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def sniff_kind(data: bytes) -> InputKind:
@@ -31,31 +43,101 @@ def sniff_kind(data: bytes) -> InputKind:
     return "text"
 
 
+def shown(path: str) -> str:
+    """A path as it may be printed and serialised: undecodable bytes of its name as U+FFFD."""
+    # Python keeps undecodable bytes of file names as lone surrogates, which no UTF-8
+    # output (terminal, JSON dossier) can carry.
+    return replace_lone_surrogates(path)
+
+
 def expand_paths(paths: list[str]) -> Iterator[tuple[str, InputKind] | IngestionError]:
-    """Each input file with its kind, directories expanded in sorted order; problems as errors."""
+    """Each input file with its kind, directories expanded in sorted order; problems as errors.
+
+    Inside a directory, files with an unsupported suffix are passed over; anything that
+    cannot be read as a file (a FIFO, a device, a socket, a dangling or looping symbolic
+    link, a directory reached a second time through a link) is reported.
+    """
     for raw in paths:
         if raw == STDIN:
             yield (STDIN, "text")
             continue
-        path = Path(raw)
-        if path.is_dir():
-            found = False
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                kind = kind_for_name(child.name)
-                if kind is not None:
-                    found = True
-                    yield (str(child), kind)
-            if not found:
-                yield IngestionError(
-                    raw, "directory holds no supported file (.txt, .html, .json, .jsonl)"
-                )
-        elif path.is_file():
-            kind = kind_for_name(path.name)
-            yield (raw, kind or "text")
-        elif path.exists():
-            yield IngestionError(raw, "not a regular file")
+        status = _status(raw)
+        if isinstance(status, str):
+            yield IngestionError(shown(raw), status)
+        elif stat.S_ISDIR(status.st_mode):
+            yield from _walk(raw, status)
         else:
-            yield IngestionError(raw, "no such file or directory")
+            yield (raw, kind_for_name(raw) or "text")
+
+
+def _status(path: str) -> os.stat_result | str:
+    """The status of a directory or regular file the path leads to, else the problem."""
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if error.errno == errno.ENOENT:
+            return "dangling symbolic link" if os.path.islink(path) else "no such file or directory"
+        return f"cannot read: {error.strerror}"
+    if stat.S_ISDIR(status.st_mode) or stat.S_ISREG(status.st_mode):
+        return status
+    return f"not a regular file: {_FILE_TYPES.get(stat.S_IFMT(status.st_mode), 'a special file')}"
+
+
+def _walk(
+    root: str, root_status: os.stat_result
+) -> Iterator[tuple[str, InputKind] | IngestionError]:
+    """The files below a directory, depth first in sorted order, each directory read once."""
+    # Symbolic links to directories are followed; the (device, inode) of each directory
+    # read stops a link back to an ancestor from recursing forever. An explicit stack,
+    # not recursion, so that a very deep tree cannot exhaust Python's stack.
+    seen = {(root_status.st_dev, root_status.st_ino): root}
+    found = False
+    stack = [_listing(root)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if isinstance(entry, IngestionError):
+            yield entry
+            continue
+        status = _status(entry)
+        if isinstance(status, str):
+            yield IngestionError(shown(entry), status)
+        elif stat.S_ISDIR(status.st_mode):
+            identity = (status.st_dev, status.st_ino)
+            if identity in seen:
+                yield IngestionError(
+                    shown(entry),
+                    f"directory already read as {shown(seen[identity])}: "
+                    "a symbolic link leads back to it",
+                )
+            else:
+                seen[identity] = entry
+                stack.append(_listing(entry))
+        else:
+            kind = kind_for_name(os.path.basename(entry))
+            if kind is not None:
+                found = True
+                yield (entry, kind)
+    if not found:
+        yield IngestionError(
+            shown(root), "directory holds no supported file (.txt, .html, .json, .jsonl)"
+        )
+
+
+def _listing(directory: str) -> Iterator[str | IngestionError]:
+    """The paths in a directory, sorted by name, or the error of reading it."""
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError as error:
+        yield IngestionError(shown(directory), f"cannot read directory: {error.strerror}")
+        return
+    for name in names:
+        yield os.path.join(directory, name)
 
 
 def read_documents(
@@ -63,19 +145,53 @@ def read_documents(
 ) -> Iterator[Document | IngestionError]:
     """Every document named by the paths, in order; unreadable inputs come as errors."""
     settings = settings or Settings()
+    # One byte more than the largest acceptable input, so that ingestion sees it is over.
+    limit = 4 * settings.max_chars + 1
     for item in expand_paths(paths):
         if isinstance(item, IngestionError):
             yield item
             continue
-        source, kind = item
+        path, kind = item
+        source = shown(path)
         try:
-            if source == STDIN:
-                data = sys.stdin.buffer.read(4 * settings.max_chars + 1)
+            if path == STDIN:
+                if sys.stdin is None:
+                    yield IngestionError(source, "no standard input")
+                    continue
+                data = _read_at_most(sys.stdin.buffer, limit)
                 kind = sniff_kind(data)
             else:
-                with open(source, "rb") as handle:
-                    data = handle.read(4 * settings.max_chars + 1)
+                data = _read_file(path, limit)
+        except IngestionError as error:
+            yield error
+            continue
         except OSError as error:
             yield IngestionError(source, f"cannot read: {error.strerror}")
             continue
         yield from documents_from_bytes(data, source, kind, settings)
+
+
+def _read_file(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; anything else is an IngestionError."""
+    # The file may have been replaced since it was listed: opening a FIFO without
+    # O_NONBLOCK would wait for a writer forever, so open first, then check what it is.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _FILE_TYPES.get(stat.S_IFMT(mode), "a special file")
+            raise IngestionError(shown(path), f"not a regular file: {kind}")
+        return _read_at_most(handle, limit)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes, read in chunks: a huge limit never sizes one buffer."""
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = handle.read(min(remaining, _READ_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
