@@ -1,7 +1,8 @@
 """Markdown report: a readable dossier with tables, safe to paste into any Markdown viewer.
 
 Every string taken from a document is escaped, so text from the document can neither
-break a table (``|``, newlines) nor turn into links, emphasis or raw HTML.
+break a table (``|``, newlines) nor turn into links (bare URLs and e-mail addresses, which
+GitHub links by themselves, are shown as code), emphasis or raw HTML.
 """
 
 from __future__ import annotations
@@ -26,13 +27,29 @@ TOP_ENTITIES: Final = 20
 _SIGNIFICANT = re.compile(r"([\\`*_\[\]<>|~&])")
 # A line starting with these would become a heading, list, quote or rule.
 _LINE_START = re.compile(r"^(?:([-=+#])|(\d+)([.)]))")
+# GitHub-flavoured renderers link bare "scheme://…", "www.…" and "name@domain" text, and
+# some do so even with its punctuation backslash-escaped; a code span is never linked.
+_LINK_LIKE = re.compile(r"://|www\.|@", re.IGNORECASE)
+_BACKTICKS = re.compile(r"`+")
 
 
 def escape_markdown(text: str) -> str:
     """Text on one line, with every Markdown-significant character backslash-escaped."""
-    flat = " ".join(text.split())
-    escaped = _SIGNIFICANT.sub(r"\\\1", flat)
+    words = " ".join(text.split()).split(" ")
+    escaped = " ".join(
+        _code_span(word) if _LINK_LIKE.search(word) else _SIGNIFICANT.sub(r"\\\1", word)
+        for word in words
+    )
     return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def _code_span(word: str) -> str:
+    """The word as inline code: its fence outlasts any backtick run inside it."""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(word)), default=0) + 1)
+    padding = " " if word.startswith("`") or word.endswith("`") else ""
+    # A table splits cells at "|" before it reads code spans.
+    content = word.replace("|", "\\|")
+    return f"{fence}{padding}{content}{padding}{fence}"
 
 
 def _escape_line_start(match: re.Match[str]) -> str:

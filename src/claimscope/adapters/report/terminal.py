@@ -11,6 +11,19 @@ from rich.text import Text
 
 from claimscope.dossier import Dossier
 
+# C0 and C1 control characters and DEL, written as JSON-style \uXXXX escapes: a
+# document's ESC sequences could otherwise recolour, retitle or rewrite the terminal
+# that shows them. The escape is valid inside a JSON string, so JSON shown on a terminal
+# still parses, and escaping twice changes nothing.
+_CONTROLS = {code: f"\\u{code:04x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_KEEP_LINES = {code: escape for code, escape in _CONTROLS.items() if chr(code) not in "\t\n"}
+_ONE_LINE = {code: escape for code, escape in _CONTROLS.items() if chr(code) != "\t"}
+
+
+def terminal_safe(text: str, *, one_line: bool = False) -> str:
+    """Text with its control characters escaped (newlines kept unless ``one_line``)."""
+    return text.translate(_ONE_LINE if one_line else _KEEP_LINES)
+
 
 def summary_lines(dossiers: Sequence[Dossier]) -> list[str]:
     """One line per dossier: source, headline and the size of each layer."""
@@ -21,7 +34,9 @@ def summary_lines(dossiers: Sequence[Dossier]) -> list[str]:
             f"{len(getattr(dossier, layer))} {layer}"
             for layer in ("statements", "signatories", "voices", "entities", "citations", "claims")
         )
-        lines.append(f"{dossier.document.source}: {headline} [{counts}]")
+        lines.append(
+            terminal_safe(f"{dossier.document.source}: {headline} [{counts}]", one_line=True)
+        )
     return lines
 
 
@@ -32,10 +47,12 @@ TOP_CLAIMS = 12
 def render_text(dossiers: Sequence[Dossier], width: int = 100) -> str:
     """The dossiers as terminal text (with colour when printed by Rich to a terminal)."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, highlight=False, color_system=None)
+    # Document text is data: with markup on, a headline holding "[/x]" would crash Rich
+    # and "[link=…]" would become a hyperlink.
+    console = Console(file=buffer, width=width, highlight=False, color_system=None, markup=False)
     for dossier in dossiers:
         _print_dossier(console, dossier)
-    return buffer.getvalue()
+    return terminal_safe(buffer.getvalue())
 
 
 def _print_dossier(console: Console, dossier: Dossier) -> None:
