@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +49,31 @@ EXAMPLE_SIGNATORIES: list[tuple[str | None, str | None, str | None, str | None, 
     ("Eliud Idoket", None, "Consortium of Grassroots Organizations in Kenya", "CGOK", "KE"),
     ("Fred Wanyonyi", None, "REDO NGO", None, "KE"),
 ]
+
+
+def cli_environment() -> dict[str, str]:
+    """The environment for a ``claimscope`` subprocess that runs this checkout's code."""
+    paths = [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
+
+
+def cli_command(*args: str) -> list[str]:
+    """The command line of ``claimscope ARGS`` run by this interpreter."""
+    return [sys.executable, "-m", "claimscope", *args]
+
+
+def run_cli(
+    *args: str, stdin: bytes | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``claimscope ARGS`` in a subprocess, capturing its output."""
+    return subprocess.run(
+        cli_command(*args),
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+        env=cli_environment(),
+    )
 
 
 def shared_path(*parts: str) -> Path:

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, run_cli
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "claimscope", *args],
-        input=stdin,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(*args, stdin=stdin)
 
 
 @pytest.fixture(scope="module")

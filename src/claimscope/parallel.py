@@ -14,9 +14,11 @@ stream smoother and the workers evenly loaded).
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 
 from claimscope.document import Document
@@ -29,11 +31,20 @@ DEFAULT_CHUNK_SIZE = 16
 _CHUNKS_IN_FLIGHT_PER_WORKER = 2
 
 _worker_pipeline: Pipeline | None = None
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _start_worker(disabled: tuple[str, ...]) -> None:
     """Build this worker's pipeline once, before it analyses anything."""
     global _worker_pipeline
+    # The parent decides when to stop: Ctrl-C reaches the whole process group, and a
+    # forked worker inherits the parent's SIGTERM handler, which would turn the parent's
+    # terminate() into an exception the worker survives. Both signals were held back
+    # while the worker forked (see _signals_held) and are let through once settled.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
     pipeline = Pipeline()
     _worker_pipeline = pipeline.without(*disabled) if disabled else pipeline
 
@@ -77,6 +88,7 @@ def _stream(
     executor = ProcessPoolExecutor(
         max_workers=workers, initializer=_start_worker, initargs=(disabled,)
     )
+    finished = False
     try:
         exhausted = False
         while True:
@@ -85,10 +97,39 @@ def _stream(
                 if not chunk:
                     exhausted = True
                     break
-                pending.append(executor.submit(_analyze_chunk, chunk))
+                with _signals_held():
+                    pending.append(executor.submit(_analyze_chunk, chunk))
             if not pending:
+                finished = True
                 return
             yield from pending.popleft().result()
     finally:
-        # A consumer that stops early must not leave workers analysing for nobody.
+        # A consumer that stops early (a closed pipe, Ctrl-C, SIGTERM) must not leave
+        # workers analysing for nobody, nor wait for their chunks to finish.
+        if not finished:
+            _stop_workers(executor)
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while submitting, when worker processes may fork."""
+    # Between its fork and its initializer a worker runs the parent's handlers: a
+    # signal then would print a traceback or be survived. Held back here, a signal
+    # reaches the parent once this ends and a new worker once it is initialised.
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Terminate the executor's worker processes now, in mid-chunk."""
+    # ProcessPoolExecutor has no public way to do this before Python 3.14's
+    # terminate_workers(); _processes is None once the executor has shut down.
+    for process in list((executor._processes or {}).values()):
+        process.terminate()

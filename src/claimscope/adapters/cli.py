@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
-from typing import Annotated, Any
+from types import FrameType
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from claimscope.adapters.report.terminal import summary_lines
+from claimscope.adapters.report.terminal import summary_lines, terminal_safe
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
 from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
 
 EXIT_BAD_INPUT = 2
+# What a shell reports for a tool that SIGPIPE ended (128 + 13): the reader of the
+# output went away (`claimscope ... | head`), which is not a failure of claimscope.
+EXIT_BROKEN_PIPE = 141
+# What a shell reports for a process that SIGTERM ended (128 + 15).
+EXIT_TERMINATED = 143
 # Past this many documents, --out prints a count instead of a line per document.
 _MAX_SUMMARY_LINES = 20
 
@@ -47,9 +58,126 @@ def _error_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _say(console: Console, line: str) -> None:
+    """Print one line; sources and problems can carry a document's control characters."""
+    console.print(terminal_safe(line, one_line=True), markup=False)
+
+
 def _fail(message: str) -> typer.Exit:
-    _error_console().print(f"claimscope: error: {message}", markup=False)
+    _say(_error_console(), f"claimscope: error: {message}")
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def _quiet_when_reader_leaves() -> Iterator[None]:
+    """Exit with EXIT_BROKEN_PIPE and no message when standard output's reader is gone."""
+    try:
+        try:
+            yield
+        finally:
+            # Flushed here, not at exit, where a closed pipe would print a traceback.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes standard output again at exit: pointing the closed pipe at
+        # /dev/null keeps that flush from failing a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError, AttributeError):
+                os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # An exception, unlike SIGTERM's default action, runs the finally blocks that stop
+    # the worker processes and remove the temporary output file; SystemExit passes
+    # through libraries' `except Exception` and exits without a traceback.
+    raise SystemExit(EXIT_TERMINATED)
+
+
+class _Output:
+    """Standard output, or ``--out FILE`` written so that a failed run loses nothing.
+
+    A regular FILE (or a new one) is written to a temporary file beside it, which
+    replaces FILE only at :meth:`commit`: an interrupted or failed run, or a batch with
+    nothing to write, leaves an existing FILE as it was and creates none. A FILE that
+    is not a regular file (/dev/stdout, a FIFO, a device) cannot be replaced and is
+    written in place.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._temporary: Path | None = None
+        self._target: Path | None = None
+        self._mode = 0
+        if path is None:
+            self.stream: TextIO = sys.stdout
+            return
+        # Through a symbolic link, the file it points to is the one replaced.
+        target = Path(os.path.realpath(path))
+        try:
+            existing: int | None = target.stat().st_mode
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing):
+            self.stream = open(path, "w", encoding="utf-8")  # noqa: SIM115
+            return
+        # mkstemp creates the file 0600: give it the mode FILE has, or would get.
+        self._mode = stat.S_IMODE(existing) if existing is not None else 0o666 & ~_umask()
+        descriptor, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        self._temporary, self._target = Path(name), target
+        self.stream = os.fdopen(descriptor, "w", encoding="utf-8")
+
+    @property
+    def name(self) -> str:
+        """The output as named in messages."""
+        return "standard output" if self.path is None else str(self.path)
+
+    def write(self, text: str) -> None:
+        """Write rendered output; on a terminal, with its control characters escaped."""
+        if self.path is None and self.stream.isatty():
+            text = terminal_safe(text)
+        self.stream.write(text)
+
+    def commit(self) -> None:
+        """Make the output final: flushed, and a temporary file moved over FILE."""
+        self.stream.flush()
+        if self.path is None:
+            return
+        if self._temporary is not None and self._target is not None:
+            os.fsync(self.stream.fileno())
+            os.fchmod(self.stream.fileno(), self._mode)
+        self.stream.close()
+        if self._temporary is not None and self._target is not None:
+            os.replace(self._temporary, self._target)
+            self._temporary = None
+
+    def discard(self) -> None:
+        """Close the output without committing it: FILE stays as it was."""
+        if self.path is not None and not self.stream.closed:
+            # Closing flushes, which fails again on a full disk.
+            with suppress(OSError):
+                self.stream.close()
+        if self._temporary is not None:
+            with suppress(FileNotFoundError):
+                self._temporary.unlink()
+            self._temporary = None
+
+
+def _umask() -> int:
+    # The only way to read the umask sets it; this runs before any thread starts.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _close(iterator: Iterator[Any]) -> None:
+    """Close a generator now (its finally blocks stop worker processes), not at collection."""
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
 
 
 def _render(dossiers: Sequence[Dossier], output_format: OutputFormat) -> str:
@@ -90,7 +218,12 @@ def analyze(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the output to this file (replaced only when the run succeeds).",
+        ),
     ] = None,
     max_chars: Annotated[
         int, typer.Option(help="Largest document accepted, in characters of text.", min=1)
@@ -114,6 +247,24 @@ def analyze(
     ] = None,
 ) -> None:
     """Analyse documents and print their dossiers."""
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        with _quiet_when_reader_leaves():
+            _analyze(paths, output_format, out, max_chars, disable or [], workers, country)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _analyze(
+    paths: list[str],
+    output_format: OutputFormat | None,
+    out: Path | None,
+    max_chars: int,
+    disable: list[str],
+    workers: int,
+    country: str | None,
+) -> None:
     from claimscope.adapters.inputs import read_documents
     from claimscope.ingestion import country_code
     from claimscope.pipeline import Pipeline
@@ -138,8 +289,11 @@ def analyze(
         for item in chain(head, items):
             if isinstance(item, IngestionError):
                 skipped += 1
-                errors.print(f"claimscope: skipped {item}", markup=False)
-            elif given_country is not None and item.hints.country is None:
+                _say(errors, f"claimscope: skipped {item}")
+                continue
+            for warning in item.warnings:
+                _say(errors, f"claimscope: warning: {item.source}: {warning}")
+            if given_country is not None and item.hints.country is None:
                 yield replace(item, hints=replace(item.hints, country=given_country))
             else:
                 yield item
@@ -149,7 +303,7 @@ def analyze(
         from claimscope.parallel import pipe_in_parallel
 
         try:
-            analysed = pipe_in_parallel(documents(), workers, disabled=disable or ())
+            analysed = pipe_in_parallel(documents(), workers, disabled=disable)
         except ValueError as error:
             raise _fail(str(error)) from None
     else:
@@ -168,38 +322,44 @@ def analyze(
         else:
             chosen = OutputFormat.json if single else OutputFormat.jsonl
     try:
-        stream = sys.stdout if out is None else out.open("w", encoding="utf-8")
+        output = _Output(out)
     except OSError as error:
         raise _fail(f"{out}: cannot write: {error.strerror}") from None
     summaries: list[str] = []
     count = 0
+    progress = _with_progress(analysed, show=not single, console=errors)
     try:
-        progress = _with_progress(analysed, show=not single, console=errors)
         if chosen in (OutputFormat.jsonl, OutputFormat.text):
             for dossier in progress:
                 count += 1
-                stream.write(_render([dossier], chosen))
+                output.write(_render([dossier], chosen))
                 if len(summaries) <= _MAX_SUMMARY_LINES:
                     summaries.extend(summary_lines([dossier]))
         else:
             dossiers = list(progress)
             count = len(dossiers)
             if dossiers:
-                stream.write(_render(dossiers, chosen))
+                output.write(_render(dossiers, chosen))
             summaries = summary_lines(dossiers[: _MAX_SUMMARY_LINES + 1])
+        if count == 0:
+            raise _fail("no document could be analysed")
+        output.commit()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise _fail(f"{output.name}: cannot write: {error.strerror}") from None
     finally:
-        if out is not None:
-            stream.close()
-    if count == 0:
-        raise _fail("no document could be analysed")
+        _close(progress)
+        _close(analysed)
+        output.discard()
     if out is not None:
         for line in summaries[:_MAX_SUMMARY_LINES]:
-            errors.print(line, markup=False)
+            _say(errors, line)
         if count > _MAX_SUMMARY_LINES:
-            errors.print(f"… and {count - _MAX_SUMMARY_LINES:,} more", markup=False)
-        errors.print(f"wrote {chosen.value} to {out}", markup=False)
+            _say(errors, f"… and {count - _MAX_SUMMARY_LINES:,} more")
+        _say(errors, f"wrote {chosen.value} to {out}")
     if skipped:
-        errors.print(f"claimscope: {skipped:,} input(s) skipped, {count:,} analysed", markup=False)
+        _say(errors, f"claimscope: {skipped:,} input(s) skipped, {count:,} analysed")
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -227,10 +387,18 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the dossier."""
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
+    with _quiet_when_reader_leaves():
+        try:
+            output = _Output(out)
+            try:
+                output.write(text)
+                output.commit()
+            finally:
+                output.discard()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _fail(f"{out or 'standard output'}: cannot write: {error.strerror}") from None
 
 
 train_app = typer.Typer(
