@@ -190,8 +190,18 @@ def test_a_few_invalid_utf8_bytes_are_replaced_not_read_as_another_code_page(
     story.write_bytes("The café in Zürich served crème brûlée".encode() + b"\xff, officials said.")
     result = invoke("analyze", str(story), "--format", "json", *FAST)
     assert result.exit_code == 0, result.stderr
-    text = json.loads(result.stdout)["document"]["text"]
-    assert text == "The café in Zürich served crème brûlée\ufffd, officials said."
+    dossier = json.loads(result.stdout)
+    assert (
+        dossier["document"]["text"]
+        == "The café in Zürich served crème brûlée\ufffd, officials said."
+    )
+    # The repair is in the dossier as well as on standard error.
+    assert {
+        "stage": "ingestion",
+        "message": "1 invalid UTF-8 byte sequence(s) replaced with U+FFFD while decoding",
+        "start": None,
+        "end": None,
+    } in dossier["warnings"]
     assert result.stderr == (
         f"claimscope: warning: {story}: 1 invalid UTF-8 byte sequence(s) replaced with "
         "U+FFFD while decoding\n"
@@ -410,3 +420,26 @@ def test_python_runs_this_checkout() -> None:
         check=True,
     )
     assert completed.stdout.decode().strip().startswith(str(Path(__file__).parent.parent))
+
+
+def test_a_spent_time_budget_skips_stages_but_writes_the_dossier() -> None:
+    result = invoke("analyze", str(EXAMPLE), "--format", "json", "--max-seconds", "0.001")
+    assert result.exit_code == 0, result.stderr
+    dossier = json.loads(result.stdout)
+    budget = [warning for warning in dossier["warnings"] if warning["stage"] == "pipeline"]
+    assert len(budget) == 1
+    assert "stages skipped: anatomy, statements" in budget[0]["message"]
+    assert dossier["document"]["text"] and dossier["claims"] == []
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (("--max-seconds", "0"), "--max-seconds"),
+        (("--disable", "nonesuch"), "unknown stage(s): nonesuch"),
+    ],
+)
+def test_bad_settings_are_one_error(option: tuple[str, str], message: str) -> None:
+    result = CliRunner().invoke(app, ["analyze", str(EXAMPLE), *option])
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -150,3 +150,9 @@ def test_the_time_budget_skips_the_remaining_stages_and_keeps_the_dossier(
 def test_the_time_budget_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_seconds"):
         Pipeline(stages=[], max_seconds=0)
+
+
+def test_the_stage_names_known_without_models_are_the_default_stages() -> None:
+    from claimscope.pipeline import STAGE_NAMES, default_stages
+
+    assert tuple(stage.name for stage in default_stages()) == STAGE_NAMES

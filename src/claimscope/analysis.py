@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+DEFAULT_MAX_SECONDS = 120.0
+"""Default time budget of one document's analysis, in seconds (see ``Pipeline``)."""
+
 
 @dataclass
 class Resources:
@@ -64,5 +67,7 @@ def new_dossier(document: Document) -> Dossier:
             outlet=hints.outlet or hints.site_name,
             format=document.format,
             text=document.text,
-        )
+        ),
+        # What ingestion repaired (replaced bytes, surrogates) belongs to the dossier too.
+        warnings=[Warning(stage="ingestion", message=message) for message in document.warnings],
     )

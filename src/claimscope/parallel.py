@@ -21,9 +21,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 
+from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.dossier import Dossier
-from claimscope.pipeline import Pipeline, default_stages
+from claimscope.pipeline import (
+    Pipeline,
+    build_pipeline,
+    check_stage_names,
+)
 
 DEFAULT_CHUNK_SIZE = 16
 # Chunks queued per worker: enough that no worker waits for the parent, few enough
@@ -34,7 +39,7 @@ _worker_pipeline: Pipeline | None = None
 _HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _start_worker(disabled: tuple[str, ...]) -> None:
+def _start_worker(disabled: tuple[str, ...], max_seconds: float | None) -> None:
     """Build this worker's pipeline once, before it analyses anything."""
     global _worker_pipeline
     # The parent decides when to stop: Ctrl-C reaches the whole process group, and a
@@ -45,8 +50,7 @@ def _start_worker(disabled: tuple[str, ...]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
-    pipeline = Pipeline()
-    _worker_pipeline = pipeline.without(*disabled) if disabled else pipeline
+    _worker_pipeline = build_pipeline(disabled, max_seconds)
 
 
 def _analyze_chunk(documents: list[Document]) -> list[Dossier]:
@@ -54,39 +58,37 @@ def _analyze_chunk(documents: list[Document]) -> list[Dossier]:
     return list(_worker_pipeline.pipe(documents))
 
 
-def check_stage_names(disabled: Sequence[str]) -> None:
-    """Raise ValueError naming any stage that the default pipeline does not have."""
-    known = {stage.name for stage in default_stages()}
-    unknown = set(disabled) - known
-    if unknown:
-        raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}")
-
-
 def pipe_in_parallel(
     documents: Iterable[Document],
     workers: int,
     disabled: Sequence[str] = (),
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    max_seconds: float | None = DEFAULT_MAX_SECONDS,
 ) -> Iterator[Dossier]:
     """Dossiers of the documents, in input order, analysed by ``workers`` processes."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    check_stage_names(disabled)
     if workers == 1:
-        pipeline = Pipeline()
-        return (pipeline.without(*disabled) if disabled else pipeline).pipe(documents)
-    return _stream(iter(documents), workers, tuple(disabled), chunk_size)
+        return build_pipeline(disabled, max_seconds).pipe(documents)
+    # Checked before any worker starts: a bad setting is one error, not one per worker.
+    check_stage_names(disabled)
+    if max_seconds is not None and not max_seconds > 0:
+        raise ValueError("max_seconds must be positive")
+    return _stream(iter(documents), workers, (tuple(disabled), max_seconds), chunk_size)
 
 
 def _stream(
-    documents: Iterator[Document], workers: int, disabled: tuple[str, ...], chunk_size: int
+    documents: Iterator[Document],
+    workers: int,
+    settings: tuple[tuple[str, ...], float | None],
+    chunk_size: int,
 ) -> Iterator[Dossier]:
     limit = workers * _CHUNKS_IN_FLIGHT_PER_WORKER
     pending: deque[Future[list[Dossier]]] = deque()
     executor = ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(disabled,)
+        max_workers=workers, initializer=_start_worker, initargs=settings
     )
     finished = False
     try:

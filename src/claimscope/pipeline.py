@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from claimscope.analysis import Analysis, Resources, Stage, new_dossier
+from claimscope.analysis import DEFAULT_MAX_SECONDS, Analysis, Resources, Stage, new_dossier
 from claimscope.document import Document
 from claimscope.dossier import Dossier
 from claimscope.gazetteer import default_gazetteer
@@ -39,10 +39,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-DEFAULT_MAX_SECONDS = 120.0
-"""Default time budget of one document (seconds)."""
-
-
 def default_stages() -> list[Stage]:
     """The stages of a full analysis, in order."""
     return [
@@ -55,6 +51,41 @@ def default_stages() -> list[Stage]:
         claims.ClaimsStage(),
         techniques.TechniquesStage(),
     ]
+
+
+STAGE_NAMES = (
+    "anatomy",
+    "statements",
+    "signatories",
+    "entities",
+    "citations",
+    "voices",
+    "claims",
+    "techniques",
+)
+"""The names of the default stages, in run order (known without loading any model)."""
+
+
+def check_stage_names(names: Iterable[str]) -> None:
+    """Raise ValueError naming any stage that the default pipeline does not have."""
+    unknown = set(names) - set(STAGE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}")
+
+
+def build_pipeline(
+    disabled: Sequence[str] = (), max_seconds: float | None = DEFAULT_MAX_SECONDS
+) -> Pipeline:
+    """The default pipeline without the named stages (ValueError naming any unknown one).
+
+    Built from the remaining stages only, so spaCy is not even loaded when none of them
+    reads the parse.
+    """
+    check_stage_names(disabled)
+    stages = default_stages()
+    return Pipeline(
+        stages=[stage for stage in stages if stage.name not in disabled], max_seconds=max_seconds
+    )
 
 
 @dataclass

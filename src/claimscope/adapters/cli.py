@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from claimscope.adapters.report.terminal import summary_lines, terminal_safe
+from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
 from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
@@ -245,12 +246,22 @@ def analyze(
             "means its, marked issuer_inferred.",
         ),
     ] = None,
+    max_seconds: Annotated[
+        float,
+        typer.Option(
+            help="Time budget of one document: past it, its remaining stages are skipped with "
+            "a warning and its dossier is still written.",
+            min=0.001,
+        ),
+    ] = DEFAULT_MAX_SECONDS,
 ) -> None:
     """Analyse documents and print their dossiers."""
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         with _quiet_when_reader_leaves():
-            _analyze(paths, output_format, out, max_chars, disable or [], workers, country)
+            _analyze(
+                paths, output_format, out, max_chars, disable or [], workers, country, max_seconds
+            )
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -264,10 +275,11 @@ def _analyze(
     disable: list[str],
     workers: int,
     country: str | None,
+    max_seconds: float,
 ) -> None:
     from claimscope.adapters.inputs import read_documents
     from claimscope.ingestion import country_code
-    from claimscope.pipeline import Pipeline
+    from claimscope.pipeline import build_pipeline
 
     errors = _error_console()
     given_country = None
@@ -303,16 +315,16 @@ def _analyze(
         from claimscope.parallel import pipe_in_parallel
 
         try:
-            analysed = pipe_in_parallel(documents(), workers, disabled=disable)
+            analysed = pipe_in_parallel(
+                documents(), workers, disabled=disable, max_seconds=max_seconds
+            )
         except ValueError as error:
             raise _fail(str(error)) from None
     else:
-        pipeline = Pipeline()
-        if disable:
-            try:
-                pipeline = pipeline.without(*disable)
-            except ValueError as error:
-                raise _fail(str(error)) from None
+        try:
+            pipeline = build_pipeline(disable, max_seconds)
+        except ValueError as error:
+            raise _fail(str(error)) from None
         analysed = pipeline.pipe(documents())
 
     chosen = output_format
