@@ -1,0 +1,57 @@
+"""Names read as their type: the placeholders the trained models see instead of names."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimscope.text.names import PLACEHOLDERS, masked, name_spans
+
+TEXT = "Hillary Clinton told CNN that Russia and the Kremlin lied."
+CLINTON = (0, 15, "PERSON")
+CNN = (21, 24, "ORG")
+RUSSIA = (30, 36, "GPE")
+KREMLIN = (45, 52, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "names", "expected"),
+    [
+        (
+            0,
+            len(TEXT),
+            [CLINTON, CNN, RUSSIA, KREMLIN],
+            "Personname told Orgname that Placename and the Orgname lied.",
+        ),
+        # Order of the spans does not matter; other labels stay as printed.
+        (
+            0,
+            len(TEXT),
+            [RUSSIA, (53, 57, "VERB"), CLINTON],
+            "Personname told CNN that Placename and the Kremlin lied.",
+        ),
+        # A window inside the text; a name cut by either edge is still a name.
+        (8, 36, [CLINTON, CNN, RUSSIA], "Personname told Orgname that Placename"),
+        (16, 33, [CNN, RUSSIA], "told Orgname that Placename"),
+        # Overlapping spans: the earlier, then longer, wins.
+        (0, 15, [(0, 7, "PERSON"), (0, 15, "PERSON"), (8, 15, "ORG")], "Personname"),
+        (0, len(TEXT), [], TEXT),
+    ],
+)
+def test_names_are_replaced_by_their_type(
+    start: int, end: int, names: list[tuple[int, int, str]], expected: str
+) -> None:
+    assert masked(TEXT, start, end, names) == expected
+
+
+def test_the_two_sides_read_the_same() -> None:
+    one = "Donald Trump denounced the bank on the campaign trail."
+    other = "Hillary Clinton denounced the bank on the campaign trail."
+    assert masked(one, 0, len(one), [(0, 12, "PERSON")]) == masked(
+        other, 0, len(other), [(0, 15, "PERSON")]
+    )
+
+
+def test_only_name_labels_are_kept() -> None:
+    spans = [(0, 3, "PERSON"), (4, 8, "DATE"), (9, 12, "NORP"), (13, 15, "CARDINAL")]
+    assert name_spans(spans) == [(0, 3, "PERSON"), (9, 12, "NORP")]
+    assert set(PLACEHOLDERS) == {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"}
