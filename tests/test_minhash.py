@@ -129,3 +129,38 @@ def test_near_duplicates_cluster_and_unrelated_texts_stay_apart() -> None:
 def test_bad_settings_are_refused(keywords: dict[str, int | float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         MinHashSettings(**keywords)  # type: ignore[arg-type]
+
+
+def test_a_statement_embedded_in_another_article_is_found_with_its_span() -> None:
+    from claimscope.corpus.duplicates import find_shared_texts
+
+    statement = "\n\n".join(
+        [
+            "We, the undersigned organisations, call on the government to release the "
+            "journalists detained since March and to drop every charge brought against them "
+            "under the new security law.",
+            "Their detention violates the country's own constitution and the international "
+            "covenant it ratified, and it has already silenced the last independent newspaper "
+            "in the northern provinces.",
+            "We ask the United Nations special rapporteur to visit the prisons where they are "
+            "held and to report publicly on the conditions of their detention without delay.",
+        ]
+    )
+    original = "Press release\n\n" + statement + "\n\nSigned by forty organisations."
+    lead = (
+        "Rights groups on Monday renewed their appeal over the detained reporters, in a text "
+        "published as the parliament opened its spring session in the capital this week."
+    )
+    framed = lead + "\n\nIn a joint statement the groups said:\n\n" + statement
+    unrelated = (
+        "The football club announced a new coach on Tuesday after a season in which the team "
+        "lost eleven matches at home and finished in the lower half of the table again."
+    )
+    shared, groups = find_shared_texts([original, framed, unrelated])
+    assert groups == [[0, 1]]
+    (link,) = shared
+    # The two articles differ as wholes; what they share is the statement's paragraphs.
+    assert link.first_part.kind == "paragraph" and link.second_part.kind == "paragraph"
+    first_text = original[link.first_part.start : link.first_part.end]
+    assert first_text == framed[link.second_part.start : link.second_part.end]
+    assert first_text in statement

@@ -75,6 +75,10 @@ class MinHashSettings:
         return self.permutations // self.bands
 
 
+DEFAULT_SETTINGS = MinHashSettings()
+"""The settings used unless a caller chooses others."""
+
+
 def normalized_words(text: str) -> list[str]:
     """The words of a text as shingles see them: NFKC, case-folded, punctuation dropped."""
     return _WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
@@ -113,7 +117,7 @@ def shingle_hashes(
 
 
 def signatures(
-    texts: Iterable[str], settings: MinHashSettings = MinHashSettings()
+    texts: Iterable[str], settings: MinHashSettings = DEFAULT_SETTINGS
 ) -> npt.NDArray[np.uint32]:
     """MinHash signatures of texts, one row of ``settings.permutations`` values each."""
     vocabulary: dict[str, int] = {}
@@ -124,7 +128,7 @@ def signatures(
 
 
 def signatures_of_shingles(
-    shingles: Sequence[npt.NDArray[np.uint64]], settings: MinHashSettings = MinHashSettings()
+    shingles: Sequence[npt.NDArray[np.uint64]], settings: MinHashSettings = DEFAULT_SETTINGS
 ) -> npt.NDArray[np.uint32]:
     """MinHash signatures from each text's shingle hashes, computed for the whole batch."""
     result = np.full((len(shingles), settings.permutations), _EMPTY, dtype=np.uint32)
@@ -163,7 +167,7 @@ def estimated_jaccard(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint
 
 
 def band_keys(
-    rows_of_signatures: npt.NDArray[np.uint32], settings: MinHashSettings = MinHashSettings()
+    rows_of_signatures: npt.NDArray[np.uint32], settings: MinHashSettings = DEFAULT_SETTINGS
 ) -> npt.NDArray[np.uint64]:
     """One 64-bit key per band of each signature: equal keys, equal band (up to collisions)."""
     count = len(rows_of_signatures)
@@ -236,7 +240,7 @@ class UnionFind:
 
 
 def similar_pairs(
-    rows_of_signatures: npt.NDArray[np.uint32], settings: MinHashSettings = MinHashSettings()
+    rows_of_signatures: npt.NDArray[np.uint32], settings: MinHashSettings = DEFAULT_SETTINGS
 ) -> list[tuple[int, int, float]]:
     """Candidate pairs whose estimated Jaccard reaches the threshold, with the estimate."""
     pairs = candidate_pairs(band_keys(rows_of_signatures, settings))
@@ -255,7 +259,7 @@ def similar_pairs(
 
 
 def clusters(
-    rows_of_signatures: npt.NDArray[np.uint32], settings: MinHashSettings = MinHashSettings()
+    rows_of_signatures: npt.NDArray[np.uint32], settings: MinHashSettings = DEFAULT_SETTINGS
 ) -> list[list[int]]:
     """Groups of row indices connected by similar pairs (connected components)."""
     sets = UnionFind(len(rows_of_signatures))
