@@ -345,7 +345,7 @@ def run_claimscope(
 
 def run_datasketch(texts: Sequence[str], settings: MinHashSettings) -> list[list[int]]:
     """Clusters by datasketch's MinHashLSH over the same shingles (whole documents)."""
-    from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+    from datasketch import MinHash, MinHashLSH
 
     shingle_sets = []
     for text in texts:
