@@ -21,8 +21,16 @@ from datetime import date, datetime
 
 from claimscope.analysis import Analysis
 from claimscope.data import load_table
-from claimscope.dossier import Agency, Anatomy, Byline, Dateline, Span, TextSpan
-from claimscope.gazetteer import Gazetteer, fold
+from claimscope.dossier import (
+    Agency,
+    Anatomy,
+    Byline,
+    Dateline,
+    PlaceCandidate,
+    Span,
+    TextSpan,
+)
+from claimscope.gazetteer import CityChoice, Gazetteer, fold
 from claimscope.text.dates import MONTHS, WEEKDAYS, month_number, reference_date, resolve_year
 
 STAGE_NAME = "anatomy"
@@ -37,6 +45,11 @@ MAX_HEADLINE_CHARS = 300
 LEAD_WINDOW_CHARS = 1200
 # Sign-offs ("Reuter") sit in the last few lines.
 SIGN_OFF_LINES = 3
+# The other places a story names near its start decide an ambiguous dateline city
+# ("SPRINGFIELD - ... the Illinois legislature"); further on they may be anywhere.
+PLACE_CONTEXT_CHARS = 3000
+# Candidate cities listed for an ambiguous dateline: enough to show what was open.
+MAX_PLACE_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -82,8 +95,8 @@ class Tables:
     boilerplate_suffixes: tuple[str, ...]
     boilerplate_max_suffix_chars: int
     agencies: dict[str, str]
+    agency_countries: dict[str, str]
     agency_pattern: re.Pattern[str]
-    regions: dict[str, str]
     byline_role_words: frozenset[str]
 
 
@@ -93,7 +106,6 @@ def tables() -> Tables:
     sections_data = load_table("sections.json")
     boilerplate_data = load_table("boilerplate.json")
     agencies_data = load_table("agencies.json")
-    regions_data = load_table("dateline_regions.json")
     bylines_data = load_table("bylines.json")
     agencies: dict[str, str] = {}
     for agency in agencies_data["agencies"]:
@@ -112,14 +124,14 @@ def tables() -> Tables:
         boilerplate_suffixes=tuple(s.casefold() for s in boilerplate_data["suffixes"]),
         boilerplate_max_suffix_chars=int(boilerplate_data["max_suffix_line_chars"]),
         agencies=agencies,
+        agency_countries={
+            agency["name"]: agency["country"]
+            for agency in agencies_data["agencies"]
+            if agency.get("country")
+        },
         agency_pattern=agency_pattern,
-        regions={_region_key(name): code for name, code in regions_data["regions"].items()},
         byline_role_words=frozenset(fold(word) for word in bylines_data["role_words"]),
     )
-
-
-def _region_key(name: str) -> str:
-    return fold(name).replace(" ", "").rstrip(".")
 
 
 # --- dates -------------------------------------------------------------------------
@@ -441,7 +453,11 @@ def _agency_name(printed: str) -> str | None:
 def parse_dateline(
     line: Line, gazetteer: Gazetteer, published: date | None
 ) -> tuple[Dateline, Agency | None] | None:
-    """The dateline that opens a body line, and the agency it names, if any."""
+    """The dateline that opens a body line, and the agency it names, if any.
+
+    Its place is decided from the dateline alone; ``with_place_context`` then lets the
+    rest of the story decide a place left ambiguous.
+    """
     match = DATELINE_RE.match(line.text)
     if match is None:
         return None
@@ -478,12 +494,12 @@ def parse_dateline(
     if not ends_cleanly and not (place_is_caps and date_text is not None):
         return None
 
-    regions = [r.strip() for r in _REGION_SPLIT_RE.split(match["regions"]) if r.strip()]
-    country, place = _locate(place_text, regions, gazetteer)
-    if not place_is_caps and place is None and country is None:
+    located = _locate(place_text, _printed_regions(match), gazetteer, frozenset())
+    is_city = bool(located.choice and located.choice.candidates)
+    if not place_is_caps and not is_city and located.country is None:
         # "However, March 3 -" is a sentence; a mixed-case place must be a known name.
         return None
-    if date_text is None and agency_printed is None and (not place_is_caps or place is None):
+    if date_text is None and agency_printed is None and (not place_is_caps or not is_city):
         # Only a dash: "LONDON —" is a dateline, "UPDATE —" or "Note —" is not.
         return None
 
@@ -499,50 +515,105 @@ def parse_dateline(
         agency = Agency(name=name, start=line.start + agency_start, end=line.start + agency_end)
     dateline = Dateline(
         text=text,
-        place=place if place is not None else _tidy_place(place_text),
         place_text=place_text,
-        country=country,
         date=iso_date,
         date_inferred=inferred,
         start=line.start,
         end=line.start + len(text),
+        **_place_fields(located, place_text),
     )
     return dateline, agency
+
+
+def with_place_context(
+    dateline: Dateline, gazetteer: Gazetteer, context: frozenset[str]
+) -> Dateline:
+    """The dateline with an ambiguous place decided, where the document's places can."""
+    match = DATELINE_RE.match(dateline.text)
+    if not dateline.place_ambiguous or not context or match is None:
+        return dateline
+    located = _locate(match["place"], _printed_regions(match), gazetteer, context)
+    return dateline.model_copy(update=_place_fields(located, match["place"]))
+
+
+def place_context(
+    text: str, start: int, end: int, agency: Agency | None, gazetteer: Gazetteer
+) -> frozenset[str]:
+    """The countries and states the story names near its start, and its agency's country."""
+    codes = set(gazetteer.places_named(text[start : min(end, start + PLACE_CONTEXT_CHARS)]))
+    home = tables().agency_countries.get(agency.name) if agency is not None else None
+    if home is not None:
+        codes.add(home)
+    return frozenset(codes)
 
 
 def _tidy_place(place_text: str) -> str:
     return place_text.title() if place_text.isupper() else place_text
 
 
-def _locate(
-    place_text: str, regions: list[str], gazetteer: Gazetteer
-) -> tuple[str | None, str | None]:
-    """The country and normalised city of a dateline place with the regions printed after it."""
-    region_table = tables().regions
-    printed_countries: list[str] = []
+@dataclass(frozen=True)
+class _Located:
+    """What a dateline's place denotes: its country and, when a city, the gazetteer's choice."""
+
+    country: str | None
+    choice: CityChoice | None
+
+
+def _printed_regions(match: re.Match[str]) -> list[str]:
+    return [r.strip() for r in _REGION_SPLIT_RE.split(match["regions"]) if r.strip()]
+
+
+def _printed_codes(regions: list[str], gazetteer: Gazetteer) -> list[str]:
+    """ISO country and subdivision codes of the regions printed after a dateline's place."""
+    codes: list[str] = []
     for region in regions:
-        code = gazetteer.country(region)
-        if code is not None:
-            printed_countries.append(code)
-        subdivision_code = region_table.get(_region_key(region))
-        if subdivision_code is not None:
-            printed_countries.append(subdivision_code[:2])
-        subdivision = gazetteer.subdivision(region)
-        if subdivision is not None:
-            printed_countries.append(subdivision.country)
-    for code in printed_countries:
-        city = gazetteer.city(place_text, code)
-        if city is not None:
-            return code, city.name
-    if printed_countries:
-        return printed_countries[0], None
-    city = gazetteer.city(place_text)
-    if city is not None:
-        return city.country, city.name
+        codes.extend(code for code in gazetteer.region_codes(region) if code not in codes)
+    return codes
+
+
+def _locate(
+    place_text: str, regions: list[str], gazetteer: Gazetteer, context: frozenset[str]
+) -> _Located:
+    """The country and city of a dateline place, with the regions printed after it.
+
+    A state or country printed after the place ("TROY, Mich.") restricts the cities to
+    those lying there; a place that is itself a country's name ("KUWAIT", "MEXICO") is that
+    country, and its own city of that name if it has one, never a foreign namesake.
+    """
+    printed = _printed_codes(regions, gazetteer)
+    if printed:
+        choice = gazetteer.choose_city(place_text, within=printed, context=context)
+        return _Located(choice.country or printed[0].split("-")[0], choice)
     code = gazetteer.country(place_text)
     if code is not None:
-        return code, None
-    return None, None
+        choice = gazetteer.choose_city(place_text, within=[code])
+        return _Located(code, choice if choice.city is not None else None)
+    choice = gazetteer.choose_city(place_text, context=context)
+    return _Located(choice.country, choice if choice.candidates else None)
+
+
+def _place_fields(located: _Located, place_text: str) -> dict[str, object]:
+    """The Dateline fields that describe its place."""
+    choice = located.choice
+    city = choice.city if choice is not None else None
+    listed = choice.candidates if choice is not None and len(choice.candidates) > 1 else ()
+    return {
+        "place": city.name if city is not None else _tidy_place(place_text),
+        "country": located.country,
+        "place_id": city.id if city is not None else None,
+        "place_basis": choice.basis if choice is not None else None,
+        "place_ambiguous": bool(choice and choice.ambiguous),
+        "place_candidates": [
+            PlaceCandidate(
+                id=candidate.id,
+                name=candidate.name,
+                country=candidate.country,
+                subdivision=candidate.subdivision,
+                population=candidate.population,
+            )
+            for candidate in listed[:MAX_PLACE_CANDIDATES]
+        ],
+    }
 
 
 def _dateline_date(match: re.Match[str], published: date | None) -> tuple[str | None, bool]:
@@ -749,6 +820,12 @@ class AnatomyStage:
                     lead_start = anatomy.dateline.end if anatomy.dateline else body_start
                     agency = find_lead_agency(text, lead_start, body_end)
         anatomy.agency = agency or header.byline_agency or find_sign_off(lines)
+        if anatomy.dateline is not None and anatomy.dateline.place_ambiguous:
+            story_end = anatomy.body.end if anatomy.body is not None else len(text)
+            context = place_context(
+                text, anatomy.dateline.end, story_end, anatomy.agency, gazetteer
+            )
+            anatomy.dateline = with_place_context(anatomy.dateline, gazetteer, context)
         analysis.dossier.anatomy = anatomy
 
     @staticmethod
