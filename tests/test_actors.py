@@ -1,0 +1,118 @@
+"""Actors across documents: mentions merged only when the evidence says they are one actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimscope.corpus.actors import (
+    Mention,
+    initials,
+    organization_key,
+    person_key,
+    resolve_organizations,
+    resolve_people,
+)
+
+
+def people(*mentions: Mention) -> list[set[tuple[str, int]]]:
+    """The actors as sets of (document, index), largest first, for comparison."""
+    return sorted(
+        ({(m.document, m.index) for m in actor.mentions} for actor in resolve_people(mentions)),
+        key=lambda group: (-len(group), sorted(group)),
+    )
+
+
+def test_name_forms_meet() -> None:
+    assert person_key("Dr. Ilham ALIYEV") == person_key("Aliyev Ilham") == "aliyev ilham"
+    assert person_key("Prof. José  Ramos-Horta") == person_key("jose ramos horta")
+    assert organization_key("The Human Rights Watch") == "human rights watch"
+    assert initials("Human Rights Watch") == "hrw"
+    assert initials("Committee to Protect Journalists") == "cpj"
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        # The same person in two statements, written two ways.
+        (
+            [
+                Mention("a", 0, person="Ilham Aliyev", country="AZ"),
+                Mention("b", 3, person="ALIYEV Ilham", country="AZ"),
+            ],
+            [{("a", 0), ("b", 3)}],
+        ),
+        # Near-namesakes from different countries are two people.
+        (
+            [
+                Mention("a", 0, person="Maria Silva", organization="Conectas", country="BR"),
+                Mention("b", 0, person="Maria Silva", organization="Amnesty", country="PT"),
+            ],
+            [{("a", 0)}, {("b", 0)}],
+        ),
+        # Two people of one family name in one organisation stay two.
+        (
+            [
+                Mention("a", 0, person="Jane Smith", organization="Freedom House", country="US"),
+                Mention("a", 1, person="John Smith", organization="Freedom House", country="US"),
+            ],
+            [{("a", 0)}, {("a", 1)}],
+        ),
+        # An initial joins the one person it can stand for...
+        (
+            [
+                Mention("a", 0, person="John Smith", organization="Freedom House"),
+                Mention("b", 0, person="J. Smith", organization="Freedom House"),
+            ],
+            [{("a", 0), ("b", 0)}],
+        ),
+        # ...and no one when it could stand for two.
+        (
+            [
+                Mention("a", 0, person="Jane Smith", organization="Freedom House"),
+                Mention("a", 1, person="John Smith", organization="Freedom House"),
+                Mention("b", 0, person="J. Smith", organization="Freedom House"),
+            ],
+            [{("a", 0)}, {("a", 1)}, {("b", 0)}],
+        ),
+        # An initial without any context in common is not enough.
+        (
+            [
+                Mention("a", 0, person="John Smith", organization="Freedom House"),
+                Mention("b", 0, person="J. Smith", organization="Oxfam"),
+            ],
+            [{("a", 0)}, {("b", 0)}],
+        ),
+        # A one-word name (a surname alone) never merges by itself.
+        (
+            [
+                Mention("a", 0, person="Smith", organization="Oxfam"),
+                Mention("b", 0, person="Smith", organization="Greenpeace"),
+            ],
+            [{("a", 0)}, {("b", 0)}],
+        ),
+    ],
+)
+def test_people_are_merged_only_on_evidence(
+    mentions: list[Mention], expected: list[set[tuple[str, int]]]
+) -> None:
+    assert people(*mentions) == sorted(expected, key=lambda group: (-len(group), sorted(group)))
+
+
+def test_organisations_meet_by_acronym_and_fuzzy_name_within_a_country() -> None:
+    mentions = [
+        Mention("a", 0, organization="Human Rights Watch"),
+        Mention("b", 0, organization="HRW", acronym="HRW"),
+        Mention("c", 0, organization="Human Rights Watch (HRW)", acronym="HRW"),
+        Mention("d", 0, organization="Committee to Protect Journalists", country="US"),
+        Mention("e", 0, organization="Committee to Protect Journalist", country="US"),
+        Mention("f", 0, organization="Committee to Protect Journalists", country="FR"),
+        Mention("g", 0, organization="Union of Journalists", country="AZ"),
+        Mention("h", 0, organization="Union of Journalists", country="AM"),
+    ]
+    actors = resolve_organizations(mentions)
+    groups = sorted(sorted(m.document for m in actor.mentions) for actor in actors)
+    assert groups == [["a", "b", "c"], ["d", "e"], ["f"], ["g"], ["h"]]
+    watch = next(actor for actor in actors if "a" in actor.documents)
+    assert watch.confidence < 1.0  # joined by an acronym, not by equal names
+    union = next(actor for actor in actors if actor.documents == ["g"])
+    assert union.countries == {"AZ"} and union.confidence == 1.0
