@@ -65,7 +65,7 @@ def test_the_html_view_is_self_contained_and_escapes_labels() -> None:
     assert "Co-signature &lt;x&gt;" in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
-    # Two people (Ana Lima, the script-named one) and three bodies (Conectas, Article 19, Evil & Co).
+    # Two people (Ana Lima, the script-named one), three bodies (Conectas, Article 19, Evil).
     assert page.count("<circle") == 5
 
 
