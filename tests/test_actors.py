@@ -116,3 +116,62 @@ def test_organisations_meet_by_acronym_and_fuzzy_name_within_a_country() -> None
     assert watch.confidence < 1.0  # joined by an acronym, not by equal names
     union = next(actor for actor in actors if actor.documents == ["g"])
     assert union.countries == {"AZ"} and union.confidence == 1.0
+
+
+def organisations(*mentions: Mention) -> list[list[str]]:
+    """The organisations as sorted lists of their mentions' documents, sorted."""
+    return sorted(
+        sorted(m.document for m in actor.mentions) for actor in resolve_organizations(mentions)
+    )
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        # Two names with the same initials are not one body for that ("an" and "an").
+        (
+            [
+                Mention("a", 0, organization="Attac Norway"),
+                Mention("b", 0, organization="Access Now"),
+            ],
+            [["a"], ["b"]],
+        ),
+        # An acronym two names could stand for joins neither of them.
+        (
+            [
+                Mention("a", 0, organization="Attac Norway"),
+                Mention("b", 0, organization="Access Now"),
+                Mention("c", 0, organization="AN", acronym="AN"),
+            ],
+            [["a"], ["b"], ["c"]],
+        ),
+        # An acronym printed beside a name it does not abbreviate stands for that name only.
+        (
+            [
+                Mention("a", 0, organization="University of Louvain", acronym="UCL"),
+                Mention("b", 0, organization="University College London"),
+            ],
+            [["a"], ["b"]],
+        ),
+        # A name printed as one capitalised word is an acronym: it meets the name it abbreviates.
+        (
+            [
+                Mention("a", 0, organization="EFF"),
+                Mention("b", 0, organization="Electronic Frontier Foundation"),
+            ],
+            [["a", "b"]],
+        ),
+        # Mentions printing the same acronym are one body, and the name that has its initials
+        # joins them when the acronym's own names agree with it.
+        (
+            [
+                Mention("a", 0, organization="Third World Network", acronym="TWN"),
+                Mention("b", 0, organization="TWN"),
+                Mention("c", 0, organization="Third World Network"),
+            ],
+            [["a", "b", "c"]],
+        ),
+    ],
+)
+def test_acronyms_stand_for_one_name(mentions: list[Mention], expected: list[list[str]]) -> None:
+    assert organisations(*mentions) == expected

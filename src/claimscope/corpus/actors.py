@@ -8,9 +8,11 @@ organisations (every organisation or acronym a mention names). Resolution never 
   dropped, the words in sorted order so that "ALIYEV Ilham" and "Ilham Aliyev" meet);
 - an initial matches the name it abbreviates ("J. Smith" and "John Smith") only when
   everything else agrees, and then with a lower confidence;
-- organisations meet on equal normal forms, on an acronym that matches another mention's
-  acronym or the initials of its name ("HRW" and "Human Rights Watch"), or on a fuzzy
-  score (rapidfuzz's ``token_sort_ratio``) of at least ``FUZZY_ORGANIZATION``;
+- organisations meet on equal normal forms, on an acronym (printed as one, or a name that
+  is one capitalised word: "EFF") that matches another mention's acronym or the initials
+  of the one name it can stand for ("HRW" and "Human Rights Watch"; two names with the
+  same initials never meet by them), or on a fuzzy score (rapidfuzz's
+  ``token_sort_ratio``) of at least ``FUZZY_ORGANIZATION``;
 - the country is a blocking key: two mentions with different known countries are never
   the same actor, and people named alike are merged only when something besides the name
   agrees (the same organisation, or the same country);
@@ -150,6 +152,22 @@ def _countries_agree(first: str | None, second: str | None) -> bool:
     return first is None or second is None or first == second
 
 
+def _acronym(mention: Mention) -> str:
+    """The short form a mention prints: its acronym, or a name that is one capitalised word
+    ("EFF", "WFFP"), folded; empty when it prints none."""
+    if mention.acronym:
+        return fold(mention.acronym)
+    name = (mention.organization or "").strip()
+    return fold(name) if 2 <= len(name) <= 10 and name.isalpha() and name.isupper() else ""
+
+
+def _abbreviates(acronym: str, key: str) -> bool:
+    """Whether a mention's own name (its key) is absent, the acronym itself, or has it as
+    initials; the acronym printed inside the name ("Human Rights Watch (HRW)") is left out."""
+    words = [word for word in key.split() if word != acronym]
+    return not words or "".join(word[0] for word in words) == acronym
+
+
 def resolve_people(mentions: Sequence[Mention]) -> list[Actor]:
     """The people behind the mentions that name a person."""
     named = [mention for mention in mentions if mention.person and person_key(mention.person)]
@@ -210,27 +228,39 @@ def resolve_organizations(mentions: Sequence[Mention]) -> list[Actor]:
     sets = UnionFind(len(named))
     confidence = [CONFIDENCE_EXACT] * len(named)
     keys = [organization_key(mention.organization or "") for mention in named]
-    acronyms = [fold(mention.acronym) if mention.acronym else "" for mention in named]
+    acronyms = [_acronym(mention) for mention in named]
     by_key: dict[str, list[int]] = defaultdict(list)
     by_acronym: dict[str, list[int]] = defaultdict(list)
+    by_initials: dict[str, list[int]] = defaultdict(list)
     for index in range(len(named)):
         if keys[index]:
             by_key[keys[index]].append(index)
         if acronyms[index]:
             by_acronym[acronyms[index]].append(index)
-        elif keys[index] and len(keys[index].split()) >= 2:
-            by_acronym[initials(named[index].organization or "")].append(index)
-    for groups, level in ((by_key, CONFIDENCE_EXACT), (by_acronym, CONFIDENCE_ACRONYM)):
-        for members in groups.values():
-            for other in members[1:]:
-                first, second = named[members[0]], named[other]
-                if _countries_agree(first.country, second.country) and sets.find(
-                    members[0]
-                ) != sets.find(other):
-                    sets.union(members[0], other)
-                    if level < CONFIDENCE_EXACT:
-                        confidence[members[0]] = min(confidence[members[0]], level)
-                        confidence[other] = min(confidence[other], level)
+        if len(keys[index].split()) >= 2:
+            by_initials[initials(named[index].organization or "")].append(index)
+    groups: list[tuple[list[int], float]] = [
+        (members, CONFIDENCE_EXACT) for members in by_key.values()
+    ]
+    for acronym, members in by_acronym.items():
+        groups.append((members, CONFIDENCE_ACRONYM))
+        # Names meet an acronym by their initials, never each other ("Attac Norway" is no
+        # "Access Now"), and only where the acronym can stand for one name: not when two
+        # names have those initials, nor when a mention prints it beside a name it does
+        # not abbreviate ("University of Louvain (UCL)" is no "University College London").
+        names = {keys[index] for index in by_initials.get(acronym, [])}
+        if len(names) == 1 and all(_abbreviates(acronym, keys[index]) for index in members):
+            groups.append((members + by_initials[acronym], CONFIDENCE_ACRONYM))
+    for members, level in groups:
+        for other in members[1:]:
+            first, second = named[members[0]], named[other]
+            if _countries_agree(first.country, second.country) and sets.find(
+                members[0]
+            ) != sets.find(other):
+                sets.union(members[0], other)
+                if level < CONFIDENCE_EXACT:
+                    confidence[members[0]] = min(confidence[members[0]], level)
+                    confidence[other] = min(confidence[other], level)
     # Fuzzy matching, blocked by the first significant word so the work stays near linear.
     by_first_word: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
