@@ -175,3 +175,27 @@ def organisations(*mentions: Mention) -> list[list[str]]:
 )
 def test_acronyms_stand_for_one_name(mentions: list[Mention], expected: list[list[str]]) -> None:
     assert organisations(*mentions) == expected
+
+
+def test_word_order_acronym_names_and_joined_affiliations() -> None:
+    mentions = [
+        Mention("a", 0, organization="Sydney University"),
+        Mention("b", 0, organization="University of Sydney"),
+        Mention("c", 0, organization="ProDESC"),
+        Mention(
+            "d",
+            0,
+            organization="Proyecto de Derechos Económicos, Sociales y Culturales",
+            acronym="ProDESC",
+        ),
+        Mention("e", 0, person="Ana Lima", organization="Conectas; University of Sydney"),
+    ]
+    groups = sorted(
+        sorted((m.document, m.organization or "") for m in actor.mentions)
+        for actor in resolve_organizations(mentions)
+    )
+    assert groups == [
+        [("a", "Sydney University"), ("b", "University of Sydney"), ("e", "University of Sydney")],
+        [("c", "ProDESC"), ("d", "Proyecto de Derechos Económicos, Sociales y Culturales")],
+        [("e", "Conectas")],
+    ]

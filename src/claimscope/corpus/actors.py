@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -38,6 +38,8 @@ from claimscope.corpus.minhash import UnionFind
 
 ActorKind = Literal["person", "organization"]
 
+MAX_BLOCK_SIZE = 200
+"""A word shared by more organisation names than this ("university") blocks nothing."""
 FUZZY_ORGANIZATION = 92.0
 """The least token_sort_ratio (0-100) at which two organisation names are one body."""
 CONFIDENCE_EXACT = 1.0
@@ -222,9 +224,22 @@ def resolve_people(mentions: Sequence[Mention]) -> list[Actor]:
     return _actors("person", named, sets, confidence, lambda mention: mention.person or "")
 
 
+def _affiliations(mention: Mention) -> list[Mention]:
+    """One mention per organisation a line names: several affiliations come joined by "; "."""
+    parts = [part.strip() for part in (mention.organization or "").split(";") if part.strip()]
+    if len(parts) <= 1:
+        return [mention]
+    return [replace(mention, organization=part, acronym=None) for part in parts]
+
+
 def resolve_organizations(mentions: Sequence[Mention]) -> list[Actor]:
     """The organisations the mentions name (by name or by acronym)."""
-    named = [mention for mention in mentions if mention.organization or mention.acronym]
+    named = [
+        part
+        for mention in mentions
+        if mention.organization or mention.acronym
+        for part in _affiliations(mention)
+    ]
     sets = UnionFind(len(named))
     confidence = [CONFIDENCE_EXACT] * len(named)
     keys = [organization_key(mention.organization or "") for mention in named]
@@ -261,12 +276,27 @@ def resolve_organizations(mentions: Sequence[Mention]) -> list[Actor]:
                 if level < CONFIDENCE_EXACT:
                     confidence[members[0]] = min(confidence[members[0]], level)
                     confidence[other] = min(confidence[other], level)
-    # Fuzzy matching, blocked by the first significant word so the work stays near linear.
-    by_first_word: dict[str, list[int]] = defaultdict(list)
+    # A one-word name that other mentions print as their acronym ("ProDESC" beside
+    # "Proyecto de Derechos Económicos (ProDesc)") is that body.
     for index, key in enumerate(keys):
-        if key:
-            by_first_word[key.split()[0]].append(index)
-    for members in by_first_word.values():
+        if key and " " not in key and key in by_acronym and not acronyms[index]:
+            for other in by_acronym[key]:
+                first, second = named[index], named[other]
+                if _countries_agree(first.country, second.country):
+                    sets.union(index, other)
+                    confidence[index] = min(confidence[index], CONFIDENCE_ACRONYM)
+    # Fuzzy matching, blocked by each of a name's rarer words (so "Sydney University" meets
+    # "University of Sydney"), each block capped so the work stays near linear.
+    frequency: dict[str, int] = defaultdict(int)
+    for key in keys:
+        for word in set(key.split()):
+            frequency[word] += 1
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        for word in set(key.split()):
+            if frequency[word] <= MAX_BLOCK_SIZE:
+                by_word[word].append(index)
+    for members in by_word.values():
         for position, first_index in enumerate(members):
             for second_index in members[position + 1 : position + 50]:
                 if sets.find(first_index) == sets.find(second_index):
