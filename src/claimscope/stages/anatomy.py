@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from claimscope.analysis import Analysis
 from claimscope.data import load_table
+from claimscope.document import Hints
 from claimscope.dossier import (
     Agency,
     Anatomy,
@@ -31,6 +32,7 @@ from claimscope.dossier import (
     TextSpan,
 )
 from claimscope.gazetteer import CityChoice, Gazetteer, fold
+from claimscope.page_metadata import is_site_name, site_keys
 from claimscope.text.dates import MONTHS, WEEKDAYS, month_number, reference_date, resolve_year
 
 STAGE_NAME = "anatomy"
@@ -260,9 +262,41 @@ def find_datetime(text: str, start: int = 0, end: int | None = None) -> ParsedDa
     return None
 
 
+# Machine dates of reduced precision ("2019", "2019-05") and unpadded ISO forms
+# ("2022-5-5 22:17:36") that CMSs write into metadata.
+_REDUCED_DATE_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?")
+_UNPADDED_ISO_RE = re.compile(
+    r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
+    r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\.\d{1,9})?)?"
+)
+
+
 def normalize_published(value: str) -> str | None:
-    """A publication date as printed or given in metadata, as ISO 8601 (offset kept if given)."""
+    """A publication date as printed or given in metadata, as ISO 8601 (offset kept if given).
+
+    A year alone stays a year ("2019") and a month a month ("2019-05"): reduced precision
+    is what the source gives, not the first of January.
+    """
     stripped = value.strip()
+    reduced = _REDUCED_DATE_RE.fullmatch(stripped)
+    if reduced is not None:
+        month = reduced["month"]
+        if month is None:
+            return reduced["year"]
+        return f"{reduced['year']}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+    unpadded = _UNPADDED_ISO_RE.fullmatch(stripped)
+    if unpadded is not None:
+        try:
+            day = date(int(unpadded["year"]), int(unpadded["month"]), int(unpadded["day"]))
+        except ValueError:
+            return None
+        if unpadded["hour"] is None:
+            return day.isoformat()
+        hour, minute = int(unpadded["hour"]), int(unpadded["minute"])
+        second = int(unpadded["second"] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            return None
+        return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
     parsed = find_datetime(stripped)
     if parsed is None or parsed.start > 0 or stripped[parsed.end :].strip(" .,)"):
         try:
@@ -275,6 +309,55 @@ def normalize_published(value: str) -> str | None:
             return moment.date().isoformat()
         return moment.replace(microsecond=0).isoformat()
     return parsed.value
+
+
+# A declared time with the publisher's own UTC offset names its local day; "Z" does not.
+_LOCAL_OFFSET_RE = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?[+\-−]\d{2}:?\d{2}$")
+NEAR_DAYS = 2
+"""Days within which a declared local time corrects the date another reading gave."""
+
+
+def published_from_hints(hints: Hints) -> str | None:
+    """The publication time the container's hints support best, as ISO 8601, or None.
+
+    In order: a date the page prints beside its headline (or near it, when the page
+    also declares that day); the date htmldate read (``hints.published``), unless the
+    page's JSON-LD ``datePublished`` with its own UTC offset names a day at most two days
+    from it (htmldate read a URL's day or a modification); then any declared
+    ``datePublished``. Dates printed after "Updated" never count. The value comes with
+    the time and offset of a reading on the same day when one has them.
+    """
+    readings = [normalize_published(hints.published)] if hints.published else []
+    declared = [normalize_published(item.value) for item in hints.declared_published]
+    modified = [normalize_published(item.value) for item in hints.declared_modified]
+    declared_days = {value[:10] for value in (*declared, *modified) if value}
+    day: str | None = None
+    for printed in hints.printed_dates:
+        if printed.source == "printed:beside-headline" or printed.value in declared_days:
+            day = printed.value
+            break
+    if day is None:
+        day = next((value for value in readings if value), None)
+        for item, value in zip(hints.declared_published, declared, strict=True):
+            if not value or not item.source.startswith("json-ld:"):
+                continue
+            if _LOCAL_OFFSET_RE.search(item.value.strip()) and _days_apart(value, day) <= NEAR_DAYS:
+                day = value
+            break
+    if day is None:
+        return next((value for value in declared if value), None)
+    same_day = (value for value in (*readings, *declared) if value and value[:10] == day[:10])
+    return max(same_day, key=len, default=day)
+
+
+def _days_apart(first: str, second: str | None) -> int:
+    """Days between two ISO dates; 0 when the second is missing (nothing to contradict)."""
+    if second is None:
+        return 0
+    try:
+        return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
+    except ValueError:
+        return NEAR_DAYS + 1
 
 
 # --- line classifiers --------------------------------------------------------------
@@ -746,10 +829,20 @@ class AnatomyStage:
         header_lines: list[Line] = []
         header = _Header()
 
+        declared_title = " ".join(hints.title.split()) if hints.title else None
         for index, line in enumerate(lines):
             if index >= MAX_HEADER_LINES or line.start > MAX_HEADER_CHARS:
                 break
             if not line.text:
+                continue
+            if header.headline is None and " ".join(line.text.split()) == declared_title:
+                # The headline the page or record declares, printed as a line of the text:
+                # taken whatever its shape (one word, CJK, a name, a sentence).
+                header.headline = TextSpan(text=line.text, start=line.start, end=line.end)
+                header_lines.append(line)
+                continue
+            if header.headline is not None and fold(line.text) == fold(header.headline.text):
+                header_lines.append(line)
                 continue
             if is_boilerplate(line.text):
                 continue
@@ -767,6 +860,11 @@ class AnatomyStage:
                 header_lines.append(line)
                 continue
             if header.headline is not None:
+                if _headline_repeats(lines, index, header.headline.text):
+                    # A kicker between the declared headline and the page's own copy of
+                    # it ("Press releases", then the headline again): header.
+                    header_lines.append(line)
+                    continue
                 header.body_line = line
                 break
             # A one-word kicker or an unknown label before the headline: header, not body.
@@ -782,12 +880,12 @@ class AnatomyStage:
         if header.published is not None:
             anatomy.published = header.published.value
             anatomy.published_span = Span(start=header.published.start, end=header.published.end)
-        elif hints.published:
-            anatomy.published = normalize_published(hints.published)
-            if anatomy.published is None:
+        else:
+            anatomy.published = published_from_hints(hints)
+            if anatomy.published is None and hints.published:
                 analysis.warn(STAGE_NAME, f"unparsed publication date hint: {hints.published!r}")
 
-        anatomy.bylines = header.bylines or [Byline(name=name) for name in hints.authors]
+        anatomy.bylines = _bylines(header, hints, text)
 
         body_start = header.body_line.start if header.body_line is not None else None
         if body_start is None and not header_lines:
@@ -859,6 +957,95 @@ class AnatomyStage:
             _add_bylines(header, byline)
             return True
         return False
+
+
+# Declared author sources, strongest first: the article's JSON-LD, then tags that name
+# authors only (Parse.ly, NYT's byl, Dublin Core, microdata), then the generic author tags
+# that sites often fill with their own name.
+_AUTHOR_SOURCE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("json-ld:",),
+    ("meta:parsely-author", "meta:byl", "meta:sailthru.author", "meta:dc.creator",
+     "meta:dcterms.creator", "itemprop:author"),
+    ("meta:author", "meta:article:author"),
+)  # fmt: skip
+_NOT_AUTHORS = frozenset({"no author", "admin", "administrator", "unknown", "anonymous"})
+# A user name or handle rather than a name: "@NatGeoUK", "edilson.la.rosa", "jdoe_42".
+_USER_NAME_RE = re.compile(r"@\S{1,60}|[^\s@]{1,60}[._][^\s@]{1,60}")
+
+
+def declared_author_names(hints: Hints) -> list[str]:
+    """The authors the container declares, from its strongest source that names a person.
+
+    The site's or publisher's own name ("Campo Grande News", "Condé Nast"), a user name
+    ("edilson.la.rosa") or a handle is passed over for a source that names someone
+    else, trafilatura's reading last; when no source does, the organisation the page
+    declares as its author is its author.
+    """
+    keys = site_keys(
+        [site.value for site in hints.site_names] + ([hints.site_name] if hints.site_name else []),
+        hints.url,
+    )
+    groups = [
+        [item.value for item in hints.declared_authors if item.source.startswith(prefixes)]
+        for prefixes in _AUTHOR_SOURCE_GROUPS
+    ]
+    groups.append(list(hints.authors))
+    for names in groups:
+        people = [
+            name
+            for name in dict.fromkeys(names)
+            if fold(name) not in _NOT_AUTHORS
+            and not _USER_NAME_RE.fullmatch(name)
+            and not is_site_name(name, keys)
+        ]
+        if people:
+            return people
+    organisations = next((names for names in groups if names), [])
+    return [name for name in dict.fromkeys(organisations) if fold(name) not in _NOT_AUTHORS]
+
+
+def _bylines(header: _Header, hints: Hints, text: str) -> list[Byline]:
+    """The bylines: the names the container declares, at the place the header prints
+    them when it does; else the bylines the header prints."""
+    declared = declared_author_names(hints)
+    if not declared:
+        return header.bylines
+    printed = {fold(byline.name): byline for byline in header.bylines}
+    bylines: list[Byline] = []
+    for name in declared:
+        byline = printed.get(fold(name))
+        if byline is None:
+            byline = _printed_in_bylines(name, header.bylines, text)
+        bylines.append(byline or Byline(name=name))
+    return bylines
+
+
+def _printed_in_bylines(name: str, bylines: list[Byline], text: str) -> Byline | None:
+    """A declared name inside a byline the header prints ("Von Jan Kupitz"), as its span."""
+    for byline in bylines:
+        if byline.start is None or byline.end is None:
+            continue
+        position = text.casefold().find(name.casefold(), byline.start, byline.end)
+        if position != -1:
+            end = position + len(name)
+            return Byline(name=text[position:end], start=position, end=end)
+    return None
+
+
+HEADLINE_REPEAT_LINES = 3
+"""Lines after a kicker within which a page's own copy of the headline makes it header."""
+
+
+def _headline_repeats(lines: list[Line], index: int, headline: str) -> bool:
+    """Whether the headline comes again within a few lines after ``lines[index]``."""
+    key = fold(headline)
+    following = (line for line in lines[index + 1 :] if line.text)
+    for _, line in zip(range(HEADLINE_REPEAT_LINES), following, strict=False):
+        if fold(line.text) == key:
+            return True
+        if is_paragraph(line.text):
+            return False
+    return False
 
 
 def _locate_title(text: str, title: str) -> TextSpan | None:
