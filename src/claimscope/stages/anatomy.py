@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -315,6 +315,9 @@ def normalize_published(value: str) -> str | None:
 _LOCAL_OFFSET_RE = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?[+\-−]\d{2}:?\d{2}$")
 NEAR_DAYS = 2
 """Days within which a declared local time corrects the date another reading gave."""
+# The day a page's address gives ("/2016/01/01/", "2016-01-01-"), as evidence for a date.
+_URL_DATE_RE = re.compile(r"(?<!\d)(?P<year>\d{4})[/-](?P<month>\d{2})[/-](?P<day>\d{2})(?!\d)")
+MAX_URL_CHARS = 2000
 
 
 def published_from_hints(hints: Hints) -> str | None:
@@ -331,6 +334,17 @@ def published_from_hints(hints: Hints) -> str | None:
     declared = [normalize_published(item.value) for item in hints.declared_published]
     modified = [normalize_published(item.value) for item in hints.declared_modified]
     declared_days = {value[:10] for value in (*declared, *modified) if value}
+    if hints.url:
+        declared_days.update(
+            f"{match['year']}-{match['month']}-{match['day']}"
+            for match in _URL_DATE_RE.finditer(hints.url[:MAX_URL_CHARS])
+        )
+    corroborated = declared_days | {printed.value for printed in hints.printed_dates}
+    # htmldate fills a year it found alone with 1 January; a year alone is a year.
+    readings = [
+        value[:4] if value and value[4:10] == "-01-01" and value[:10] not in corroborated else value
+        for value in readings
+    ]
     day: str | None = None
     for printed in hints.printed_dates:
         if printed.source == "printed:beside-headline" or printed.value in declared_days:
@@ -973,13 +987,15 @@ _NOT_AUTHORS = frozenset({"no author", "admin", "administrator", "unknown", "ano
 _USER_NAME_RE = re.compile(r"@\S{1,60}|[^\s@]{1,60}[._][^\s@]{1,60}")
 
 
-def declared_author_names(hints: Hints) -> list[str]:
-    """The authors the container declares, from its strongest source that names a person.
+def declared_author_names(hints: Hints, printed: Iterable[str] = ()) -> list[str]:
+    """The authors, from the strongest source that names a person: what the container
+    declares (JSON-LD, author-only tags, generic author tags), then the names the text's
+    header prints (``printed``), then trafilatura's reading.
 
     The site's or publisher's own name ("Campo Grande News", "Condé Nast"), a user name
     ("edilson.la.rosa") or a handle is passed over for a source that names someone
-    else, trafilatura's reading last; when no source does, the organisation the page
-    declares as its author is its author.
+    else; when no source does, the organisation the page declares as its author is its
+    author.
     """
     keys = site_keys(
         [site.value for site in hints.site_names] + ([hints.site_name] if hints.site_name else []),
@@ -989,6 +1005,7 @@ def declared_author_names(hints: Hints) -> list[str]:
         [item.value for item in hints.declared_authors if item.source.startswith(prefixes)]
         for prefixes in _AUTHOR_SOURCE_GROUPS
     ]
+    groups.append(list(printed))
     groups.append(list(hints.authors))
     for names in groups:
         people = [
@@ -1005,11 +1022,9 @@ def declared_author_names(hints: Hints) -> list[str]:
 
 
 def _bylines(header: _Header, hints: Hints, text: str) -> list[Byline]:
-    """The bylines: the names the container declares, at the place the header prints
-    them when it does; else the bylines the header prints."""
-    declared = declared_author_names(hints)
-    if not declared:
-        return header.bylines
+    """The bylines (:func:`declared_author_names`), each at the place the header prints
+    it when it does."""
+    declared = declared_author_names(hints, [byline.name for byline in header.bylines])
     printed = {fold(byline.name): byline for byline in header.bylines}
     bylines: list[Byline] = []
     for name in declared:
