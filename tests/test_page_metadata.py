@@ -384,22 +384,29 @@ def test_declared_dates_keep_their_precision(value: str, expected: str | None) -
         # Nothing but a declared year: the year.
         (Hints(declared_published=(Declared("2019", "itemprop:datepublished"),)), "2019"),
         # htmldate's 1 January with nothing on the page saying that day: a year alone ...
-        (Hints(published="2004-01-01"), "2004"),
+        (Hints(published="2004-01-01", published_source="htmldate"), "2004"),
         # ... unless the page's address or a declaration gives the day.
         (
-            Hints(published="2016-01-01", url="https://example.org/2016/01/01/new-year/"),
+            Hints(
+                published="2016-01-01",
+                published_source="htmldate",
+                url="https://example.org/2016/01/01/new-year/",
+            ),
             "2016-01-01",
         ),
         # (the modification's time of day is not the publication's).
         (
             Hints(
                 published="2023-01-01",
+                published_source="htmldate",
                 declared_modified=(
                     Declared("2023-01-01T10:00:00+01:00", "meta:article:modified_time"),
                 ),
             ),
             "2023-01-01",
         ),
+        # A date the user or a record gives is theirs, 1 January included.
+        (Hints(published="2004-01-01"), "2004-01-01"),
     ],
 )
 def test_published_from_hints(hints: Hints, expected: str) -> None:

@@ -32,6 +32,8 @@ class Hints:
     """Authors as the container gives them (for HTML, trafilatura's reading)."""
     published: str | None = None
     """The publication time as given (for HTML, htmldate's with ``original_date``)."""
+    published_source: str | None = None
+    """Where ``published`` came from: "htmldate" for an HTML page, None when given."""
     site_name: str | None = None
     url: str | None = None
     outlet: str | None = None

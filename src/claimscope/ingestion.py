@@ -321,11 +321,13 @@ def document_from_html(html: str, source: str, settings: Settings | None = None)
                 Declared(found.value, f"printed:{place}-headline")
             )
     site_name = getattr(extracted, "sitename", None) or None
+    published = _page_date(getattr(extracted, "date", None))
     hints = Hints(
         title=title,
         title_source=title_source,
         authors=authors,
-        published=_page_date(getattr(extracted, "date", None)),
+        published=published,
+        published_source="htmldate" if published else None,
         site_name=site_name or next((site.value for site in metadata.site_names), None),
         url=getattr(extracted, "url", None) or metadata.url,
         headlines=metadata.headlines,
@@ -512,6 +514,7 @@ def _record_document(record: Any, source: str, settings: Settings | None) -> Doc
         )
     hints = Hints(
         title=title,
+        title_source="record" if title is not None else None,
         published=optional("published"),
         url=optional("url"),
         outlet=optional("outlet"),

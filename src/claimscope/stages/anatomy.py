@@ -340,11 +340,14 @@ def published_from_hints(hints: Hints) -> str | None:
             for match in _URL_DATE_RE.finditer(hints.url[:MAX_URL_CHARS])
         )
     corroborated = declared_days | {printed.value for printed in hints.printed_dates}
-    # htmldate fills a year it found alone with 1 January; a year alone is a year.
-    readings = [
-        value[:4] if value and value[4:10] == "-01-01" and value[:10] not in corroborated else value
-        for value in readings
-    ]
+    if hints.published_source == "htmldate":
+        # htmldate fills a year it found alone with 1 January; a year alone is a year.
+        readings = [
+            value[:4]
+            if value and value[4:10] == "-01-01" and value[:10] not in corroborated
+            else value
+            for value in readings
+        ]
     day: str | None = None
     for printed in hints.printed_dates:
         if printed.source == "printed:beside-headline" or printed.value in declared_days:
