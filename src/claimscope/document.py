@@ -53,6 +53,9 @@ class Hints:
     printed_dates: tuple[Declared, ...] = ()
     """ISO days an HTML page prints near its headline, the nearest first; the source is
     "printed:beside-headline" (within a line of it) or "printed:near-headline"."""
+    captured: str | None = None
+    """When an archive captured the page (a WARC record's date, ISO 8601): when this copy
+    was seen, not when it was published."""
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ FIRST_LINES = 8
 FIRST_LINES_CHARS = 3000
 """How far into the extracted text of a page a printed headline is looked for."""
 
-InputKind = Literal["text", "html", "json", "jsonl"]
+InputKind = Literal["text", "html", "json", "jsonl", "warc"]
+"""What an input holds; ``warc`` archives are read record by record by the input adapter."""
 
 SUFFIX_KINDS: dict[str, InputKind] = {
     ".txt": "text",
@@ -45,6 +46,8 @@ SUFFIX_KINDS: dict[str, InputKind] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -564,7 +567,10 @@ def documents_from_bytes(
 def _documents_from_text(
     text: str, source: str, kind: InputKind, settings: Settings
 ) -> Iterator[Document | IngestionError]:
-    if kind == "text":
+    if kind == "warc":
+        # An archive streams from its file (adapters/inputs.py), record by record.
+        yield IngestionError(source, "a WARC archive is read from its file, not from bytes")
+    elif kind == "text":
         yield _guard(make_document, text, source, settings=settings)
     elif kind == "html":
         yield _guard(document_from_html, text, source, settings)
