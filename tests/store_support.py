@@ -13,6 +13,7 @@ import secrets
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,16 +82,36 @@ def write_records(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-def corpus(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run ``claimscope corpus ARGS`` in a subprocess, capturing its output as text."""
-    return subprocess.run(
+@dataclass(frozen=True)
+class Ran:
+    """What a command printed and its exit status."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def corpus(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """Run ``claimscope corpus ARGS`` in this process (Typer's runner), capturing its output.
+
+    In-process, since a new interpreter per command costs seconds of imports; the tests
+    that need a real process (killed, concurrent) use :func:`corpus_process`.
+    """
+    from typer.testing import CliRunner
+
+    from claimscope.adapters.cli import app
+
+    environment: dict[str, str | None] = {"CLAIMSCOPE_DB": None, **(env or {})}
+    result = CliRunner().invoke(app, ["corpus", *args], env=environment, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def corpus_process(*args: str) -> subprocess.Popen[bytes]:
+    """Start ``claimscope corpus ARGS`` as a process of its own, its output discarded."""
+    return subprocess.Popen(
         cli_command("corpus", *args),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        cwd=cwd,
-        env={**cli_environment(), **(env or {})},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=cli_environment(),
     )

@@ -6,7 +6,6 @@ import errno
 import os
 import stat
 import sys
-import zlib
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import replace
@@ -223,39 +222,39 @@ def read_warc(
     the next one starts is unknown.
     """
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-    from warcio.statusandheaders import StatusAndHeadersParserException
 
     settings = settings or Settings()
     limit = 4 * settings.max_chars + 1
-    broken = (
-        ArchiveLoadFailed,
-        StatusAndHeadersParserException,
-        EOFError,
-        OSError,
-        zlib.error,
-        ValueError,
-    )
-    number = 0
-    try:
-        records = iter(ArchiveIterator(stream))
-        while True:
-            number += 1
+    number = pages = 0
+    records = iter(ArchiveIterator(stream))
+    while True:
+        number += 1
+        try:
             record = next(records, None)
-            if record is None:
-                if number == 1:
-                    yield IngestionError(source, "empty WARC archive: no record")
-                return
-            page = _warc_page(record, limit)
-            if page is None:
-                continue
-            data, url, captured = page
-            for item in documents_from_bytes(data, f"{source}#{number}", "html", settings):
-                if isinstance(item, Document):
-                    item = replace(item, hints=replace(item.hints, url=url, captured=captured))
-                yield item
-    except broken as error:
-        yield IngestionError(f"{source}#{number}", f"broken WARC record: {_one_line(error)}")
+            if record is not None and record.format != "warc":
+                # warcio also reads the older ARC format, and takes garbage for ARC.
+                raise ValueError(f"not a WARC record ({record.format} format)")
+            page = None if record is None else _warc_page(record, limit)
+        # warcio reports a malformed archive with whatever its parser hit: its own
+        # ArchiveLoadFailed, but also AttributeError, KeyError, ValueError, zlib.error or
+        # EOFError from inside. Each is a bad input, never a reason to stop the batch.
+        except Exception as error:
+            yield IngestionError(f"{source}#{number}", f"broken WARC record: {_one_line(error)}")
+            return
+        if record is None:
+            if number == 1:
+                yield IngestionError(source, "empty WARC archive: no record")
+            elif pages == 0:
+                yield IngestionError(source, "WARC archive holds no HTML page (2xx response)")
+            return
+        if page is None:
+            continue
+        pages += 1
+        data, url, captured = page
+        for item in documents_from_bytes(data, f"{source}#{number}", "html", settings):
+            if isinstance(item, Document):
+                item = replace(item, hints=replace(item.hints, url=url, captured=captured))
+            yield item
 
 
 def _warc_page(record: Any, limit: int) -> tuple[bytes, str | None, str | None] | None:

@@ -12,7 +12,7 @@ the way PostgreSQL's web-search syntax does: words, "quoted phrases", ``or``, ``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -211,11 +211,13 @@ def search_documents(
 ) -> list[Hit]:
     """Documents matching the query (all when None or blank) and filters, best first."""
     query = _searchable(query)
-    filters = Filters(
-        **{
-            name: _searchable(value) if isinstance(value, str) else value
-            for name, value in vars(filters).items()
-        }
+    filters = replace(
+        filters,
+        outlet=_searchable(filters.outlet),
+        signatory=_searchable(filters.signatory),
+        technique=_searchable(filters.technique),
+        cites=_searchable(filters.cites),
+        country=_searchable(filters.country),
     )
     conditions = filter_conditions(filters)
     if query is None or not query.strip():
