@@ -178,7 +178,7 @@ class Store:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             if migrate:
-                store._migrate()
+                store.upgrade()
         except StoreError:
             engine.dispose()
             raise
@@ -206,7 +206,12 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate the schema forward to ``revision`` (the latest by default), never back.
+
+        Runs in one write transaction under a lock, so that two processes opening a new
+        or older store at once migrate it once.
+        """
         from alembic import command
         from alembic.config import Config
         from alembic.runtime.migration import MigrationContext
@@ -215,10 +220,10 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         script = ScriptDirectory.from_config(config)
-        head = script.get_current_head()
+        target = script.get_current_head() if revision == "head" else revision
         with self.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
-        if current == head:
+        if current == target:
             return
         with self.writing() as connection:
             if self.dialect == "postgresql":
@@ -235,7 +240,7 @@ class Store:
                     f"newer claimscope (schema revision {current}); upgrade claimscope"
                 )
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
     def schema_revision(self) -> str | None:
         """The store's Alembic revision."""
