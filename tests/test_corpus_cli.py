@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -299,7 +300,7 @@ def test_corpus_add_keeps_a_warc_capture_as_a_sighting(store_url: str, tmp_path:
             (f"{path}#5", "https://example.org/tribunal", "2024-03-02T08:30:00Z", "example.org")
         ]
         # No publication date: the capture date stands in for the date filters.
-        since = store.search(None, Filters(since=__import__("datetime").date(2024, 3, 2)))
+        since = store.search(None, Filters(since=date(2024, 3, 2)))
         assert [found.id for found in since] == [hit.id]
     analysed = run_cli("analyze", str(path), "--format", "jsonl", *FAST)
     assert len(analysed.stdout.splitlines()) == 2

@@ -74,6 +74,11 @@ def check_stage_names(names: Iterable[str]) -> None:
         raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}")
 
 
+# Links a stage writes into an earlier stage's layer (the signatories of each statement):
+# emptied with the stage's own layer when it runs again.
+_LINKS_INTO_EARLIER_LAYERS = {"signatories": (("statements", "signatories"),)}
+
+
 def pipeline_version(stage_names: Sequence[str]) -> str:
     """What produces a dossier: claimscope's version and the stages run, in order."""
     return f"claimscope {__version__} ({','.join(stage_names)})"
@@ -171,6 +176,9 @@ class Pipeline:
                 setattr(
                     fresh, name, Dossier.model_fields[name].get_default(call_default_factory=True)
                 )
+                for layer, link in _LINKS_INTO_EARLIER_LAYERS.get(name, ()):
+                    for item in getattr(fresh, layer):
+                        setattr(item, link, [])
             fresh.warnings = [w for w in fresh.warnings if w.stage not in rerun_names]
             return fresh
 

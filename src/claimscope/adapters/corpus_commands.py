@@ -228,16 +228,20 @@ def add_command(
             raise fail(str(error)) from None
         analyse = pipeline.pipe
 
+    # The totals of the last committed batch: what an interrupted run has stored.
     summary = IngestSummary()
     previous = signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
-        with _IngestProgress(errors) as on_batch:
+        with _IngestProgress(errors) as show:
 
-            def progress(totals: IngestSummary) -> None:
-                summary.__dict__.update(totals.__dict__)
-                on_batch(totals)
+            def committed(totals: IngestSummary) -> None:
+                nonlocal summary
+                summary = totals
+                show(totals)
 
-            ingest(store, documents(), analyse, versions, batch_size=batch_size, on_batch=progress)
+            summary = ingest(
+                store, documents(), analyse, versions, batch_size=batch_size, on_batch=committed
+            )
     except KeyboardInterrupt:
         say(
             errors,
