@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from sqlalchemy import (
@@ -155,7 +155,7 @@ class Store:
         self.location = location
 
     @classmethod
-    def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
+    def open(cls, db: str | None = None, *, migrate: bool = True) -> Self:
         """Open (creating or migrating) the store named by ``db``, ``CLAIMSCOPE_DB`` or default.
 
         Raises StoreError with one line naming the database when it cannot be used.
@@ -164,7 +164,7 @@ class Store:
         return cls.open_location(location, migrate=migrate)
 
     @classmethod
-    def open_location(cls, location: StoreLocation, *, migrate: bool = True) -> Store:
+    def open_location(cls, location: StoreLocation, *, migrate: bool = True) -> Self:
         """Open the store at a resolved location."""
         try:
             engine = _engine(location)
