@@ -412,3 +412,21 @@ def test_documents_are_read_a_page_at_a_time(store_url: str) -> None:
         assert [stored.document.id for stored in store.documents(page=1)] == [
             item.document.id for item in CORPUS.values()
         ]
+
+
+def test_hints_read_back_as_stored() -> None:
+    import json
+
+    from claimscope.adapters.store.store import hints_from_json, hints_to_json
+    from claimscope.document import Declared
+
+    hints = Hints(
+        title="Court rules",
+        authors=("Ann Smith", "Bo Li"),
+        url="https://example.org/a",
+        captured="2024-03-01T12:00:00Z",
+        declared_published=(Declared("2024-02-29T10:00:00+01:00", "json-ld:NewsArticle"),),
+    )
+    stored = json.loads(json.dumps(hints_to_json(hints)))
+    assert hints_from_json(stored) == hints
+    assert hints_from_json({**stored, "field_of_a_newer_version": 1}) == hints

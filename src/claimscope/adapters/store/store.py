@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -46,7 +46,7 @@ from claimscope.adapters.store.tables import (
     TechniqueRow,
 )
 from claimscope.adapters.store.urls import StoreError, StoreLocation, resolve_location
-from claimscope.document import Document, Hints
+from claimscope.document import Declared, Document, Hints
 from claimscope.dossier import Dossier
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -664,16 +664,31 @@ def _document_row(item: Analysed, versions: Versions, now: datetime) -> dict[str
         "published_on": facet_fields.date_of(published)
         or facet_fields.date_of(document.hints.captured),
         "country": facet_fields.document_country(stored) or document.hints.country,
-        "hints": {
-            key: list(value) if isinstance(value, tuple) else value
-            for key, value in asdict(document.hints).items()
-        },
+        "hints": hints_to_json(document.hints),
         "dossier": stored,
         "pipeline_version": versions.pipeline,
         "models_version": versions.models,
         "created_at": now,
         "updated_at": now,
     }
+
+
+def hints_to_json(hints: Hints) -> dict[str, Any]:
+    """A document's hints as JSON (tuples as lists, declared values as objects)."""
+    return asdict(hints)
+
+
+def hints_from_json(stored: Mapping[str, Any]) -> Hints:
+    """Hints read back from :func:`hints_to_json`; fields this version does not know are dropped."""
+    known = {item.name for item in fields(Hints)}
+    values: dict[str, Any] = {}
+    for name, value in stored.items():
+        if name not in known:
+            continue
+        if isinstance(value, list):
+            value = tuple(Declared(**item) if isinstance(item, dict) else item for item in value)
+        values[name] = value
+    return Hints(**values)
 
 
 def _sighting_row(document_id: str, sighting: Sighting, now: datetime) -> dict[str, Any]:
@@ -731,10 +746,7 @@ def _stored_document(row: Any) -> StoredDocument:
     payload = dict(stored)
     payload["document"] = {**stored["document"], "text": row.text}
     dossier = Dossier.model_validate(payload)
-    hints_fields = dict(row.hints or {})
-    hints_fields["authors"] = tuple(hints_fields.get("authors") or ())
-    known = set(Hints.__dataclass_fields__)
-    hints = Hints(**{key: value for key, value in hints_fields.items() if key in known})
+    hints = hints_from_json(row.hints or {})
     document = Document(
         id=row.id,
         source=dossier.document.source,
