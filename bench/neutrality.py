@@ -55,6 +55,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import functools
 import json
 import math
 import re
@@ -124,9 +125,8 @@ class Swapped:
         An offset strictly inside a replaced name maps to the start of its replacement, or,
         for the end of a span (``closing``), to its end.
         """
-        ends = [replacement.original_end for replacement in self.replacements]
         # The replacements that end at or before the position shift it by their difference.
-        before = bisect.bisect_right(ends, position)
+        before = bisect.bisect_right(self._original_ends, position)
         shift = 0
         if before:
             last = self.replacements[before - 1]
@@ -136,6 +136,10 @@ class Swapped:
             if inside.original_start < position < inside.original_end:
                 return inside.swapped_end if closing else inside.swapped_start
         return position + shift
+
+    @functools.cached_property
+    def _original_ends(self) -> list[int]:
+        return [replacement.original_end for replacement in self.replacements]
 
     def span(self, start: int, end: int) -> Extent:
         """The span of the swapped text that an original span maps onto."""
@@ -361,7 +365,9 @@ def build_pairs(limit: int | None = None, path: Path = SWAPS) -> list[Pair]:
         swap_list = lists[corpora[corpus]]
         for source, text in texts:
             pair = make_pair(corpus, source, text, swap_list)
-            if pair is not None:
+            if pair is None:
+                print(f"skipped {source}: normalisation moves the swapped text's offsets")
+            else:
                 pairs.append(pair)
     return pairs
 
