@@ -182,7 +182,9 @@ def gazetteer_label(readings: Sequence[Reading]) -> str | None:
     for reading in readings:
         if reading.kind == "subdivision" and reading.curated:
             return _GAZETTEER_LABELS["subdivision"]
-        if reading.kind == "city" and reading.primary and reading.population >= BIG_CITY_POPULATION:
+        # The gazetteer reads a city by its own names and well-known exonyms only, never
+        # by an unrelated alternate name, so every city reading is the city itself.
+        if reading.kind == "city" and reading.population >= BIG_CITY_POPULATION:
             return _GAZETTEER_LABELS["city"]
     return None
 
