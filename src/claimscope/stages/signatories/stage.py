@@ -1,0 +1,82 @@
+"""The signatories stage: blocks of signatories, and one record per entry.
+
+Blocks are found by ``text/lists.py`` (headings, closings, tables, statements' ends,
+standalone list runs, with Markdown and HTML read as a reader sees them); each entry's
+fields come from ``fields.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from claimscope.analysis import Analysis
+from claimscope.dossier import Signatory, Statement
+from claimscope.stages.signatories.fields import Fields, parse_entry
+from claimscope.text.lists import Block, find_blocks, load_tables
+
+STAGE = "signatories"
+
+
+def _owner(
+    statements: Sequence[Statement], block: Block, owned: set[int]
+) -> int | None:
+    """The statement a block belongs to: the one it follows, else the nearest before it."""
+    if block.after_statement is not None:
+        return block.after_statement
+    best: int | None = None
+    for number, statement in enumerate(statements):
+        if statement.end <= block.start:
+            best = number
+    if best is None or best in owned:
+        return None
+    return best
+
+
+def _signatory(start: int, end: int, fields: Fields) -> Signatory:
+    return Signatory(
+        person=fields.person,
+        role=fields.role,
+        organization=fields.organization,
+        acronym=fields.acronym,
+        country=fields.country,
+        url=fields.url,
+        start=start,
+        end=end,
+    )
+
+
+class SignatoriesStage:
+    """Adds the `signatories` layer and links each block to its statement."""
+
+    name = "signatories"
+    needs_parse = False
+
+    def __init__(self) -> None:
+        self.tables = load_tables()
+
+    def __call__(self, analysis: Analysis) -> None:
+        """Find signatory blocks and parse each entry into a signatory."""
+        text = analysis.document.text
+        body = analysis.dossier.anatomy.body
+        low = body.start if body is not None and body.end > body.start else 0
+        # A block that follows a statement is kept even past the body's end.
+        statements = analysis.dossier.statements
+        _, blocks = find_blocks(
+            text, low, len(text), [statement.end for statement in statements]
+        )
+        gazetteer = analysis.resources.gazetteer
+        owned: set[int] = set()
+        for block in blocks:
+            owner = _owner(statements, block, owned)
+            if owner is not None:
+                owned.add(owner)
+            for entry in block.entries:
+                fields = parse_entry(entry, text, gazetteer, self.tables)
+                for problem in fields.problems:
+                    analysis.warn(STAGE, problem, entry.row.start, entry.row.end)
+                index = len(analysis.dossier.signatories)
+                analysis.dossier.signatories.append(
+                    _signatory(entry.row.start, entry.row.end, fields)
+                )
+                if owner is not None:
+                    statements[owner].signatories.append(index)
