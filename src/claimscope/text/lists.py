@@ -389,7 +389,6 @@ def split_segments(text: str) -> list[tuple[int, int]]:
     return stripped
 
 
-
 # --- rows: the lines of a list as a reader sees them --------------------------------------
 
 _NUMBER_NO_SPACE = re.compile(r"\d{1,3}\.(?=[^\W\d_])")
@@ -534,24 +533,19 @@ def _join(text: str, first: Row, second: Row) -> Row:
 
 def _continues(row: Row) -> bool:
     shown = row.text
-    return shown.count("(") > shown.count(")") or (
-        shown.endswith("-") and not shown.endswith(" -")
-    )
+    return shown.count("(") > shown.count(")") or (shown.endswith("-") and not shown.endswith(" -"))
 
 
 def split_rows(text: str, low: int, high: int) -> list[Row]:
     """The rows of ``text[low:high]``: lines cut at ``<br>``, comments and front matter out."""
     rows: list[Row] = []
     position = low
-    if low == 0:
-        front_end = front_matter_end(text)
-        if front_end and front_end <= high:
-            title = front_matter_title(text)
-            if title is not None:
-                rows.append(
-                    Row(title[1], title[2], Kind.HEADING, visible(title[0]), 0, level=1)
-                )
-            position = front_end
+    front_end = front_matter_end(text)
+    if low < front_end <= high:
+        title = front_matter_title(text)
+        if title is not None:
+            rows.append(Row(title[1], title[2], Kind.HEADING, visible(title[0]), 0, level=1))
+        position = front_end
     line = 0
     in_comment = False
     while position <= high:
@@ -763,9 +757,13 @@ def _is_label(row: Row, tables: Tables) -> bool:
         return True
     if row.bold or row.kind is Kind.HEADING:
         words = shown.split()
-        return bool(words) and len(words) <= 8 and (
-            any(word.strip(".,&") in tables.block_labels for word in words)
-            or tables.heading_word.search(shown) is not None
+        return (
+            bool(words)
+            and len(words) <= 8
+            and (
+                any(word.strip(".,&") in tables.block_labels for word in words)
+                or tables.heading_word.search(shown) is not None
+            )
         )
     return False
 
@@ -826,11 +824,23 @@ def verdict(row: Row, tables: Tables) -> Verdict:
         return Verdict.SKIP
     if shown.casefold().startswith(("to:", "cc:", "dear ", "re:", "date:")):
         return Verdict.STOP
-    if is_prose(shown, tables) or len(shown) > MAX_ENTRY_CHARS:
+    if len(shown) > MAX_ENTRY_CHARS:
+        return Verdict.STOP
+    # A name first and its description after it is an entry, however many lowercase
+    # words the description has ("Kellie Tranter, lawyer and human rights activist").
+    if entry_shaped(shown, tables, in_block=False) and not _sentence(shown):
+        return Verdict.ENTRY
+    if is_prose(shown, tables):
         return Verdict.STOP
     if entry_shaped(shown, tables, in_block=True):
         return Verdict.ENTRY
     return Verdict.SKIP
+
+
+def _sentence(shown: str) -> bool:
+    """A row that reads as a sentence: long, closed by a full stop, with a verb-like start."""
+    words = split_words(shown)
+    return len(words) > 12 and shown.endswith(".") and _TWO_SENTENCES.search(shown) is not None
 
 
 def _next_content(rows: Sequence[Row], index: int) -> int:
@@ -947,14 +957,20 @@ def _row_at(rows: Sequence[Row], offset: int) -> int:
 
 
 def find_blocks(
-    text: str, low: int, high: int, statement_ends: Sequence[int] = ()
+    text: str,
+    low: int,
+    high: int,
+    statement_ends: Sequence[int] = (),
+    standalone_from: int = 0,
 ) -> tuple[list[Row], list[Block]]:
     """The rows of ``text[low:high]`` and its signatory blocks.
 
     A block opens at a signatory heading, a letter's closing, a table whose header names
     a person or organisation column, or the end of a statement; or it is a run of at
     least three list-shaped rows that name people or organisations. The whole text being
-    one such list is a block too, however short.
+    one such list is a block too, however short. A list without a heading must reach
+    ``standalone_from`` (the body's start), so that a news article's header lines are
+    not read as one.
     """
     tables = load_tables()
     rows = split_rows(text, low, high)
@@ -990,7 +1006,11 @@ def find_blocks(
         if entries:
             start = trigger_row.start if trigger_row is not None else entries[0].row.start
             blocks.append(Block(start, entries, statement))
-    blocks.extend(_standalone_blocks(rows, used, tables))
+    blocks.extend(
+        block
+        for block in _standalone_blocks(rows, used, tables)
+        if block.entries[-1].row.end >= standalone_from
+    )
     blocks.sort(key=lambda block: block.start)
     return rows, blocks
 
@@ -1016,8 +1036,13 @@ def _standalone_blocks(rows: Sequence[Row], used: list[bool], tables: Tables) ->
             position += 1
         text_rows = [rows[item] for item in run if rows[item].kind is Kind.TEXT]
         whole = run == content
-        if (len(run) >= MIN_ITEMS_STANDALONE or whole) and not (
-            text_rows and _is_wrapped_prose(text_rows, tables)
+        after = _next_content(rows, position)
+        # An address block ("Rt Hon ...\ Ministry of Justice\ London") opens a letter.
+        addressed = after < len(rows) and rows[after].text.casefold().startswith("dear ")
+        if (
+            (len(run) >= MIN_ITEMS_STANDALONE or whole)
+            and not addressed
+            and not (text_rows and _is_wrapped_prose(text_rows, tables))
         ):
             for item in run:
                 used[item] = True

@@ -250,3 +250,39 @@ def front_matter_title(text: str) -> tuple[str, int, int] | None:
         value_start = text.index(raw.strip()[0], value_start) + 1
         value_end = text.rindex(raw.strip()[-1], value_start, value_end + 1)
     return (value, value_start, value_end) if value else None
+
+
+_FIRST_HEADING = re.compile(
+    r"[ \t]*(?:#[ \t]+(?P<markdown>[^\n]{1,500})|<h1\b[^<>\n]{0,200}>(?P<html>[^\n]{1,800}?)</h1>)",
+    re.IGNORECASE,
+)
+
+
+def markup_title(text: str) -> tuple[str, int, int] | None:
+    """The title a Markdown or HTML document gives itself, with its source span.
+
+    The front matter's ``title``, else a first non-blank line that is a level-one heading
+    (``# Title`` or ``<h1>Title</h1>``); None for text that opens otherwise.
+    """
+    title = front_matter_title(text)
+    if title is not None:
+        return title
+    position = front_matter_end(text)
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    if position > MAX_FRONT_MATTER_CHARS:
+        return None
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end == -1 else line_end
+    match = _FIRST_HEADING.match(text, position, line_end)
+    if match is None:
+        return None
+    group = "markdown" if match.group("markdown") is not None else "html"
+    start, end = match.span(group)
+    while end > start and text[end - 1] in "# \t":
+        end -= 1
+    shown = visible(text, start, end)
+    if not shown.text:
+        return None
+    span_start, span_end = shown.source_span(0, len(shown.text))
+    return shown.text, span_start, span_end

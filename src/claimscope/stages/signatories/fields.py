@@ -17,6 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from claimscope.gazetteer import Gazetteer
+from claimscope.stages.signatories.tagger import (
+    FIELD_TYPES,
+    Tagger,
+    Token,
+    features,
+    shipped_tagger,
+    tokenize,
+)
 from claimscope.text.lists import (
     MAX_SEGMENTS,
     Entry,
@@ -33,7 +41,7 @@ from claimscope.text.lists import (
     split_words,
     table_cells,
 )
-from claimscope.text.markup import visible
+from claimscope.text.markup import Link, Visible, visible
 
 STAGE = "signatories"
 
@@ -191,38 +199,188 @@ def parse_line(text: str, gazetteer: Gazetteer, tables: Tables) -> Fields:
 
 
 def parse_table_row(
-    cells: Sequence[str], header: Sequence[str | None] | None, gazetteer: Gazetteer, tables: Tables
+    cells: Sequence[Visible],
+    header: Sequence[str | None],
+    gazetteer: Gazetteer,
+    tables: Tables,
+    tagger: Tagger | None = None,
 ) -> Fields:
-    """The fields of a table row, by its header's columns or as a comma line."""
-    if header is None:
-        kept = [cell for cell in cells if cell and not cell.rstrip(".").isdigit()]
-        return parse_line(", ".join(kept), gazetteer, tables)
+    """The fields of a table row by its header's columns; an "About" column is read as text."""
     fields = Fields()
+    links: list[str] = []
     for cell, name in zip(cells, header, strict=False):
-        value = cell.strip() or None
+        value = _clean(cell.text) or None
         if value is None or name is None:
             continue
         if name == "country":
-            fields.country = gazetteer.country(value)
-            if fields.country is None:
-                fields.problems.append(f"unknown country {value!r}")
+            fields.country = _place_country(value, gazetteer)
+        elif name == "about":
+            about = _about(cell, gazetteer, tables, tagger)
+            fields.role = fields.role or about.role
+            fields.organization = fields.organization or about.organization
+            fields.acronym = fields.acronym or about.acronym
+            if about.url:
+                links.append(about.url)
+        elif name == "organization":
+            if value.casefold() in tables.no_affiliation:
+                continue
+            fields.organization = value
+            links.extend(link.url for link in cell.links)
+        elif name == "person":
+            fields.person = _person(value, tables)
         else:
             setattr(fields, name, value)
-    if fields.acronym is None:
-        _finish_organization(fields, gazetteer, tables)
-    elif fields.country is None and fields.organization is not None:
-        fields.country = country_named_in(fields.organization, gazetteer, tables)
+    fields.url = "; ".join(links) or None
+    _split_acronym(fields)
     if fields.person is None and fields.organization is None:
         fields.problems.append("table row names no person and no organisation")
     return fields
 
 
+def _clean(value: str) -> str:
+    """A field value as printed: whitespace folded, list punctuation at its ends removed."""
+    value = " ".join(value.split()).strip(" ,;:|/")
+    while value[-1:] in ("-", "–", "—") or value[:1] in ("-", "–", "—"):
+        value = value.strip("-–— ")
+    if value.count("(") < value.count(")") and value.endswith(")"):
+        value = value[:-1].rstrip()
+    if value.count("(") > value.count(")") and value.startswith("("):
+        value = value[1:].lstrip()
+    return value
 
 
-def parse_entry(entry: Entry, text: str, gazetteer: Gazetteer, tables: Tables) -> Fields:
-    """The fields of one entry of a block: a table row by its header, else its visible text."""
+def _person(value: str, tables: Tables) -> str | None:
+    """The name without honorifics before it or post-nominals after it."""
+    words = value.split()
+    while len(words) > 1 and words[0].casefold() in tables.honorifics:
+        words = words[1:]
+    while len(words) > 1 and words[-1].casefold().strip(",") in tables.post_nominals:
+        words = words[:-1]
+    return " ".join(words) or None
+
+
+def _place_country(value: str, gazetteer: Gazetteer) -> str | None:
+    """The country of a place printed as its own element ("Portland, OR", "Quebec")."""
+    code = gazetteer.country(value)
+    if code is not None:
+        return code
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    for part in reversed(parts):
+        code = gazetteer.country(part)
+        if code is not None:
+            return code
+    for part in parts:
+        for reading in gazetteer.readings(part):
+            if reading.kind in ("city", "subdivision") and reading.country:
+                return reading.country
+    return None
+
+
+def country_in_text(shown: str, gazetteer: Gazetteer) -> str | None:
+    """The first country named as a whole word in an entry ("Indymedia Ecuador" -> "EC")."""
+    words = [word.strip(".,;:()[]'’\"") for word in shown.split()[:MAX_ORGANIZATION_SCAN_WORDS]]
+    for index, word in enumerate(words):
+        if not word or not word[0].isupper():
+            continue
+        for size in range(min(MAX_COUNTRY_WORDS, len(words) - index), 0, -1):
+            code = gazetteer.country(" ".join(words[index : index + size]))
+            if code is not None:
+                return code
+    return None
+
+
+def _split_acronym(fields: Fields) -> None:
+    """ "Third World Network (TWN)" and "DAWN (Development ...)": name and short form apart."""
+    if fields.organization is None or fields.acronym is not None or ";" in fields.organization:
+        return
+    head, inner = split_parenthesis(fields.organization)
+    if inner is None or not head:
+        return
+    if is_acronym(inner) and " " in head:
+        fields.organization, fields.acronym = head.strip(), inner
+    elif is_acronym(head.strip()) and " " in inner:
+        fields.organization, fields.acronym = inner, head.strip()
+
+
+def assemble(
+    shown: str,
+    tokens: Sequence[Token],
+    labels: Sequence[str],
+    links: Sequence[Link],
+    gazetteer: Gazetteer,
+    tables: Tables,
+) -> Fields:
+    """Fields from the tagged tokens: runs of one label become values, several joined by '; '."""
+    spans: list[tuple[str, int, int]] = []
+    for token, label in zip(tokens, labels, strict=False):
+        if label == "O":
+            continue
+        prefix, kind = label.split("-", 1)
+        if spans and prefix == "I" and spans[-1][0] == kind:
+            spans[-1] = (kind, spans[-1][1], token.end)
+        else:
+            spans.append((kind, token.start, token.end))
+    values: dict[str, list[tuple[str, int, int]]] = {kind: [] for kind in FIELD_TYPES}
+    for kind, start, end in spans:
+        value = _clean(shown[start:end])
+        if value:
+            values[kind].append((value, start, end))
+    fields = Fields()
+    if values["PER"]:
+        fields.person = _person(values["PER"][0][0], tables)
+    roles = [value for value, _, _ in values["ROLE"]]
+    fields.role = "; ".join(roles) or None
+    organizations = [
+        item for item in values["ORG"] if item[0].casefold() not in tables.no_affiliation
+    ]
+    fields.organization = "; ".join(value for value, _, _ in organizations) or None
+    if values["ACR"]:
+        fields.acronym = values["ACR"][0][0]
+    for value, _, _ in values["CTRY"]:
+        fields.country = _place_country(value, gazetteer)
+        if fields.country is not None:
+            break
+    if fields.country is None:
+        fields.country = country_in_text(shown, gazetteer)
+    urls = [
+        link.url
+        for link in links
+        if any(link.start < end and start < link.end for _, start, end in organizations)
+    ]
+    fields.url = "; ".join(dict.fromkeys(urls)) or None
+    _split_acronym(fields)
+    if fields.person is None and fields.organization is None and fields.role is None:
+        fields.problems.append("could not split signatory line")
+        fields.organization = _clean(shown) or None
+    return fields
+
+
+def parse_visible(
+    shown: Visible, gazetteer: Gazetteer, tables: Tables, tagger: Tagger | None = None
+) -> Fields:
+    """The fields of one entry's visible text, by the tagger."""
+    model = tagger or shipped_tagger()
+    tokens = tokenize(shown.text)
+    links = [(link.start, link.end) for link in shown.links]
+    labels = model.tag(features(shown.text, tokens, links, tables, gazetteer))
+    return assemble(shown.text, tokens, labels, shown.links, gazetteer, tables)
+
+
+def _about(cell: Visible, gazetteer: Gazetteer, tables: Tables, tagger: Tagger | None) -> Fields:
+    """A free-text table cell ("About") read like the part of a line after the name."""
+    fields = parse_visible(cell, gazetteer, tables, tagger)
+    if fields.person is not None:
+        fields.role = "; ".join(part for part in (fields.person, fields.role) if part)
+        fields.person = None
+    return fields
+
+
+def parse_entry(
+    entry: Entry, text: str, gazetteer: Gazetteer, tables: Tables, tagger: Tagger | None = None
+) -> Fields:
+    """The fields of one entry: a table row by its header, else its visible text."""
     row = entry.row
-    if row.kind is Kind.TABLE:
-        cells = [visible(text, start, end).text for start, end in table_cells(row, text)]
-        return parse_table_row(cells, entry.header, gazetteer, tables)
-    return parse_line(row.text, gazetteer, tables)
+    if row.kind is Kind.TABLE and entry.header is not None:
+        cells = [visible(text, start, end) for start, end in table_cells(row, text)]
+        return parse_table_row(cells, entry.header, gazetteer, tables, tagger)
+    return parse_visible(row.visible, gazetteer, tables, tagger)

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from claimscope.analysis import Analysis
 from claimscope.dossier import Signatory, Statement
 from claimscope.stages.signatories.fields import Fields, parse_entry
+from claimscope.stages.signatories.tagger import Tagger, shipped_tagger
 from claimscope.text.lists import Block, find_blocks, load_tables
 
 STAGE = "signatories"
 
 
-def _owner(
-    statements: Sequence[Statement], block: Block, owned: set[int]
-) -> int | None:
+def _owner(statements: Sequence[Statement], block: Block, owned: set[int]) -> int | None:
     """The statement a block belongs to: the one it follows, else the nearest before it."""
     if block.after_statement is not None:
         return block.after_statement
@@ -51,18 +50,21 @@ class SignatoriesStage:
     name = "signatories"
     needs_parse = False
 
-    def __init__(self) -> None:
+    def __init__(self, tagger: Tagger | None = None) -> None:
         self.tables = load_tables()
+        # Another tagger (one trained without a letter, for cross-validation) may be given.
+        self.tagger = tagger or shipped_tagger()
 
     def __call__(self, analysis: Analysis) -> None:
         """Find signatory blocks and parse each entry into a signatory."""
         text = analysis.document.text
         body = analysis.dossier.anatomy.body
-        low = body.start if body is not None and body.end > body.start else 0
-        # A block that follows a statement is kept even past the body's end.
+        body_start = body.start if body is not None and body.end > body.start else 0
+        # The whole text is read: a signatory page's heading or first entries may sit
+        # where anatomy sees a headline; only lists without a heading must reach the body.
         statements = analysis.dossier.statements
         _, blocks = find_blocks(
-            text, low, len(text), [statement.end for statement in statements]
+            text, 0, len(text), [statement.end for statement in statements], body_start
         )
         gazetteer = analysis.resources.gazetteer
         owned: set[int] = set()
@@ -71,7 +73,7 @@ class SignatoriesStage:
             if owner is not None:
                 owned.add(owner)
             for entry in block.entries:
-                fields = parse_entry(entry, text, gazetteer, self.tables)
+                fields = parse_entry(entry, text, gazetteer, self.tables, self.tagger)
                 for problem in fields.problems:
                     analysis.warn(STAGE, problem, entry.row.start, entry.row.end)
                 index = len(analysis.dossier.signatories)
