@@ -313,4 +313,11 @@ def test_runs_on_the_first_gold_rows() -> None:
     assert figures["letters"] == 3
     assert figures["lines"]["gold"] == sum(letter.lines.gold for letter in result.letters)
     assert 0.0 <= figures["lines"]["f1"] <= 1.0
-    assert set(figures["fields"]) == {"person", "role", "organization", "acronym", "country"}
+    assert set(figures["fields"]) == {
+        "person",
+        "role",
+        "organization",
+        "acronym",
+        "country",
+        "url",
+    }

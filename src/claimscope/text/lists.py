@@ -795,6 +795,9 @@ def entry_shaped(shown: str, tables: Tables, in_block: bool) -> bool:
         return False
     first = _first_segment(shown)
     head, _ = split_parenthesis(first)
+    # A date or a figure first ("12 April 2023, Geneva") names no signatory.
+    if first[:1].isdigit():
+        return False
     if (
         is_person_shaped(first, tables, capitals=in_block)
         or is_person_shaped(head, tables, capitals=in_block)
@@ -815,6 +818,9 @@ def verdict(row: Row, tables: Tables) -> Verdict:
     if not shown:
         return Verdict.SKIP
     if shown.startswith(("...", "…")) or tables.instruction.search(shown) is not None:
+        # A count ("333 total signers as of ...") is a note; instructions end the list.
+        if _COUNT.search(shown) is not None and not shown.endswith(":"):
+            return Verdict.SKIP
         return Verdict.STOP if is_prose(shown, tables) or shown.endswith(":") else Verdict.SKIP
     if _is_label(row, tables) or is_signatory_heading(row, tables) or is_closing(row, tables):
         return Verdict.SKIP

@@ -328,6 +328,19 @@ def assemble(
     fields = Fields()
     if values["PER"]:
         fields.person = _person(values["PER"][0][0], tables)
+    # A part tagged as a role that holds no role word but reads as a name ("Oxfam",
+    # "Citizen Network for Rural Development") is an organisation: the tagger has seen
+    # few letters, the role table many roles.
+    for item in list(values["ROLE"]):
+        value = item[0]
+        if (
+            not is_role_head(value, tables)
+            and value[:1].isupper()
+            and is_organization_shaped(value, tables)
+        ):
+            values["ROLE"].remove(item)
+            values["ORG"].append(item)
+    values["ORG"].sort(key=lambda item: item[1])
     roles = [value for value, _, _ in values["ROLE"]]
     fields.role = "; ".join(roles) or None
     organizations = [

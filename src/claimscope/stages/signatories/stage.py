@@ -16,6 +16,9 @@ from claimscope.stages.signatories.tagger import Tagger, shipped_tagger
 from claimscope.text.lists import Block, find_blocks, load_tables
 
 STAGE = "signatories"
+# Entries tagged per document: far above any real letter, and a bound on the work an
+# adversarial text of a million one-word lines can cause.
+MAX_ENTRIES = 2000
 
 
 def _owner(statements: Sequence[Statement], block: Block, owned: set[int]) -> int | None:
@@ -73,6 +76,9 @@ class SignatoriesStage:
             if owner is not None:
                 owned.add(owner)
             for entry in block.entries:
+                if len(analysis.dossier.signatories) >= MAX_ENTRIES:
+                    analysis.warn(STAGE, "signatory list cut", entry.row.start, entry.row.end)
+                    return
                 fields = parse_entry(entry, text, gazetteer, self.tables, self.tagger)
                 for problem in fields.problems:
                     analysis.warn(STAGE, problem, entry.row.start, entry.row.end)
