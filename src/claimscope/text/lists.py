@@ -87,6 +87,9 @@ class Tables:
     instruction: re.Pattern[str]
     post_nominals: frozenset[str]
     no_affiliation: frozenset[str]
+    sub_units: frozenset[str]
+    organization_labels: frozenset[str]
+    people_labels: frozenset[str]
 
 
 @functools.cache
@@ -125,6 +128,9 @@ def load_tables() -> Tables:
         instruction=re.compile(rf"(?:{alternation(cues['sign_instructions'])})\b", re.IGNORECASE),
         post_nominals=frozenset(word.casefold() for word in roles["post_nominals"]),
         no_affiliation=frozenset(word.casefold() for word in roles["no_affiliation"]),
+        sub_units=frozenset(word.casefold() for word in roles["sub_units"]),
+        organization_labels=frozenset(word.casefold() for word in cues["organization_labels"]),
+        people_labels=frozenset(word.casefold() for word in cues["people_labels"]),
     )
 
 
@@ -676,6 +682,13 @@ class Entry:
 
     row: Row
     header: tuple[str | None, ...] | None = None
+    group: str | None = None
+    """What the label above the entry says its signers are: "people", "organizations"."""
+
+
+def by_header(entry: Entry) -> bool:
+    """Whether an entry is a table row read by its header's column names."""
+    return entry.row.kind is Kind.TABLE and entry.header is not None
 
 
 @dataclass
@@ -766,6 +779,17 @@ def _is_label(row: Row, tables: Tables) -> bool:
             )
         )
     return False
+
+
+def label_group(shown: str, tables: Tables) -> str | None:
+    """ "people" or "organizations" for a label that says who signs below it
+    ("### Individuals", "**Civil Society Organizations**:"), else None ("Global")."""
+    words = {word.strip(" :.,&*").casefold() for word in shown.split()}
+    if words & tables.organization_labels:
+        return "organizations"
+    if words & tables.people_labels:
+        return "people"
+    return None
 
 
 def _first_segment(shown: str) -> str:
@@ -867,6 +891,7 @@ def _collect(
     """The entries from ``index`` on, crossing blank rows, labels, notes and comments."""
     entries: list[Entry] = []
     header: tuple[str | None, ...] | None = None
+    group: str | None = None
     intro = intro_budget
     while index < len(rows) and not used[index]:
         row = rows[index]
@@ -889,6 +914,7 @@ def _collect(
                 used[index] = True
                 index += 1
                 header = None
+                group = label_group(row.text, tables)
                 continue
             if not entries and intro > 0 and row.level > level:
                 intro -= 1
@@ -903,14 +929,16 @@ def _collect(
                 index += 1
                 continue
             if tables.instruction.search(row.text) is None:
-                entries.append(Entry(row, header))
+                entries.append(Entry(row, header, group))
             used[index] = True
             index += 1
             continue
         header = None
+        if _is_label(row, tables):
+            group = label_group(row.text, tables)
         decision = verdict(row, tables)
         if decision is Verdict.ENTRY:
-            entries.append(Entry(row))
+            entries.append(Entry(row, group=group))
             used[index] = True
         elif decision is Verdict.STOP:
             if entries or intro <= 0:

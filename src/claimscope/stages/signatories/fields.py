@@ -19,18 +19,21 @@ from dataclasses import dataclass, field
 from claimscope.gazetteer import Gazetteer
 from claimscope.stages.signatories.tagger import (
     FIELD_TYPES,
+    Layout,
     Tagger,
     Token,
     features,
+    fixed_kinds,
     shipped_tagger,
     tokenize,
 )
 from claimscope.text.lists import (
     MAX_SEGMENTS,
     Entry,
-    Kind,
     Tables,
+    by_header,
     has_organization_evidence,
+    has_organization_word,
     is_acronym,
     is_organization_shaped,
     is_person_shaped,
@@ -289,9 +292,17 @@ def country_in_text(shown: str, gazetteer: Gazetteer) -> str | None:
     return None
 
 
+_DASH_ACRONYM = re.compile(r"(?P<name>\S.{0,300}?\s\S{1,80})-(?P<acronym>[A-Z][A-Z0-9&+]{1,14})")
+
+
 def _split_acronym(fields: Fields) -> None:
-    """ "Third World Network (TWN)" and "DAWN (Development ...)": name and short form apart."""
+    """ "Third World Network (TWN)", "DAWN (Development ...)", "… Southern Africa-ARASA":
+    name and short form apart."""
     if fields.organization is None or fields.acronym is not None or ";" in fields.organization:
+        return
+    dashed = _DASH_ACRONYM.fullmatch(fields.organization)
+    if dashed is not None and sum(character.isupper() for character in dashed["acronym"]) >= 3:
+        fields.organization, fields.acronym = dashed["name"], dashed["acronym"]
         return
     head, inner = split_parenthesis(fields.organization)
     if inner is None or not head:
@@ -300,6 +311,110 @@ def _split_acronym(fields: Fields) -> None:
         fields.organization, fields.acronym = head.strip(), inner
     elif is_acronym(head.strip()) and " " in inner:
         fields.organization, fields.acronym = inner, head.strip()
+
+
+# Words that may stand between two pieces of one name: "Friends of the Earth", "Justice &
+# International Mission", "Partners in Health". The tagger sometimes cuts a name there.
+_NAME_JOINERS = frozenset(
+    {"of", "for", "the", "&", "in", "on", "de", "du", "des", "la", "le", "del", "di", "da", "do"}
+)
+_COMPANY_SUFFIXES = frozenset({"inc.", "inc", "ltd", "ltd.", "llc", "gmbh", "plc", "s.a.", "e.v."})
+
+
+def _spans(
+    shown: str,
+    tokens: Sequence[Token],
+    labels: Sequence[str],
+    gazetteer: Gazetteer,
+    tables: Tables,
+) -> list[tuple[str, int, int]]:
+    """Runs of one label as (kind, start, end), pieces of one name joined again."""
+    runs: list[tuple[str, int, int]] = []
+    for index, label in enumerate(labels[: len(tokens)]):
+        if label == "O":
+            continue
+        prefix, kind = label.split("-", 1)
+        if runs and prefix == "I" and runs[-1][0] == kind and runs[-1][2] == index - 1:
+            runs[-1] = (kind, runs[-1][1], index)
+        else:
+            runs.append((kind, index, index))
+    runs = [
+        (kind, _name_start(tokens, labels, first) if kind == "ORG" else first, last)
+        for kind, first, last in runs
+    ]
+    merged: list[tuple[str, int, int]] = []
+    for kind, first, last in runs:
+        if merged and merged[-1][0] == kind and kind in ("ORG", "ROLE"):
+            previous_first = merged[-1][1]
+            between = [token.text.casefold() for token in tokens[merged[-1][2] + 1 : first]]
+            head = shown[tokens[previous_first].start : tokens[merged[-1][2]].end]
+            tail = shown[tokens[first].start : tokens[last].end]
+            if _one_name(kind, between, head, tail, gazetteer, tables):
+                merged[-1] = (kind, previous_first, last)
+                continue
+        merged.append((kind, first, last))
+    return [(kind, tokens[first].start, tokens[last].end) for kind, first, last in merged]
+
+
+def _name_start(tokens: Sequence[Token], labels: Sequence[str], first: int) -> int:
+    """The start of an organisation's name whose first capitalised words the tagger left
+    out ("Centro de Derechos Humanos" tagged from "Derechos")."""
+    start = first
+    index = first - 1
+    while index >= 0 and labels[index] == "O":
+        word = tokens[index].text
+        if not word[:1].isalpha() or not (word[:1].isupper() or word in _NAME_JOINERS):
+            break
+        if word[:1].isupper():
+            start = index
+        index -= 1
+    return start
+
+
+def _one_name(
+    kind: str,
+    between: Sequence[str],
+    head: str,
+    tail: str,
+    gazetteer: Gazetteer,
+    tables: Tables,
+) -> bool:
+    """Whether two runs of one kind are pieces of one value."""
+    if not between:
+        return False
+    if all(word in _NAME_JOINERS for word in between):
+        return kind == "ORG" or between == ["&"]
+    if kind != "ORG" or between != [","]:
+        return False
+    # "University of California, Irvine", "Restore The Fourth, Inc.", "Faculty of
+    # Education, University of Prince Edward Island": a place, a company suffix or the
+    # body a unit belongs to after a comma is part of the name as printed.
+    if tail.casefold() in _COMPANY_SUFFIXES:
+        return True
+    if gazetteer.country(tail) is None and any(
+        reading.kind in ("city", "subdivision") for reading in gazetteer.readings(tail)
+    ):
+        return len(tail.split()) <= 3
+    first_word = head.split()[0].casefold() if head.split() else ""
+    return first_word in tables.sub_units and has_organization_word(tail, tables)
+
+
+def _split_roles(shown: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run of roles printed with commas ("writer, graphic designer, activist"), one by one."""
+    pieces: list[tuple[int, int]] = []
+    depth = 0
+    cut = start
+    for index in range(start, end):
+        character = shown[index]
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth = max(0, depth - 1)
+        elif character in ",;" and depth == 0:
+            pieces.append((cut, index))
+            cut = index + 1
+    pieces.append((cut, end))
+    return pieces
 
 
 def assemble(
@@ -311,20 +426,13 @@ def assemble(
     tables: Tables,
 ) -> Fields:
     """Fields from the tagged tokens: runs of one label become values, several joined by '; '."""
-    spans: list[tuple[str, int, int]] = []
-    for token, label in zip(tokens, labels, strict=False):
-        if label == "O":
-            continue
-        prefix, kind = label.split("-", 1)
-        if spans and prefix == "I" and spans[-1][0] == kind:
-            spans[-1] = (kind, spans[-1][1], token.end)
-        else:
-            spans.append((kind, token.start, token.end))
     values: dict[str, list[tuple[str, int, int]]] = {kind: [] for kind in FIELD_TYPES}
-    for kind, start, end in spans:
-        value = _clean(shown[start:end])
-        if value:
-            values[kind].append((value, start, end))
+    for kind, start, end in _spans(shown, tokens, labels, gazetteer, tables):
+        pieces = _split_roles(shown, start, end) if kind == "ROLE" else [(start, end)]
+        for piece_start, piece_end in pieces:
+            value = _clean(shown[piece_start:piece_end])
+            if value:
+                values[kind].append((value, piece_start, piece_end))
     fields = Fields()
     if values["PER"]:
         fields.person = _person(values["PER"][0][0], tables)
@@ -348,7 +456,13 @@ def assemble(
     ]
     fields.organization = "; ".join(value for value, _, _ in organizations) or None
     if values["ACR"]:
-        fields.acronym = values["ACR"][0][0]
+        acronym = values["ACR"][0][0]
+        # A short form with no full name beside it, or a word that is no acronym, is the
+        # organisation as printed ("John Smith (Greenpeace)", "Jane Doe, EFF").
+        if fields.organization is None or not is_acronym(acronym.replace("/", "")):
+            fields.organization = "; ".join(part for part in (fields.organization, acronym) if part)
+        else:
+            fields.acronym = acronym
     for value, _, _ in values["CTRY"]:
         fields.country = _place_country(value, gazetteer)
         if fields.country is not None:
@@ -369,13 +483,20 @@ def assemble(
 
 
 def parse_visible(
-    shown: Visible, gazetteer: Gazetteer, tables: Tables, tagger: Tagger | None = None
+    shown: Visible,
+    gazetteer: Gazetteer,
+    tables: Tables,
+    tagger: Tagger | None = None,
+    shared: Layout | None = None,
 ) -> Fields:
-    """The fields of one entry's visible text, by the tagger."""
+    """The fields of one entry's visible text, by the tagger (``shared``: its block's layout)."""
     model = tagger or shipped_tagger()
     tokens = tokenize(shown.text)
     links = [(link.start, link.end) for link in shown.links]
-    labels = model.tag(features(shown.text, tokens, links, tables, gazetteer))
+    labels = model.tag(
+        features(shown.text, tokens, links, tables, gazetteer, shared),
+        fixed_kinds(shown.text, tokens, tables, gazetteer, shared),
+    )
     return assemble(shown.text, tokens, labels, shown.links, gazetteer, tables)
 
 
@@ -389,11 +510,16 @@ def _about(cell: Visible, gazetteer: Gazetteer, tables: Tables, tagger: Tagger |
 
 
 def parse_entry(
-    entry: Entry, text: str, gazetteer: Gazetteer, tables: Tables, tagger: Tagger | None = None
+    entry: Entry,
+    text: str,
+    gazetteer: Gazetteer,
+    tables: Tables,
+    tagger: Tagger | None = None,
+    shared: Layout | None = None,
 ) -> Fields:
     """The fields of one entry: a table row by its header, else its visible text."""
     row = entry.row
-    if row.kind is Kind.TABLE and entry.header is not None:
+    if by_header(entry) and entry.header is not None:
         cells = [visible(text, start, end) for start, end in table_cells(row, text)]
         return parse_table_row(cells, entry.header, gazetteer, tables, tagger)
-    return parse_visible(row.visible, gazetteer, tables, tagger)
+    return parse_visible(row.visible, gazetteer, tables, tagger, shared)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from claimscope.analysis import Analysis
 from claimscope.dossier import Signatory, Statement
 from claimscope.stages.signatories.fields import Fields, parse_entry
-from claimscope.stages.signatories.tagger import Tagger, shipped_tagger
+from claimscope.stages.signatories.tagger import Tagger, layouts, shipped_tagger
 from claimscope.text.lists import Block, find_blocks, load_tables
 
 STAGE = "signatories"
@@ -75,11 +75,14 @@ class SignatoriesStage:
             owner = _owner(statements, block, owned)
             if owner is not None:
                 owned.add(owner)
-            for entry in block.entries:
+            # The layout the entries under one label share is a feature of each of them.
+            for entry, shared in zip(
+                block.entries, layouts(block.entries, self.tables, gazetteer), strict=True
+            ):
                 if len(analysis.dossier.signatories) >= MAX_ENTRIES:
                     analysis.warn(STAGE, "signatory list cut", entry.row.start, entry.row.end)
                     return
-                fields = parse_entry(entry, text, gazetteer, self.tables, self.tagger)
+                fields = parse_entry(entry, text, gazetteer, self.tables, self.tagger, shared)
                 for problem in fields.problems:
                     analysis.warn(STAGE, problem, entry.row.start, entry.row.end)
                 index = len(analysis.dossier.signatories)

@@ -29,8 +29,12 @@ import numpy.typing as npt
 
 from claimscope.artefacts import load_artefact
 from claimscope.gazetteer import Gazetteer
+from claimscope.stages.signatories.rules import constraints
 from claimscope.text.lists import (
+    Entry,
     Tables,
+    by_header,
+    has_organization_word,
     is_acronym,
     is_organization_shaped,
     is_person_shaped,
@@ -78,19 +82,30 @@ def _shape(word: str) -> str:
     return "other"
 
 
+_PART_SEPARATORS = frozenset({",", ";", "/", "|", "-", "–", "—"})
+
+
 def _segments(tokens: Sequence[Token]) -> list[tuple[int, int, int]]:
-    """(segment number, parenthesis depth, slash part) of each token."""
+    """(part number, parenthesis depth, 0) of each token.
+
+    Parts are cut at separators and at parentheses, so that in "Molly de Blanc (Debian
+    Project, GNOME Foundation)" the name is a part of its own, as it is in "Molly de
+    Blanc, Debian Project".
+    """
     result: list[tuple[int, int, int]] = []
     segment = 0
     depth = 0
-    for token in tokens:
+    for index, token in enumerate(tokens):
         text = token.text
         if text == "(":
+            if index:
+                segment += 1
             depth += 1
         result.append((segment, depth, 0))
         if text == ")":
             depth = max(0, depth - 1)
-        if depth == 0 and text in (",", ";", "/", "|", "–", "—"):
+            segment += 1
+        elif text in _PART_SEPARATORS:
             segment += 1
     return result
 
@@ -142,19 +157,16 @@ def _word_features(word: str, tables: Tables, gazetteer: Gazetteer) -> list[str]
     return features
 
 
-def features(
+def _readings(
     shown: str,
     tokens: Sequence[Token],
-    links: Sequence[tuple[int, int]],
+    numbers: Sequence[int],
     tables: Tables,
     gazetteer: Gazetteer,
-) -> list[list[str]]:
-    """The feature strings of each token of an entry."""
-    positions = _segments(tokens)
-    numbers = [position[0] for position in positions]
-    texts = _segment_texts(shown, tokens, numbers)
+) -> dict[int, list[str]]:
+    """The rules' reading of each separator-delimited part: person, role, organisation..."""
     readings: dict[int, list[str]] = {}
-    for number, part in texts.items():
+    for number, part in _segment_texts(shown, tokens, numbers).items():
         reading = []
         if is_person_shaped(part, tables, capitals=True):
             reading.append("seg_person")
@@ -162,11 +174,103 @@ def features(
             reading.append("seg_role")
         if is_organization_shaped(part, tables):
             reading.append("seg_org")
+        if has_organization_word(part, tables):
+            reading.append("seg_orgword")
         if gazetteer.country(part) is not None:
             reading.append("seg_country")
         words = part.split()
         reading.append(f"seg_words={min(len(words), 6)}")
         readings[number] = reading
+    return readings
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the entries of one block have in common, as features of each of their tokens.
+
+    A list keeps one layout: when most entries' second part reads as an organisation,
+    so does the second part of an entry whose words alone are ambiguous ("Citizen
+    Network for Rural Development"). The rates are over the block's own entries, so
+    they carry to letters the model has not seen, unlike the words themselves.
+    """
+
+    block: tuple[str, ...] = ()
+    by_part: tuple[tuple[str, ...], ...] = ()
+    people_first: bool = False
+    group: str | None = None
+    """What a label above the entries says they are: "people", "organizations" or None."""
+
+    def of_part(self, number: int) -> tuple[str, ...]:
+        """The features of the part at this position (the last position stands for later)."""
+        if not self.by_part:
+            return ()
+        return self.by_part[min(number, len(self.by_part) - 1)]
+
+
+_LAYOUT_READINGS = ("seg_person", "seg_role", "seg_org", "seg_orgword", "seg_country")
+_LAYOUT_PARTS = 4
+
+
+def _rate(count: int, total: int) -> str:
+    """A rate in four bands: none, few, many, most."""
+    if count == 0:
+        return "none"
+    share = count / total
+    if share <= 0.3:
+        return "few"
+    return "many" if share <= 0.7 else "most"
+
+
+def layout(
+    entries: Sequence[str], tables: Tables, gazetteer: Gazetteer, group: str | None = None
+) -> Layout:
+    """The shared layout of a block's entries (their visible texts) under one label."""
+    if not entries:
+        return Layout(group=group)
+    part_counts = [dict.fromkeys(_LAYOUT_READINGS, 0) for _ in range(_LAYOUT_PARTS)]
+    part_totals = [0] * _LAYOUT_PARTS
+    several = 0
+    parenthesised = 0
+    for shown in entries:
+        tokens = tokenize(shown)
+        numbers = [position[0] for position in _segments(tokens)]
+        readings = _readings(shown, tokens, numbers, tables, gazetteer)
+        several += len(readings) > 1
+        parenthesised += any(token.text == "(" for token in tokens)
+        for number, reading in readings.items():
+            slot = min(number, _LAYOUT_PARTS - 1)
+            part_totals[slot] += 1
+            for name in _LAYOUT_READINGS:
+                part_counts[slot][name] += name in reading
+    total = len(entries)
+    block = (f"blk_parts={_rate(several, total)}", f"blk_parens={_rate(parenthesised, total)}")
+    by_part = tuple(
+        tuple(
+            f"blk_{name}={_rate(part_counts[slot][name], part_totals[slot])}"
+            for name in _LAYOUT_READINGS
+        )
+        if part_totals[slot]
+        else ("blk_part_absent",)
+        for slot in range(_LAYOUT_PARTS)
+    )
+    people = part_counts[0]["seg_person"]
+    people_first = group == "people" or (bool(part_totals[0]) and people > 0.7 * total)
+    return Layout(block, by_part, people_first=people_first, group=group)
+
+
+def features(
+    shown: str,
+    tokens: Sequence[Token],
+    links: Sequence[tuple[int, int]],
+    tables: Tables,
+    gazetteer: Gazetteer,
+    shared: Layout | None = None,
+) -> list[list[str]]:
+    """The feature strings of each token of an entry (``shared``: its block's layout)."""
+    positions = _segments(tokens)
+    numbers = [position[0] for position in positions]
+    readings = _readings(shown, tokens, numbers, tables, gazetteer)
+    shared = shared or Layout()
     last_segment = max(numbers) if numbers else 0
     entry_reading = [f"entry_{feature}" for feature in readings.get(0, []) if feature != "seg_org"]
     entry_reading.append(f"segments={min(last_segment + 1, 5)}")
@@ -182,6 +286,8 @@ def features(
             row.append("in_parens")
         row.extend(readings.get(segment, []))
         row.extend(entry_reading)
+        row.extend(shared.block)
+        row.extend(shared.of_part(segment))
         if index == 0 or positions[index - 1][0] != segment:
             row.append("seg_start")
         if index == len(tokens) - 1 or positions[index + 1][0] != segment:
@@ -209,6 +315,37 @@ def features(
                 row.append(f"{offset}:edge")
         result.append(row)
     return result
+
+
+def layouts(entries: Sequence[Entry], tables: Tables, gazetteer: Gazetteer) -> list[Layout]:
+    """The layout of each of a block's entries: that of the entries under the same label."""
+    groups: dict[str | None, list[str]] = {}
+    for entry in entries:
+        if not by_header(entry):
+            groups.setdefault(entry.group, []).append(entry.row.text)
+    shared = {group: layout(texts, tables, gazetteer, group) for group, texts in groups.items()}
+    return [shared.get(entry.group) or Layout(group=entry.group) for entry in entries]
+
+
+def fixed_kinds(
+    shown: str,
+    tokens: Sequence[Token],
+    tables: Tables,
+    gazetteer: Gazetteer,
+    shared: Layout | None = None,
+) -> list[frozenset[str] | None]:
+    """The field kinds the rules allow each token (see ``rules.py``), None elsewhere."""
+    numbers = [position[0] for position in _segments(tokens)]
+    return constraints(
+        shown,
+        [token.text for token in tokens],
+        [token.start for token in tokens],
+        [token.end for token in tokens],
+        numbers,
+        shared or Layout(),
+        tables,
+        gazetteer,
+    )
 
 
 class Tagger:
@@ -256,8 +393,16 @@ class Tagger:
         attributes = sorted(self.index, key=self.index.__getitem__)
         return {"state": self.state, "transitions": self.transitions}, attributes
 
-    def tag(self, rows: Sequence[Sequence[str]]) -> list[str]:
-        """The best label sequence for the tokens' feature lists."""
+    def tag(
+        self,
+        rows: Sequence[Sequence[str]],
+        fixed: Sequence[frozenset[str] | None] | None = None,
+    ) -> list[str]:
+        """The best label sequence for the tokens' feature lists.
+
+        ``fixed`` gives, per token, the field kinds its label must have ("O" for none, or
+        kinds of ``FIELD_TYPES``), or None where any label may come.
+        """
         if not rows:
             return []
         scores = np.zeros((len(rows), len(self.labels)), dtype=np.float64)
@@ -265,6 +410,10 @@ class Tagger:
             known = [self.index[feature] for feature in row if feature in self.index]
             if known:
                 scores[position] = self.state[known].sum(axis=0)
+        if fixed is not None:
+            for position, kinds in enumerate(fixed):
+                if kinds is not None:
+                    scores[position, ~self._allowed(kinds, fixed, position)] = -np.inf
         best = scores[0].copy()
         back = np.zeros((len(rows), len(self.labels)), dtype=np.int64)
         for position in range(1, len(rows)):
@@ -276,6 +425,20 @@ class Tagger:
             path.append(int(back[position, path[-1]]))
         path.reverse()
         return [self.labels[label] for label in path]
+
+    def _allowed(
+        self, kinds: frozenset[str], fixed: Sequence[frozenset[str] | None], position: int
+    ) -> npt.NDArray[np.bool_]:
+        names = {"O"} if "O" in kinds else set()
+        # A run the rules fix to one kind is one value: B- then I-. Where they allow
+        # several kinds, the tagger cuts the values.
+        within_run = len(kinds) == 1 and position > 0 and fixed[position - 1] == kinds
+        for kind in kinds - {"O"}:
+            if within_run:
+                names.add(f"I-{kind}")
+            else:
+                names.update((f"B-{kind}", f"I-{kind}"))
+        return np.array([label in names for label in self.labels])
 
 
 @functools.cache

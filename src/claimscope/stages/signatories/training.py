@@ -28,18 +28,27 @@ from claimscope.stages.signatories.fields import assemble
 from claimscope.stages.signatories.tagger import (
     LABELS,
     MODEL_NAME,
+    Layout,
     Tagger,
     Token,
     features,
+    fixed_kinds,
+    layout,
+    layouts,
     tokenize,
 )
-from claimscope.text.lists import Kind, Tables, find_blocks, load_tables
+from claimscope.text.lists import Block, Tables, by_header, find_blocks, load_tables
 from claimscope.text.markup import Visible, visible
 
 GOLD_FILE = "signatories_gold.jsonl"
 FIELD_KINDS = {"person": "PER", "role": "ROLE", "organization": "ORG", "acronym": "ACR"}
 SCORED = ("person", "role", "organization", "acronym", "country", "url")
-# L1 keeps the model small and drops features seen in one letter only; L2 smooths.
+# Word and suffix features kept only when seen in this many letters (chosen by
+# leave-one-letter-out cross-validation, as are the settings below).
+MIN_LETTERS = 3
+RULES = True
+_LEXICAL = ("w=", "suffix=")
+# L1 keeps the model small; L2 smooths.
 SETTINGS: dict[str, Any] = {
     "c1": 0.1,
     "c2": 0.02,
@@ -58,6 +67,7 @@ class Example:
     features: list[list[str]]
     labels: list[str] | None
     gold: dict[str, str | None]
+    fixed: list[frozenset[str] | None]
 
 
 def _find(haystack: str, needle: str, taken: list[bool]) -> tuple[int, int] | None:
@@ -129,12 +139,26 @@ def _label(
     return labels
 
 
-def _tagged_by_header(text: str, start: int, end: int, header_rows: Sequence[range]) -> bool:
-    return any(start in span for span in header_rows)
+def _entry_layouts(
+    blocks: Sequence[Block], tables: Tables, gazetteer: Gazetteer
+) -> list[tuple[int, int, Layout]]:
+    """Each found entry's span and layout, computed as the stage computes them."""
+    result: list[tuple[int, int, Layout]] = []
+    for block in blocks:
+        for entry, shared in zip(
+            block.entries, layouts(block.entries, tables, gazetteer), strict=True
+        ):
+            result.append((entry.row.start, entry.row.end, shared))
+    return result
 
 
 def read_examples(path: Path, tables: Tables, gazetteer: Gazetteer) -> list[Example]:
-    """The gold entries the tagger reads (table rows under a naming header left out)."""
+    """The gold entries the tagger reads (table rows under a naming header left out).
+
+    Each entry gets the layout of the entries under the same label of the block the
+    block finder puts it in, as in the stage; an entry outside every found block gets
+    the layout of its letter's other such entries.
+    """
     examples: list[Example] = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -147,27 +171,49 @@ def read_examples(path: Path, tables: Tables, gazetteer: Gazetteer) -> list[Exam
                 range(entry.row.start, entry.row.end + 1)
                 for block in blocks
                 for entry in block.entries
-                if entry.row.kind is Kind.TABLE and entry.header is not None
+                if by_header(entry)
             ]
+            found = _entry_layouts(blocks, tables, gazetteer)
+            entries = []
             for signatory in row["signatories"]:
                 start, end = signatory["start"], signatory["end"]
-                if _tagged_by_header(text, start, end, headed):
+                if any(start in span for span in headed):
                     continue
-                shown = _row_visible(text, start, end, rows)
+                entries.append((signatory, _row_visible(text, start, end, rows)))
+            loose = layout(
+                [
+                    shown.text
+                    for signatory, shown in entries
+                    if _layout_at(found, signatory["start"], signatory["end"]) is None
+                ],
+                tables,
+                gazetteer,
+            )
+            for signatory, shown in entries:
                 tokens = tokenize(shown.text)
                 gold = {name: signatory.get(name) for name in SCORED}
                 links = [(link.start, link.end) for link in shown.links]
+                shared = _layout_at(found, signatory["start"], signatory["end"]) or loose
                 examples.append(
                     Example(
                         letter=row["id"],
                         shown=shown,
                         tokens=tokens,
-                        features=features(shown.text, tokens, links, tables, gazetteer),
+                        features=features(shown.text, tokens, links, tables, gazetteer, shared),
                         labels=_label(shown.text, tokens, gold, gazetteer),
                         gold=gold,
+                        fixed=fixed_kinds(shown.text, tokens, tables, gazetteer, shared),
                     )
                 )
     return examples
+
+
+def _layout_at(found: Sequence[tuple[int, int, Layout]], start: int, end: int) -> Layout | None:
+    """The layout of the found entry that overlaps a gold span."""
+    for entry_start, entry_end, shared in found:
+        if entry_start < end and start < entry_end:
+            return shared
+    return None
 
 
 def _row_visible(text: str, start: int, end: int, rows: Sequence[Any]) -> Visible:
@@ -179,15 +225,51 @@ def _row_visible(text: str, start: int, end: int, rows: Sequence[Any]) -> Visibl
     return visible(text, start, end)
 
 
-def train_tagger(examples: Sequence[Example]) -> Tagger:
+def _without_offset(feature: str) -> str:
+    """A neighbour's feature ("-1:w=of") as the token's own ("w=of")."""
+    for prefix in ("-2:", "-1:", "1:", "2:"):
+        if feature.startswith(prefix):
+            return feature[len(prefix) :]
+    return feature
+
+
+def common_words(examples: Sequence[Example], min_letters: int) -> set[str]:
+    """The word and suffix features seen in at least ``min_letters`` different letters.
+
+    A word seen in one letter only (a signer's surname, an employer that letter's signers
+    share) teaches the model that letter, not the layout of the next one.
+    """
+    letters: dict[str, set[str]] = {}
+    for example in examples:
+        for row in example.features:
+            for feature in row:
+                if feature.startswith(_LEXICAL):
+                    letters.setdefault(feature, set()).add(example.letter)
+    return {feature for feature, seen in letters.items() if len(seen) >= min_letters}
+
+
+def _kept(row: Sequence[str], common: set[str]) -> list[str]:
+    return [
+        feature
+        for feature in row
+        if not _without_offset(feature).startswith(_LEXICAL) or _without_offset(feature) in common
+    ]
+
+
+def train_tagger(
+    examples: Sequence[Example],
+    settings: dict[str, Any] | None = None,
+    min_letters: int = MIN_LETTERS,
+) -> Tagger:
     """A tagger trained on the labelled examples (deterministic: L-BFGS, fixed settings)."""
     import pycrfsuite
 
+    common = common_words(examples, min_letters)
     trainer = pycrfsuite.Trainer(verbose=False)
     for example in examples:
         if example.labels is not None and example.tokens:
-            trainer.append(example.features, example.labels)
-    trainer.set_params(SETTINGS)
+            trainer.append([_kept(row, common) for row in example.features], example.labels)
+    trainer.set_params(settings or SETTINGS)
     with tempfile.TemporaryDirectory() as folder:
         model = str(Path(folder) / "model.crfsuite")
         trainer.train(model)
@@ -245,7 +327,7 @@ def predict(
     """The fields the tagger gives each example."""
     results: list[dict[str, str | None]] = []
     for example in examples:
-        labels = tagger.tag(example.features)
+        labels = tagger.tag(example.features, example.fixed if RULES else None)
         fields = assemble(
             example.shown.text, example.tokens, labels, example.shown.links, gazetteer, tables
         )
