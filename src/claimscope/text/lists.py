@@ -410,6 +410,10 @@ MAX_JOINED_LINES = 3
 MAX_INTRO_ROWS = 12
 MIN_ITEMS_STANDALONE = 3
 MAX_ENTRY_CHARS = 400
+# Rows read past the last entry (or the block's start) before a block ends: far more than
+# the notes, comments and labels inside a real list, and a bound on the rows each of many
+# headings in a row re-reads.
+MAX_GAP_ROWS = 60
 
 
 class Kind(Enum):
@@ -893,7 +897,10 @@ def _collect(
     header: tuple[str | None, ...] | None = None
     group: str | None = None
     intro = intro_budget
-    while index < len(rows) and not used[index]:
+    stop_at = index + MAX_GAP_ROWS
+    while index < len(rows) and not used[index] and index < stop_at:
+        if entries and entries[-1].row is rows[index - 1]:
+            stop_at = index + MAX_GAP_ROWS
         row = rows[index]
         kind = row.kind
         if kind in (Kind.BLANK, Kind.SEPARATOR, Kind.NUMBER):
@@ -912,6 +919,7 @@ def _collect(
         if kind is Kind.HEADING:
             if _is_label(row, tables) or is_signatory_heading(row, tables):
                 used[index] = True
+                stop_at = index + 1 + MAX_GAP_ROWS
                 index += 1
                 header = None
                 group = label_group(row.text, tables)
@@ -936,6 +944,11 @@ def _collect(
         header = None
         if _is_label(row, tables):
             group = label_group(row.text, tables)
+        elif is_signatory_heading(row, tables):
+            # A second heading read inside this block opens no block of its own: its
+            # entries are this block's. Marked read, so that a run of headings is read once.
+            used[index] = True
+            stop_at = index + 1 + MAX_GAP_ROWS
         decision = verdict(row, tables)
         if decision is Verdict.ENTRY:
             entries.append(Entry(row, group=group))

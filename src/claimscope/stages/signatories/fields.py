@@ -339,7 +339,7 @@ def _spans(
         else:
             runs.append((kind, index, index))
     runs = [
-        (kind, _name_start(tokens, labels, first) if kind == "ORG" else first, last)
+        (kind, _name_start(tokens, labels, first, tables) if kind == "ORG" else first, last)
         for kind, first, last in runs
     ]
     merged: list[tuple[str, int, int]] = []
@@ -356,14 +356,16 @@ def _spans(
     return [(kind, tokens[first].start, tokens[last].end) for kind, first, last in merged]
 
 
-def _name_start(tokens: Sequence[Token], labels: Sequence[str], first: int) -> int:
+def _name_start(tokens: Sequence[Token], labels: Sequence[str], first: int, tables: Tables) -> int:
     """The start of an organisation's name whose first capitalised words the tagger left
-    out ("Centro de Derechos Humanos" tagged from "Derechos")."""
+    out ("Centro de Derechos Humanos" tagged from "Derechos", "The Left group in the
+    European Parliament" from "European")."""
     start = first
     index = first - 1
     while index >= 0 and labels[index] == "O":
         word = tokens[index].text
-        if not word[:1].isalpha() or not (word[:1].isupper() or word in _NAME_JOINERS):
+        inner = word.casefold() in _NAME_JOINERS or word.casefold() in tables.organization_words
+        if not word[:1].isalpha() or not (word[:1].isupper() or inner):
             break
         if word[:1].isupper():
             start = index
@@ -441,8 +443,10 @@ def assemble(
     # few letters, the role table many roles.
     for item in list(values["ROLE"]):
         value = item[0]
+        words = {word.casefold().strip(".,()") for word in value.split()}
         if (
             not is_role_head(value, tables)
+            and not words & (tables.role_words | tables.honorifics)
             and value[:1].isupper()
             and is_organization_shaped(value, tables)
         ):

@@ -24,6 +24,7 @@ keep was decided by leave-one-letter-out cross-validation of the whole pipeline
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,10 @@ Allowed = list[frozenset[str] | None]
 decides alone."""
 
 _PERSON = frozenset({"PER"})
+_WEB_ADDRESS = re.compile(
+    r"(?:www\.)?[\w-]{1,63}(?:\.[\w-]{1,63}){0,3}\.(?:com|org|net|edu|io|info)"
+)
+_ACRONYM = frozenset({"ACR"})
 # Sites whose link beside a name is a profile, not an affiliation.
 _PROFILE_SITES = frozenset({"linkedin", "twitter", "github", "mastodon", "website", "homepage"})
 _ROLE_SPLITTERS = ("of", "for")
@@ -135,33 +140,24 @@ def constraints(
     gazetteer: Gazetteer,
 ) -> Allowed:
     """The field kinds the rules allow each token (None where the tagger decides)."""
-    first_parts_are_people = shared.people_first
     allowed: Allowed = [None] * len(token_texts)
     for index, token in enumerate(token_texts):
         if token == "|":
             _none(allowed, index)
     parts = _parts(numbers)
+    texts = [_text(shown, starts, ends, _words(token_texts, indices)) for indices in parts]
+    _contacts(allowed, token_texts)
     for number, indices in enumerate(parts):
-        words = _words(token_texts, indices)
+        words = [index for index in _words(token_texts, indices) if allowed[index] is None]
         if not words:
             continue
-        phrase = _text(shown, starts, ends, words)
+        phrase = texts[number]
+        if _is_date_or_address(token_texts, words, number):
+            for index in words:
+                _none(allowed, index)
+            continue
         if number == 0:
-            _leading_honorifics(allowed, token_texts, words, tables)
-            if shared.group == "organizations":
-                continue
-            _office_and_capitalised_surname(allowed, token_texts, words, tables)
-            following = (
-                _text(shown, starts, ends, _words(token_texts, parts[1]))
-                if (len(parts) > 1 and token_texts[parts[1][0]] == "(")
-                else ""
-            )
-            # "Olena Kovalenko (Ukrainian Helsinki Human Rights Union)": a name, then
-            # the organisation in parentheses, is a person in any block.
-            people = first_parts_are_people or reads_as_organization(following, tables)
-            _person_first(allowed, token_texts, words, phrase, people, tables)
-            if len(parts) == 1 and not first_parts_are_people:
-                _lone_name(allowed, token_texts, words)
+            _first_part(allowed, token_texts, words, parts, texts, shared, tables)
             continue
         if gazetteer.country(phrase) is not None:
             _fix(allowed, words, "CTRY")
@@ -169,13 +165,16 @@ def constraints(
         _acronym_closing(
             allowed, token_texts, indices, words, parts, number, shown, starts, ends, tables
         )
-        _behalf(allowed, token_texts, words)
+        if len(words) == 1 and token_texts[words[0]].casefold() in tables.honorifics:
+            # "Jonathan Swift, Prof, Cambridge": a title as a part of its own is a role.
+            _fix(allowed, words, "ROLE")
         _role_then_organization(allowed, token_texts, words, shown, starts, ends, tables)
-        _role_before_name(allowed, token_texts, words, shown, starts, ends, tables)
         if _ends_in_role_word(phrase, tables, plural=False) and not any(
             token_texts[index] in _PREPOSITIONS for index in words
         ):
             _fix(allowed, words, "ROLE")
+        _role_before_name(allowed, token_texts, words, shown, starts, ends, tables)
+    _behalf(allowed, token_texts)
     _acronym_after_dash(allowed, token_texts)
     person = [index for index, kinds in enumerate(allowed) if kinds == _PERSON]
     for indices in parts[1:]:
@@ -190,6 +189,111 @@ def constraints(
             kinds = allowed[index]
             allowed[index] = (kinds or KINDS) - {"PER"}
     return allowed
+
+
+def _is_email(token: str) -> bool:
+    at = token.find("@", 1)
+    return at > 0 and "." in token[at:]
+
+
+def _contacts(allowed: Allowed, token_texts: Sequence[str]) -> None:
+    """E-mail addresses and @handles beside a name belong to no field ("jade
+    <jade@jade.fyi>", "Jane Doe (@jdoe)"); a signer known by a handle alone is a person
+    ("@ktemkin <kate@ktemk.in>")."""
+    first_word = next(
+        (
+            index
+            for index, token in enumerate(token_texts)
+            if token[:1].isalnum() or token[:1] == "@"
+        ),
+        None,
+    )
+    contact = False
+    for index, token in enumerate(token_texts):
+        if _is_email(token) and index != first_word:
+            _none(allowed, index)
+            contact = True
+            for neighbour in (index - 1, index + 1):
+                if 0 <= neighbour < len(token_texts) and token_texts[neighbour] in "<>()":
+                    _none(allowed, neighbour)
+        elif token.startswith("@") and len(token) > 1 and index != first_word:
+            _none(allowed, index)
+    if first_word is None:
+        return
+    opener = token_texts[first_word]
+    if opener.startswith("@") and len(opener) > 1:
+        _fix(allowed, [first_word], "PER")
+    elif contact:
+        # A name given with an e-mail address is a person's.
+        name = []
+        for index in range(first_word, len(token_texts)):
+            if allowed[index] is not None or not token_texts[index][:1].isalnum():
+                break
+            name.append(index)
+        if 0 < len(name) <= 4:
+            _fix(allowed, name, "PER")
+
+
+def _is_date_or_address(token_texts: Sequence[str], words: Sequence[int], number: int) -> bool:
+    """A date ("March 21, 2022"), a year, or a web address alone in a part names nobody."""
+    if number == 0:
+        return False
+    first = token_texts[words[0]].casefold()
+    if len(first) > 3 and first in MONTHS and any(token_texts[index].isdigit() for index in words):
+        return True
+    if all(token_texts[index].isdigit() for index in words):
+        return True
+    return len(words) == 1 and _WEB_ADDRESS.fullmatch(token_texts[words[0]]) is not None
+
+
+def _first_part(
+    allowed: Allowed,
+    token_texts: Sequence[str],
+    words: Sequence[int],
+    parts: Sequence[Sequence[int]],
+    texts: Sequence[str],
+    shared: Layout,
+    tables: Tables,
+) -> None:
+    """The part an entry opens with: a person's name, or an organisation's."""
+    _leading_honorifics(allowed, token_texts, words, tables)
+    if shared.group == "organizations":
+        return
+    if _office_and_capitalised_surname(allowed, token_texts, words, tables):
+        return
+    following = texts[1] if len(parts) > 1 else ""
+    in_parentheses = len(parts) > 1 and token_texts[parts[1][0]] == "("
+    # "DAWN (Development Alternatives with Women for a New Era)": short form first.
+    if (
+        len(words) == 1
+        and is_acronym(token_texts[words[0]])
+        and in_parentheses
+        and len(following.split()) >= 3
+        and reads_as_name(following, tables)
+    ):
+        _fix(allowed, words, "ACR")
+        _fix(allowed, _words(token_texts, parts[1]), "ORG")
+        return
+    # "Olena Kovalenko (Ukrainian Helsinki Human Rights Union)" and "Rona Epstein,
+    # Honorary Research Fellow": a name followed by an organisation in parentheses or by
+    # a role is a person's in any block.
+    people = (
+        shared.people_first
+        or (in_parentheses and reads_as_organization(following, tables))
+        or (not in_parentheses and bool(following) and _ends_in_role_word(following, tables))
+        or (not in_parentheses and following[:1].islower() and is_role(following, tables))
+    )
+    _person_first(allowed, token_texts, words, texts[0], people, tables)
+    if len(parts) == 1 and not shared.people_first:
+        _lone_name(allowed, token_texts, words)
+
+
+def reads_as_name(phrase: str, tables: Tables) -> bool:
+    """A name written out: it starts with a capital and most of its words do too."""
+    words = [word for word in phrase.split() if word.casefold() not in tables.title_case_exceptions]
+    if not words or not phrase[:1].isupper():
+        return False
+    return 2 * sum(1 for word in words if word[:1].isupper()) > len(words)
 
 
 def _lone_name(allowed: Allowed, token_texts: Sequence[str], words: Sequence[int]) -> None:
@@ -234,10 +338,11 @@ def _leading_honorifics(
 
 def _office_and_capitalised_surname(
     allowed: Allowed, token_texts: Sequence[str], words: Sequence[int], tables: Tables
-) -> None:
-    """ "MEP Manon AUBRY The Left group …": an office, given names, a surname in capitals."""
+) -> bool:
+    """ "MEP Manon AUBRY The Left group …": an office, given names, a surname in capitals,
+    then the group (a role when a role word closes it: "Non-Attached Member")."""
     if len(words) < 3 or token_texts[words[0]].casefold() not in tables.role_words:
-        return
+        return False
     position = 1
     while position < len(words) and position <= 3 and _title_word(token_texts[words[position]]):
         position += 1
@@ -249,9 +354,14 @@ def _office_and_capitalised_surname(
             break
         position += 1
     if given == 0 or position == surname_start:
-        return
+        return False
     _fix(allowed, words[:1], "ROLE")
     _fix(allowed, words[1:position], "PER")
+    rest = words[position:]
+    if rest and token_texts[rest[0]][:1].isupper():
+        last = token_texts[rest[-1]].casefold()
+        _fix(allowed, rest, "ROLE" if last in tables.role_words else "ORG")
+    return True
 
 
 def _title_word(word: str) -> bool:
@@ -361,14 +471,26 @@ def _acronym_closing(
     _fix(allowed, words[:1], "ACR")
 
 
-def _behalf(allowed: Allowed, token_texts: Sequence[str], words: Sequence[int]) -> None:
-    folded = [token_texts[index].casefold() for index in words]
-    if folded[:3] != ["on", "behalf", "of"]:
+def _behalf(allowed: Allowed, token_texts: Sequence[str]) -> None:
+    """ "on behalf of (the) X": X, up to the next comma, is the organisation, its
+    closing "(ACR)" aside ("on behalf of Our World Is Not for Sale (OWINFS) global
+    network", "on behalf of the Third World Network (TWN)")."""
+    folded = [token.casefold() for token in token_texts]
+    for index in range(len(folded) - 3):
+        if folded[index : index + 3] != ["on", "behalf", "of"]:
+            continue
+        cut = index + (4 if folded[index + 3] == "the" else 3)
+        for position in range(index, cut):
+            _none(allowed, position)
+        stop = cut
+        while stop < len(folded) and folded[stop] not in (",", ";", "|"):
+            stop += 1
+        while stop > cut and (token_texts[stop - 1] in ("(", ")") or allowed[stop - 1] == _ACRONYM):
+            stop -= 1
+        run = [position for position in range(cut, stop) if allowed[position] is None]
+        if run:
+            _fix(allowed, run, "ORG")
         return
-    cut = 4 if folded[3:4] == ["the"] else 3
-    for index in words[:cut]:
-        _none(allowed, index)
-    _fix(allowed, words[cut:], "ORG")
 
 
 def _role_then_organization(
@@ -380,13 +502,16 @@ def _role_then_organization(
     ends: Sequence[int],
     tables: Tables,
 ) -> None:
-    """ "Software Engineer at Rakuten", "President of the Argentine League for Human Rights"."""
+    """ "Software Engineer at Rakuten", "President of the Argentine League for Human
+    Rights"; "Professor of Sociology" (a field after "of") is one role."""
+    field = False
     for position, index in enumerate(words[1 : _MAX_ROLE_WORDS + 1], start=1):
         connector = token_texts[index]
         if connector not in ("at", *_ROLE_SPLITTERS):
             continue
         role = _text(shown, starts, ends, words[:position])
-        if not _ends_in_role_word(role, tables):
+        # "Professor of Law at the University of Nairobi": a role with its field, then "at".
+        if not (_ends_in_role_word(role, tables) or (field and connector == "at")):
             continue
         rest = list(words[position + 1 :])
         skipped = [index]
@@ -399,14 +524,19 @@ def _role_then_organization(
         if connector == "at":
             if not organization[:1].isalnum():
                 return
-        elif not (len(skipped) == 2 or _headed_by_organization(organization, tables)):
+        elif not (
+            (len(skipped) == 2 or _headed_by_organization(organization, tables))
+            and reads_as_organization(organization, tables)
+        ):
             # "of the X" names a body; "Professor of Justice and Social Inquiry" a field.
-            return
-        elif not reads_as_organization(organization, tables):
-            return
+            field = field or connector == "of"
+            continue
         _fix(allowed, words[:position], "ROLE")
         for skip in skipped:
             if allowed[skip] is None:
                 _none(allowed, skip)
         _fix(allowed, rest, "ORG")
         return
+    others = {token_texts[index].casefold() for index in words} & (_PREPOSITIONS - {"of"})
+    if field and not others:
+        _fix(allowed, words, "ROLE")

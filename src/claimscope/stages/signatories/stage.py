@@ -7,6 +7,8 @@ fields come from ``fields.py``.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 from collections.abc import Sequence
 
 from claimscope.analysis import Analysis
@@ -16,22 +18,33 @@ from claimscope.stages.signatories.tagger import Tagger, layouts, shipped_tagger
 from claimscope.text.lists import Block, find_blocks, load_tables
 
 STAGE = "signatories"
-# Entries tagged per document: far above any real letter, and a bound on the work an
-# adversarial text of a million one-word lines can cause.
-MAX_ENTRIES = 2000
 
 
-def _owner(statements: Sequence[Statement], block: Block, owned: set[int]) -> int | None:
-    """The statement a block belongs to: the one it follows, else the nearest before it."""
-    if block.after_statement is not None:
-        return block.after_statement
-    best: int | None = None
-    for number, statement in enumerate(statements):
-        if statement.end <= block.start:
-            best = number
-    if best is None or best in owned:
-        return None
-    return best
+class _Owners:
+    """The statement each block belongs to: the one it follows, else the last statement
+    (in the layer's order) that ends before it, each statement owning at most one such
+    block. Binary search over the statements' ends, so many blocks and many statements
+    stay cheap."""
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        order = sorted(range(len(statements)), key=lambda number: statements[number].end)
+        self.ends = [statements[number].end for number in order]
+        # For the first k statements by end, the one latest in the layer's order.
+        self.latest: list[int] = []
+        for number in order:
+            self.latest.append(max(number, self.latest[-1]) if self.latest else number)
+        self.owned: set[int] = set()
+
+    def __call__(self, block: Block) -> int | None:
+        if block.after_statement is not None:
+            self.owned.add(block.after_statement)
+            return block.after_statement
+        count = bisect.bisect_right(self.ends, block.start)
+        if count == 0 or self.latest[count - 1] in self.owned:
+            return None
+        owner = self.latest[count - 1]
+        self.owned.add(owner)
+        return owner
 
 
 def _signatory(start: int, end: int, fields: Fields) -> Signatory:
@@ -70,19 +83,28 @@ class SignatoriesStage:
             text, 0, len(text), [statement.end for statement in statements], body_start
         )
         gazetteer = analysis.resources.gazetteer
-        owned: set[int] = set()
+        owners = _Owners(statements)
+        read: dict[tuple[object, ...], Fields] = {}
         for block in blocks:
-            owner = _owner(statements, block, owned)
-            if owner is not None:
-                owned.add(owner)
+            owner = owners(block)
             # The layout the entries under one label share is a feature of each of them.
             for entry, shared in zip(
                 block.entries, layouts(block.entries, self.tables, gazetteer), strict=True
             ):
-                if len(analysis.dossier.signatories) >= MAX_ENTRIES:
-                    analysis.warn(STAGE, "signatory list cut", entry.row.start, entry.row.end)
-                    return
-                fields = parse_entry(entry, text, gazetteer, self.tables, self.tagger, shared)
+                # A list repeats entries (and an adversarial text repeats one line many
+                # times): an entry read once under one layout is not tagged again.
+                key = (
+                    entry.row.kind,
+                    entry.row.text,
+                    entry.row.visible.links,
+                    entry.header,
+                    shared,
+                )
+                known = read.get(key)
+                if known is None:
+                    known = parse_entry(entry, text, gazetteer, self.tables, self.tagger, shared)
+                    read[key] = known
+                fields = dataclasses.replace(known, problems=list(known.problems))
                 for problem in fields.problems:
                     analysis.warn(STAGE, problem, entry.row.start, entry.row.end)
                 index = len(analysis.dossier.signatories)
