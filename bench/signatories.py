@@ -22,6 +22,7 @@ Each excerpt is analysed as its own document by the default pipeline
   entries count for recall only, unmatched predictions for precision only. ``url`` is
   scored only once ``Signatory`` has a ``url`` field. ``micro`` sums every scored field;
 - per letter: line F1 and field F1 (micro), and how many letters get no signatory at all;
+  per layout tag: the mean of its letters' line F1 and field F1;
 - letters: for the rows whose document is the letter itself, whether the dossier has
   exactly one statement and every predicted signatory matched to a gold entry belongs to
   it, and (where the gold gives one) whether ``anatomy.headline.text`` equals the gold
@@ -407,6 +408,11 @@ class Score:
             for tag, ids in sorted(self.layouts.items())
             if ids
         }
+        field_layouts = {
+            tag: round(sum(by_id[letter_id].micro.f1 for letter_id in ids) / len(ids), 4)
+            for tag, ids in sorted(self.layouts.items())
+            if ids
+        }
         return {
             "letters": len(self.letters),
             "letters_without_prediction": sum(
@@ -427,6 +433,7 @@ class Score:
                 for letter in self.letters
             },
             "line_f1_per_layout": layouts,
+            "field_f1_per_layout": field_layouts,
         }
 
 

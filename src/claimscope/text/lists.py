@@ -548,6 +548,13 @@ def _continues(row: Row) -> bool:
 
 def split_rows(text: str, low: int, high: int) -> list[Row]:
     """The rows of ``text[low:high]``: lines cut at ``<br>``, comments and front matter out."""
+    return list(_split_rows(text, low, high))
+
+
+# The statements and signatories stages, one after the other, read the rows of one
+# document, often of the same span: the last reading is kept (rows are immutable).
+@functools.lru_cache(maxsize=1)
+def _split_rows(text: str, low: int, high: int) -> tuple[Row, ...]:
     rows: list[Row] = []
     position = low
     front_end = front_matter_end(text)
@@ -588,7 +595,7 @@ def split_rows(text: str, low: int, high: int) -> list[Row]:
         if newline == -1:
             break
         position = newline + 1
-    return _merge_rows(text, _mark_tables(rows))
+    return tuple(_merge_rows(text, _mark_tables(rows)))
 
 
 def _line_rows(text: str, start: int, stop: int, line: int) -> list[Row]:

@@ -208,9 +208,23 @@ def _scan(source: str, start: int, end: int, builder: _Builder, depth: int) -> N
         index += 1
 
 
+# Characters that may start markup, entities or escapes, and whitespace other than a
+# single space: text without any of them is shown as it is.
+_MARKUP_OR_SPACING = re.compile(r"[<&\\\[\]!*`~_{\t\n\r\f\v\u00a0]|  ")
+
+
 def visible(source: str, start: int = 0, end: int | None = None) -> Visible:
     """The visible text of ``source[start:end]``: markup removed, whitespace folded."""
     stop = len(source) if end is None else end
+    plain = source[start:stop]
+    if (
+        _MARKUP_OR_SPACING.search(plain) is None
+        and plain[:1] != " "
+        and plain[-1:] != " "
+        and plain.isprintable()
+    ):
+        # Most lines of a list hold no markup: no need to read them character by character.
+        return Visible(plain, tuple(range(start, stop)), ())
     builder = _Builder()
     _scan(source, start, stop, builder, 0)
     return builder.finish()

@@ -45,6 +45,7 @@ _WEB_ADDRESS = re.compile(
     r"(?:www\.)?[\w-]{1,63}(?:\.[\w-]{1,63}){0,3}\.(?:com|org|net|edu|io|info)"
 )
 _ACRONYM = frozenset({"ACR"})
+_ORGANIZATION = frozenset({"ORG"})
 # Sites whose link beside a name is a profile, not an affiliation.
 _PROFILE_SITES = frozenset({"linkedin", "twitter", "github", "mastodon", "website", "homepage"})
 _ROLE_SPLITTERS = ("of", "for")
@@ -179,8 +180,11 @@ def constraints(
     person = [index for index, kinds in enumerate(allowed) if kinds == _PERSON]
     for indices in parts[1:]:
         _part_opens_a_value(allowed, token_texts, indices, bool(person))
-    if shared.group == "organizations":
-        # Under an "Organisations" label nobody signs as a person.
+    first_words = _words(token_texts, parts[0]) if parts else []
+    opening = allowed[first_words[0]] if first_words else None
+    if shared.group == "organizations" or opening in (_ACRONYM, _ORGANIZATION):
+        # Under an "Organisations" label, or in an entry the rules open with an
+        # organisation ("DAWN (…), Global South"), nobody signs as a person.
         person = [-1]
     if person:
         # One signatory, one person: once the rules have found the name, no later part
