@@ -246,16 +246,6 @@ def is_organization_shaped(text: str, tables: Tables, gazetteer: Gazetteer | Non
     return is_title_case(head, tables)
 
 
-def has_organization_evidence(text: str, tables: Tables, gazetteer: Gazetteer) -> bool:
-    head, inner = split_parenthesis(text)
-    return (
-        has_organization_word(text, tables)
-        or is_acronym(text)
-        or (inner is not None and is_acronym(inner))
-        or gazetteer.organization(head) is not None
-    )
-
-
 def is_role(text: str, tables: Tables) -> bool:
     """A role: ends in a role word ("Executive Director"), or a lowercase-initial phrase."""
     if not text:

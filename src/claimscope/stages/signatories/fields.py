@@ -1,13 +1,12 @@
-"""The signatories stage: who signed each embedded statement.
+"""The fields of one signatory entry: person, role, organisation, acronym, country, url.
 
-A signatory block is found after a statement, under a heading ("Signed by:",
-"Signatories:", "Endorsed by", "List of signatories"), or as a run of list-shaped
-name lines. Each line becomes one :class:`Signatory` (person / role / organisation /
-acronym / country) by rules and the data tables in ``data/roles.json`` and
-``data/statement_cues.json``. A line is never dropped: what the rules cannot split is
-kept as best they can and reported as a warning.
+A table row under a header that names its columns is read by the header. Any other entry
+is tagged word by word by the field tagger (``tagger.py``) with the labels the rules are
+sure of fixed (``rules.py``); ``assemble`` turns the labels into values as printed (runs
+of one label, pieces of one name joined again, several values joined with "; "). An entry
+is never dropped: what cannot be split is kept whole and reported as a problem.
 
-All work is line by line with bounded patterns, so the time is linear in the text.
+All work is per entry with bounded patterns, so the time is linear in the text.
 """
 
 from __future__ import annotations
@@ -28,20 +27,14 @@ from claimscope.stages.signatories.tagger import (
     tokenize,
 )
 from claimscope.text.lists import (
-    MAX_SEGMENTS,
     Entry,
     Tables,
     by_header,
-    has_organization_evidence,
     has_organization_word,
     is_acronym,
     is_organization_shaped,
-    is_person_shaped,
-    is_role,
     is_role_head,
     split_parenthesis,
-    split_segments,
-    split_words,
     table_cells,
 )
 from claimscope.text.markup import Link, Visible, visible
@@ -50,8 +43,6 @@ STAGE = "signatories"
 
 MAX_COUNTRY_WORDS = 3
 MAX_ORGANIZATION_SCAN_WORDS = 40
-MIN_ITEMS_STANDALONE = 3
-_TABLE_SEPARATOR = re.compile(r"\|?(?:\s*:?-{2,}:?\s*\|)+\s*(?::?-{2,}:?\s*)?\|?")
 
 
 # --- parsing one line --------------------------------------------------------------------
@@ -68,137 +59,6 @@ class Fields:
     country: str | None = None
     url: str | None = None
     problems: list[str] = field(default_factory=list)
-
-
-def _country_segment(text: str, gazetteer: Gazetteer) -> str | None:
-    head, inner = split_parenthesis(text)
-    if inner is not None and not head:
-        return gazetteer.country(inner)
-    return gazetteer.country(text)
-
-
-def country_named_in(organization: str, gazetteer: Gazetteer, tables: Tables) -> str | None:
-    """A country the organisation's name states ("... Organizations in Kenya" -> "KE")."""
-    scanned = split_words(organization)[:MAX_ORGANIZATION_SCAN_WORDS]
-    words = [word.strip(".,()'’\"") for word in scanned]
-    for index, word in enumerate(words):
-        if not word or not word[0].isupper():
-            continue
-        for size in range(min(MAX_COUNTRY_WORDS, len(words) - index), 0, -1):
-            code = gazetteer.country(" ".join(words[index : index + size]))
-            if code is not None:
-                return code
-    for word in words:
-        if word and word[0].isupper():
-            code = gazetteer.demonym(word)
-            if code is not None:
-                return code
-    return None
-
-
-def _split_role_of(text: str, tables: Tables) -> tuple[str, str] | None:
-    """Split "focal point of Regional Expert group" into role and organisation."""
-    words = split_words(text)
-    # Right to left, so "Professor of Law at Harvard University" keeps "Professor of Law".
-    for index in range(len(words) - 2, 0, -1):
-        if words[index].casefold() not in tables.connectors:
-            continue
-        role = " ".join(words[:index])
-        organization_words = words[index + 1 :]
-        if organization_words and organization_words[0].casefold() == "the":
-            organization_words = organization_words[1:]
-        if not organization_words or not organization_words[0][:1].isupper():
-            continue
-        if is_role_head(role, tables) and tables.roles.search(role) is not None:
-            return role, " ".join(organization_words)
-    return None
-
-
-def _finish_organization(fields: Fields, gazetteer: Gazetteer, tables: Tables) -> None:
-    if fields.organization is None:
-        return
-    head, inner = split_parenthesis(fields.organization)
-    if inner is not None and head:
-        if is_acronym(inner):
-            fields.organization, fields.acronym = head, inner
-        elif fields.country is None and gazetteer.country(inner) is not None:
-            fields.organization, fields.country = head, gazetteer.country(inner)
-    if fields.country is None:
-        fields.country = country_named_in(fields.organization, gazetteer, tables)
-
-
-def parse_line(text: str, gazetteer: Gazetteer, tables: Tables) -> Fields:
-    """Split one signatory line (prefix already stripped) into its fields."""
-    fields = Fields()
-    body = text.strip().rstrip(";,.").strip()
-    segments = [body[start:end] for start, end in split_segments(body)]
-    if not segments:
-        fields.organization = text.strip() or None
-        fields.problems.append("signatory line has no name")
-        return fields
-    if len(segments) > MAX_SEGMENTS:
-        fields.organization = body
-        fields.problems.append("signatory line has too many parts to split")
-        return fields
-
-    if len(segments) >= 2:
-        code = _country_segment(segments[-1], gazetteer)
-        if code is not None:
-            fields.country = code
-            segments.pop()
-        else:
-            split = gazetteer.split_trailing_country(segments[-1])
-            # "... Organizations in Kenya" names its country; it is not a separate field.
-            if split is not None and split[0]:
-                last_word = split[0].split()[-1].casefold()
-                if last_word not in tables.connectors and last_word not in {"and", "the"}:
-                    segments[-1] = split[0]
-                    fields.country = split[1]
-
-    first = segments[0]
-    head, inner = split_parenthesis(first)
-    rest: list[str]
-    if is_person_shaped(first, tables):
-        fields.person = first
-        rest = segments[1:]
-    elif inner is not None and is_person_shaped(head, tables):
-        fields.person = head
-        rest = [inner, *segments[1:]]
-    else:
-        rest = segments
-
-    roles: list[str] = []
-    organizations: list[str] = []
-    for segment in rest:
-        if fields.country is None and len(rest) > 1 and gazetteer.country(segment):
-            fields.country = gazetteer.country(segment)
-            continue
-        split = _split_role_of(segment, tables)
-        if split is not None:
-            roles.append(split[0])
-            organizations.append(split[1])
-        elif is_role(segment, tables):
-            roles.append(segment)
-        else:
-            organizations.append(segment)
-            if not is_organization_shaped(segment, tables, gazetteer):
-                fields.problems.append(
-                    f"could not tell person, role or organisation in {segment!r}"
-                )
-    fields.role = ", ".join(roles) or None
-    fields.organization = ", ".join(organizations) or None
-    if (
-        fields.person is None
-        and not roles
-        and len(organizations) >= 2
-        and not any(has_organization_evidence(part, tables, gazetteer) for part in organizations)
-    ):
-        fields.problems.append("could not tell person from organisation")
-    if fields.person is None and fields.organization is None and fields.role is None:
-        fields.organization = body
-        fields.problems.append("could not split signatory line")
-    _finish_organization(fields, gazetteer, tables)
-    return fields
 
 
 def parse_table_row(
