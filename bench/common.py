@@ -35,6 +35,19 @@ def stage_revision(stage: str) -> str:
 
     Figures are only comparable across runs when we know which stage code produced them.
     """
+    module = ROOT / "src" / "claimscope" / "stages" / f"{stage}.py"
+    # A stage is one module or, when it grew, a package of them.
+    path = str(
+        module.relative_to(ROOT) if module.exists() else module.with_suffix("").relative_to(ROOT)
+    )
+    return module_revision(path)
+
+
+def module_revision(path: str) -> str:
+    """The last commit of a module or package (path from the repository root), "+dirty" if changed.
+
+    The data files count as part of every module, since the code reads them.
+    """
 
     def git(*arguments: str) -> str:
         completed = subprocess.run(
@@ -42,11 +55,6 @@ def stage_revision(stage: str) -> str:
         )
         return completed.stdout.strip()
 
-    module = ROOT / "src" / "claimscope" / "stages" / f"{stage}.py"
-    # A stage is one module or, when it grew, a package of them.
-    path = str(
-        module.relative_to(ROOT) if module.exists() else module.with_suffix("").relative_to(ROOT)
-    )
     commit = git("log", "-1", "--format=%h", "--", path) or "uncommitted"
     dirty = git("status", "--porcelain", "--", path, "src/claimscope/data")
     return f"{commit}+dirty" if dirty else commit

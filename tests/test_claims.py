@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from bench.neutrality import SwapList
 from claimscope.dossier import Dossier
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline, default_stages
@@ -67,6 +68,124 @@ def test_independent_clauses_become_claims(
     structural_pipeline: Pipeline, text: str, expected: list[str]
 ) -> None:
     assert claims_of(structural_pipeline, text) == expected
+
+
+# Texts whose claims once changed when two names were exchanged, each with the cause, the
+# names exchanged and the claims both versions must now have (the swapped version's are
+# these with the names exchanged).
+NAME_PAIRS = [
+    (
+        # spaCy read "Turkey" as a second object of "pledged" ("funds and Turkey"), so
+        # the clause had no subject of its own: the split is read from a parse of the
+        # sentence with its names masked.
+        "clause split depending on the parse of a name",
+        "China, Iran, and Russia have pledged funds and Syria is taxing certain goods toward "
+        "the cost of reconstruction.",
+        [["China", "Japan"], ["Iran", "Iraq"], ["Russia", "Ukraine"], ["Syria", "Turkey"]],
+        [
+            "China, Iran, and Russia have pledged funds",
+            "and Syria is taxing certain goods toward the cost of reconstruction.",
+        ],
+    ),
+    (
+        # The parser ran the second paragraph into the first for one side only.
+        "sentence run over a paragraph break",
+        '"It is destroying the reputation of this committee," said Del. Stacey Plaskett of '
+        "the Virgin Islands.\n\nDemocrats repeatedly noted that last year Pagliano invoked "
+        "his 5th Amendment rights in a closed session.",
+        [["Democrats", "Republicans"]],
+        [
+            '"It is destroying the reputation of this committee," said Del. Stacey Plaskett '
+            "of the Virgin Islands.",
+            "Democrats repeatedly noted that last year Pagliano invoked his 5th Amendment "
+            "rights in a closed session.",
+        ],
+    ),
+    (
+        # Points of a list, one a line without an end mark: the parser ended a sentence at
+        # the line break after one name and not the other. A line is a sentence.
+        "list lines without punctuation",
+        "The tasks ahead of Clinton tonight:\n\nSell her presidency (what she would do and "
+        "how she would do it)\nBe the Clinton who shines in a smaller crowd\nGet those jokes "
+        "off, adding levity.",
+        [["Clinton", "Trump"]],
+        [
+            "Sell her presidency (what she would do and how she would do it)",
+            "Be the Clinton who shines in a smaller crowd",
+            "Get those jokes off, adding levity.",
+        ],
+    ),
+    (
+        # The parser started a sentence before "Trump" in mid-sentence; a sentence starts
+        # only after an end mark or at a line the layout starts.
+        "sentence start before a name in mid-sentence",
+        "Among likely voters in a four-way race, 46 percent would choose Clinton and 44 "
+        "percent would back Trump, while 5 percent prefer Libertarian nominee Gary Johnson.",
+        [["Clinton", "Trump"]],
+        [
+            "Among likely voters in a four-way race, 46 percent would choose Clinton and 44 "
+            "percent would back Trump, while 5 percent prefer Libertarian nominee Gary Johnson."
+        ],
+    ),
+    (
+        # For "Trump" the parser hung "he has neither ..." on the sentence's root, for
+        # "Clinton" on the quoted verb; inside the quotation it is no clause of its own.
+        "clause inside a quotation hung on the main verb for one name",
+        "Meanwhile, it attacked Trump, saying he “has offended Hispanics, women, the disabled "
+        "and former prisoners of war with his insults and bombast, and he has neither the "
+        "temperament nor the judgment to be an effective president.”",
+        [["Clinton", "Trump"]],
+        [
+            "Meanwhile, it attacked Trump, saying he “has offended Hispanics, women, the "
+            "disabled and former prisoners of war with his insults and bombast, and he has "
+            "neither the temperament nor the judgment to be an effective president.”"
+        ],
+    ),
+    (
+        # The headline ran into the paragraphs below it for one side.
+        "headline lines and paragraphs",
+        "The Latest: Trump’s leaked taxes not from Connecticut.\n\nWASHINGTON (AP) — The "
+        "Latest on the presidential race between Republican Donald Trump and Democrat "
+        "Hillary Clinton (all times EDT):\n\n2:45 p.m.\n\nConnecticut’s tax commissioner "
+        "says an internal review shows no one from the state released the returns.",
+        [["Clinton", "Trump"], ["Hillary", "Donald"], ["Democratic", "Republican"]],
+        [
+            "The Latest: Trump’s leaked taxes not from Connecticut.",
+            "WASHINGTON (AP) — The Latest on the presidential race between Republican Donald "
+            "Trump and Democrat Hillary Clinton (all times EDT):",
+            "Connecticut’s tax commissioner says an internal review shows no one from the "
+            "state released the returns.",
+        ],
+    ),
+    (
+        # The entity recogniser read the whole headline as one organisation for one name
+        # only: an organisation's words count, a person's or place's name is one word.
+        "an organisation's name counted as one word",
+        "Clinton-Supporting Super PACs Target Latino Voters.\n\nAbout one of every nine "
+        "voters this fall is expected to be Latino.",
+        [["Clinton", "Trump"]],
+        [
+            "Clinton-Supporting Super PACs Target Latino Voters.",
+            "About one of every nine voters this fall is expected to be Latino.",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs", "expected"),
+    [row[1:] for row in NAME_PAIRS],
+    ids=[row[0] for row in NAME_PAIRS],
+)
+def test_claims_do_not_change_with_a_name(
+    structural_pipeline: Pipeline, text: str, pairs: list[list[str]], expected: list[str]
+) -> None:
+    swap = SwapList.from_data(
+        "test", {"pairs": pairs, "one_way": [["Democrat", "Republican"]]}, ["who"]
+    )
+    assert claims_of(structural_pipeline, text) == expected
+    swapped = swap.swap(text).text
+    assert claims_of(structural_pipeline, swapped) == [swap.swap(claim).text for claim in expected]
 
 
 def test_greetings_and_fragments_are_not_claims(structural_pipeline: Pipeline) -> None:

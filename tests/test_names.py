@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimscope.text.names import PLACEHOLDERS, masked, name_spans
+from claimscope.text.names import PLACEHOLDERS, masked, masked_pieces, name_spans
 
 TEXT = "Hillary Clinton told CNN that Russia and the Kremlin lied."
 CLINTON = (0, 15, "PERSON")
@@ -55,3 +55,38 @@ def test_only_name_labels_are_kept() -> None:
     spans = [(0, 3, "PERSON"), (4, 8, "DATE"), (9, 12, "NORP"), (13, 15, "CARDINAL")]
     assert name_spans(spans) == [(0, 3, "PERSON"), (9, 12, "NORP")]
     assert set(PLACEHOLDERS) == {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "names", "expected"),
+    [
+        # Kept text and placeholders alternate, in text offsets.
+        (
+            0,
+            36,
+            [CLINTON, CNN, RUSSIA],
+            [
+                (0, 15, "Personname"),
+                (15, 21, None),
+                (21, 24, "Orgname"),
+                (24, 30, None),
+                (30, 36, "Placename"),
+            ],
+        ),
+        # A name cut by the window's start still becomes its placeholder.
+        (8, 20, [CLINTON], [(8, 15, "Personname"), (15, 20, None)]),
+        # No name: one piece kept as it is.
+        (16, 20, [], [(16, 20, None)]),
+    ],
+)
+def test_masked_pieces_map_back_to_the_text(
+    start: int,
+    end: int,
+    names: list[tuple[int, int, str]],
+    expected: list[tuple[int, int, str | None]],
+) -> None:
+    pieces = masked_pieces(TEXT, start, end, names)
+    assert pieces == expected
+    assert "".join(TEXT[low:high] if mask is None else mask for low, high, mask in pieces) == (
+        masked(TEXT, start, end, names)
+    )

@@ -20,6 +20,7 @@ from claimscope.parsing import (
     split_into_pieces,
 )
 from claimscope.pipeline import Pipeline
+from tests.conftest import shared_path
 
 
 @pytest.mark.parametrize(
@@ -156,3 +157,63 @@ def test_the_stage_names_known_without_models_are_the_default_stages() -> None:
     from claimscope.pipeline import STAGE_NAMES, default_stages
 
     assert tuple(stage.name for stage in default_stages()) == STAGE_NAMES
+
+
+SETTLED_SENTENCES = [
+    (
+        # Lines of a list without end marks: each line is a sentence.
+        "The tasks ahead of Clinton tonight:\n\nSell her presidency\nBe the Clinton who shines "
+        "in a smaller crowd\nGet those jokes off, adding levity.",
+        [
+            "The tasks ahead of Clinton tonight:",
+            "Sell her presidency",
+            "Be the Clinton who shines in a smaller crowd",
+            "Get those jokes off, adding levity.",
+        ],
+    ),
+    (
+        # A paragraph break ends a sentence; a title's period does not.
+        '"It is destroying this committee," said Del. Stacey Plaskett of the Virgin Islands.'
+        "\n\nRepublicans repeatedly noted that Pagliano invoked his rights.",
+        [
+            '"It is destroying this committee," said Del. Stacey Plaskett of the Virgin Islands.',
+            "Republicans repeatedly noted that Pagliano invoked his rights.",
+        ],
+    ),
+    (
+        # No sentence starts without an end mark before it, whatever name stands there.
+        "At the debate, Clinton cited disparaging remarks Trump had made about Machado. "
+        "Trump has responded with attacks.",
+        [
+            "At the debate, Clinton cited disparaging remarks Trump had made about Machado.",
+            "Trump has responded with attacks.",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SETTLED_SENTENCES)
+def test_the_layout_and_end_marks_settle_sentences_before_the_parser(
+    text: str, expected: list[str]
+) -> None:
+    (doc, _), *_ = parse_texts(load_spacy(), [text])
+    assert [sentence.text.strip() for sentence in doc.sents] == expected
+
+
+def test_no_sentence_starts_before_a_name_in_mid_sentence() -> None:
+    # In this article spaCy alone started a sentence at "Trump had made", so the claim,
+    # the voice and their sentence differed from the version naming Clinton there.
+    path = shared_path(
+        "data",
+        "polnear",
+        "dev",
+        "text",
+        "breitbart_2016-09-30_the-latest-trump-urges-supporter.txt",
+    )
+    text = path.read_text(encoding="utf-8")
+    (doc, _), *_ = parse_texts(load_spacy(), [text])
+    mid_sentence = [
+        sentence.text[:40] for sentence in doc.sents if sentence.text.startswith("Trump had made")
+    ]
+    assert "disparaging remarks Trump had made" in text
+    assert mid_sentence == []

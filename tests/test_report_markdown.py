@@ -70,7 +70,7 @@ def test_sample_report_has_every_section(sample_report: str) -> None:
     ):
         assert f"\n{heading}" in sample_report, heading
     assert "| Published | 2023-08-01T18:03:00+04:00 |" in sample_report
-    assert "place: Baku, country: AZ, date: 2023-08-01 (year inferred)" in sample_report
+    assert "— Baku, AZ, date: 2023-08-01 (year inferred)" in sample_report
     assert "| Agency | Trend |" in sample_report
     assert "| 4 | Eliud Emeri | — | Turkana Bio Aloe Organization | TUBAE | KE |" in sample_report
     assert "| Armenia | GPE | country:AM | 28 |" in sample_report

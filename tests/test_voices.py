@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bench.neutrality import SwapList
 from claimscope.analysis import Analysis, new_dossier
 from claimscope.dossier import Dossier, Voice
 from claimscope.ingestion import make_document
@@ -475,3 +476,50 @@ def test_example_header_furniture_is_nobodys_voice(example_dossier: Dossier) -> 
     for voice in example_dossier.voices:
         for start, end in furniture:
             assert voice.content.end <= start or voice.content.start >= end, voice
+
+
+# Texts whose voices once changed when two names were exchanged (the parser ran a headline
+# or a paragraph into the lines after it for one name only), with the names exchanged and
+# one voice read off each text by hand. Voices still change where the parser attaches a
+# cue's object differently around a name ("denounce Armenia's blocking ..." read whole for
+# one state and as "Azerbaijan's" alone for the other): that is the parse model's doing.
+VOICE_NAME_PAIRS = [
+    (
+        "a clause before the lines of a list",
+        "MSNBC suggested that Clinton has the following tasks ahead of her tonight:\n\nSell her "
+        "presidency (what she would do and how she would do it)\nBe the Clinton who shines in "
+        "a smaller crowd\nGet those jokes off, adding levity.",
+        [["Clinton", "Trump"]],
+        ("indirect", "that Clinton has the following tasks ahead of her tonight"),
+    ),
+    (
+        "headline over the lead paragraph",
+        "Black Lawmakers Rip Donald Trump As A ‘Disgusting Fraud.’\n\nWASHINGTON ― Donald "
+        "Trump’s yearslong obsession with President Barack Obama’s birth is an insult to all "
+        "African-Americans, top black lawmakers said Friday afternoon.",
+        [["Clinton", "Trump"], ["Hillary", "Donald"]],
+        (
+            "indirect",
+            "WASHINGTON ― Donald Trump’s yearslong obsession with President Barack Obama’s birth "
+            "is an insult to all African-Americans",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs", "voice"),
+    [row[1:] for row in VOICE_NAME_PAIRS],
+    ids=[row[0] for row in VOICE_NAME_PAIRS],
+)
+def test_voices_do_not_change_with_a_name(
+    pipeline: Pipeline, text: str, pairs: list[list[str]], voice: tuple[str, str]
+) -> None:
+    swap = SwapList.from_data("test", {"pairs": pairs})
+    original = analyze(pipeline, text)
+    swapped = analyze(pipeline, swap.swap(text).text)
+    voices = [(v.kind, covered(original, v.content) or "") for v in original.voices]
+    assert voice in voices
+    assert [(v.kind, covered(swapped, v.content)) for v in swapped.voices] == [
+        (kind, swap.swap(content).text) for kind, content in voices
+    ]

@@ -8,6 +8,7 @@ package is saved and loaded through these two functions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -62,3 +63,19 @@ def load_artefact(
     if meta.get("format") != ARTEFACT_FORMAT:
         raise ArtefactError(f"model artefact {name!r} is not in format {ARTEFACT_FORMAT}")
     return arrays, meta
+
+
+def models_version(directory: Path | None = None) -> str:
+    """A fingerprint of the shipped models: sha256 over every artefact's JSON description.
+
+    The description records each model's settings, data, seed and figures, so a retrained
+    or replaced model changes it; stored dossiers keep the fingerprint of the models that
+    produced them.
+    """
+    base = resources.files(MODELS_PACKAGE) if directory is None else directory
+    digest = hashlib.sha256()
+    names = sorted(entry.name for entry in base.iterdir() if entry.name.endswith(".json"))
+    for name in names:
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update((base / name).read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()

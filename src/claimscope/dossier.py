@@ -55,13 +55,69 @@ class Byline(Layer):
     end: int | None = None
 
 
+PlaceBasis = Literal["only", "region", "prominence", "context"]
+
+
+class PlaceCandidate(Layer):
+    """One city a place name can denote."""
+
+    id: str = Field(description="Gazetteer id, 'city:<geonameid>'.")
+    name: str
+    country: str = Field(description="ISO 3166-1 alpha-2.")
+    subdivision: str | None = Field(
+        None, description="ISO 3166-2 code where the gazetteer knows it (US, CA, GB)."
+    )
+    population: int
+
+
 class Dateline(Layer):
     """The dateline opening the body: place and date of filing."""
 
     text: str
-    place: str | None = Field(None, description="Normalised city (or place) name.")
+    place: str | None = Field(
+        None,
+        description=(
+            "Normalised city name; the printed place, title-cased, when the gazetteer has no "
+            "such city or when the name stays ambiguous (see place_ambiguous)."
+        ),
+    )
     place_text: str | None = Field(None, description="The place as printed.")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2.")
+    country: str | None = Field(
+        None,
+        description=(
+            "ISO 3166-1 alpha-2: the resolved city's, else the one printed after the place, "
+            "else the one every candidate city lies in; null when the candidates disagree."
+        ),
+    )
+    place_id: str | None = Field(
+        None, description="Gazetteer id of the resolved city ('city:<geonameid>'), as in entities."
+    )
+    place_basis: PlaceBasis | None = Field(
+        None,
+        description=(
+            "How the city was decided: 'only' (the one city of that name the gazetteer "
+            "knows), 'region' (the state or country printed after it, or the country the "
+            "place is named for: 'KUWAIT'), 'prominence' (the dominant city of the name: "
+            "eight times as populous as any other, or a national capital three times as "
+            "populous), 'context' (the one candidate in a country or state the document "
+            "names, or in the carrying agency's home country); null when no city was decided."
+        ),
+    )
+    place_ambiguous: bool = Field(
+        False,
+        description=(
+            "True when several cities bear the name and nothing in the document decides: "
+            "place is then the printed name, place_id null, and place_candidates lists them."
+        ),
+    )
+    place_candidates: list[PlaceCandidate] = Field(
+        default_factory=list,
+        description=(
+            "The cities the name could denote (most populous first, at most ten) whenever "
+            "there was more than one: the ambiguous readings, or the ones a choice was made "
+            "among."
+        ),
+    )
     date: str | None = Field(None, description="ISO date, resolved against publication.")
     date_inferred: bool = Field(
         False, description="True when the year (or more) was resolved, not printed."
@@ -156,6 +212,15 @@ class Entity(Layer):
     text: str
     label: str
     id: str | None = None
+    candidates: list[str] = Field(
+        default_factory=list,
+        description=(
+            "For a city name several cities bear: their ids, most populous first (at most "
+            "ten). With id null the name was left ambiguous; with id set, it was decided "
+            "among them (by a state or country printed after it, the places the document "
+            "names, its dateline, or prominence), as the dateline's place_basis says for it."
+        ),
+    )
     start: int
     end: int
 

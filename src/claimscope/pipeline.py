@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from claimscope import __version__
 from claimscope.analysis import DEFAULT_MAX_SECONDS, Analysis, Resources, Stage, new_dossier
 from claimscope.document import Document
 from claimscope.dossier import Dossier
@@ -73,6 +74,16 @@ def check_stage_names(names: Iterable[str]) -> None:
         raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}")
 
 
+# Links a stage writes into an earlier stage's layer (the signatories of each statement):
+# emptied with the stage's own layer when it runs again.
+_LINKS_INTO_EARLIER_LAYERS = {"signatories": (("statements", "signatories"),)}
+
+
+def pipeline_version(stage_names: Sequence[str]) -> str:
+    """What produces a dossier: claimscope's version and the stages run, in order."""
+    return f"claimscope {__version__} ({','.join(stage_names)})"
+
+
 def build_pipeline(
     disabled: Sequence[str] = (), max_seconds: float | None = DEFAULT_MAX_SECONDS
 ) -> Pipeline:
@@ -120,6 +131,11 @@ class Pipeline:
         """Whether any stage reads spaCy's parse (otherwise spaCy does not run at all)."""
         return any(stage.needs_parse for stage in self.stages)
 
+    @property
+    def version(self) -> str:
+        """What produces this pipeline's dossiers: claimscope's version and the stages run."""
+        return pipeline_version(self.stage_names)
+
     def without(self, *names: str) -> Pipeline:
         """A pipeline with the named stages disabled."""
         unknown = set(names) - set(self.stage_names)
@@ -133,11 +149,47 @@ class Pipeline:
 
     def pipe(self, documents: Iterable[Document]) -> Iterator[Dossier]:
         """Analyse documents in order, parsing them in batches bounded in documents and size."""
+        return self._pipe((document, new_dossier(document)) for document in documents)
+
+    def rerun(
+        self, analysed: Iterable[tuple[Document, Dossier]], first_stage: str
+    ) -> Iterator[Dossier]:
+        """Run ``first_stage`` and the stages after it again over existing dossiers.
+
+        The layers those stages fill (and their warnings) are emptied first; earlier layers
+        are kept as they are, since later stages read them and point into them by index.
+        This is how a stored corpus is brought up to date after one model changed.
+        """
+        names = self.stage_names
+        if first_stage not in names:
+            raise ValueError(f"unknown stage: {first_stage} (stages: {', '.join(names)})")
+        later = replace(self, stages=self.stages[names.index(first_stage) :])
+        rerun_names = set(later.stage_names)
+        if later.needs_parse:
+            rerun_names.add("parse")
+        if first_stage == names[0]:
+            rerun_names.add("pipeline")
+
+        def emptied(dossier: Dossier) -> Dossier:
+            fresh = dossier.model_copy(deep=True)
+            for name in later.stage_names:
+                setattr(
+                    fresh, name, Dossier.model_fields[name].get_default(call_default_factory=True)
+                )
+                for layer, link in _LINKS_INTO_EARLIER_LAYERS.get(name, ()):
+                    for item in getattr(fresh, layer):
+                        setattr(item, link, [])
+            fresh.warnings = [w for w in fresh.warnings if w.stage not in rerun_names]
+            return fresh
+
+        return later._pipe((document, emptied(dossier)) for document, dossier in analysed)
+
+    def _pipe(self, analysed: Iterable[tuple[Document, Dossier]]) -> Iterator[Dossier]:
         assert self.resources is not None
-        batch: list[Document] = []
+        batch: list[tuple[Document, Dossier]] = []
         characters = 0
-        for document in documents:
-            batch.append(document)
+        for document, dossier in analysed:
+            batch.append((document, dossier))
             characters += len(document.text)
             if len(batch) >= self.batch_size or characters >= BATCH_CHARS:
                 yield from self._run_batch(batch)
@@ -145,21 +197,21 @@ class Pipeline:
         if batch:
             yield from self._run_batch(batch)
 
-    def _run_batch(self, documents: Sequence[Document]) -> Iterator[Dossier]:
+    def _run_batch(self, batch: Sequence[tuple[Document, Dossier]]) -> Iterator[Dossier]:
         assert self.resources is not None
         nlp = self.resources.nlp
         parses: Iterator[tuple[Doc, ParseNotes] | tuple[None, None]]
         if nlp is not None and self.needs_parse:
-            parses = parse_texts(nlp, [document.text for document in documents], self.batch_size)
+            parses = parse_texts(nlp, [document.text for document, _ in batch], self.batch_size)
         else:
-            parses = iter([(None, None)] * len(documents))
-        for document in documents:
+            parses = iter([(None, None)] * len(batch))
+        for document, dossier in batch:
             # The budget counts the document's share of the parse as well as its stages.
             started = time.monotonic()
             doc, notes = next(parses)
             analysis = Analysis(
                 document=document,
-                dossier=new_dossier(document),
+                dossier=dossier,
                 resources=self.resources,
                 parsed=doc,
             )

@@ -3,36 +3,36 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import stat
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
-from types import FrameType
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from claimscope.adapters.report.terminal import summary_lines, terminal_safe
+from claimscope.adapters.cli_common import EXIT_BAD_INPUT, OutputFormat
+from claimscope.adapters.cli_common import EXIT_BROKEN_PIPE as EXIT_BROKEN_PIPE
+from claimscope.adapters.cli_common import EXIT_TERMINATED as EXIT_TERMINATED
+from claimscope.adapters.cli_common import Output as _Output
+from claimscope.adapters.cli_common import close_iterator as _close
+from claimscope.adapters.cli_common import error_console as _error_console
+from claimscope.adapters.cli_common import exit_on_sigterm as _exit_on_sigterm
+from claimscope.adapters.cli_common import fail as _fail
+from claimscope.adapters.cli_common import quiet_when_reader_leaves as _quiet_when_reader_leaves
+from claimscope.adapters.cli_common import render as _render
+from claimscope.adapters.cli_common import say as _say
+from claimscope.adapters.corpus_commands import corpus_app
+from claimscope.adapters.report.terminal import summary_lines
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
 from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
 
-EXIT_BAD_INPUT = 2
-# What a shell reports for a tool that SIGPIPE ended (128 + 13): the reader of the
-# output went away (`claimscope ... | head`), which is not a failure of claimscope.
-EXIT_BROKEN_PIPE = 141
-# What a shell reports for a process that SIGTERM ended (128 + 15).
-EXIT_TERMINATED = 143
 # Past this many documents, --out prints a count instead of a line per document.
 _MAX_SUMMARY_LINES = 20
 
@@ -43,162 +43,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-
-
-class OutputFormat(StrEnum):
-    """Output formats of ``analyze``."""
-
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    markdown = "markdown"
-    html = "html"
-
-
-def _error_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _say(console: Console, line: str) -> None:
-    """Print one line; sources and problems can carry a document's control characters."""
-    console.print(terminal_safe(line, one_line=True), markup=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    _say(_error_console(), f"claimscope: error: {message}")
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-@contextmanager
-def _quiet_when_reader_leaves() -> Iterator[None]:
-    """Exit with EXIT_BROKEN_PIPE and no message when standard output's reader is gone."""
-    try:
-        try:
-            yield
-        finally:
-            # Flushed here, not at exit, where a closed pipe would print a traceback.
-            sys.stdout.flush()
-    except BrokenPipeError:
-        # Python flushes standard output again at exit: pointing the closed pipe at
-        # /dev/null keeps that flush from failing a second time.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        for stream in (sys.stdout, sys.stderr):
-            with suppress(OSError, ValueError, AttributeError):
-                os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-        raise typer.Exit(EXIT_BROKEN_PIPE) from None
-
-
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # An exception, unlike SIGTERM's default action, runs the finally blocks that stop
-    # the worker processes and remove the temporary output file; SystemExit passes
-    # through libraries' `except Exception` and exits without a traceback.
-    raise SystemExit(EXIT_TERMINATED)
-
-
-class _Output:
-    """Standard output, or ``--out FILE`` written so that a failed run loses nothing.
-
-    A regular FILE (or a new one) is written to a temporary file beside it, which
-    replaces FILE only at :meth:`commit`: an interrupted or failed run, or a batch with
-    nothing to write, leaves an existing FILE as it was and creates none. A FILE that
-    is not a regular file (/dev/stdout, a FIFO, a device) cannot be replaced and is
-    written in place.
-    """
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._temporary: Path | None = None
-        self._target: Path | None = None
-        self._mode = 0
-        if path is None:
-            self.stream: TextIO = sys.stdout
-            return
-        # Through a symbolic link, the file it points to is the one replaced.
-        target = Path(os.path.realpath(path))
-        try:
-            existing: int | None = target.stat().st_mode
-        except FileNotFoundError:
-            existing = None
-        if existing is not None and not stat.S_ISREG(existing):
-            self.stream = open(path, "w", encoding="utf-8")  # noqa: SIM115
-            return
-        # mkstemp creates the file 0600: give it the mode FILE has, or would get.
-        self._mode = stat.S_IMODE(existing) if existing is not None else 0o666 & ~_umask()
-        descriptor, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
-        )
-        self._temporary, self._target = Path(name), target
-        self.stream = os.fdopen(descriptor, "w", encoding="utf-8")
-
-    @property
-    def name(self) -> str:
-        """The output as named in messages."""
-        return "standard output" if self.path is None else str(self.path)
-
-    def write(self, text: str) -> None:
-        """Write rendered output; on a terminal, with its control characters escaped."""
-        if self.path is None and self.stream.isatty():
-            text = terminal_safe(text)
-        self.stream.write(text)
-
-    def commit(self) -> None:
-        """Make the output final: flushed, and a temporary file moved over FILE."""
-        self.stream.flush()
-        if self.path is None:
-            return
-        if self._temporary is not None and self._target is not None:
-            os.fsync(self.stream.fileno())
-            os.fchmod(self.stream.fileno(), self._mode)
-        self.stream.close()
-        if self._temporary is not None and self._target is not None:
-            os.replace(self._temporary, self._target)
-            self._temporary = None
-
-    def discard(self) -> None:
-        """Close the output without committing it: FILE stays as it was."""
-        if self.path is not None and not self.stream.closed:
-            # Closing flushes, which fails again on a full disk.
-            with suppress(OSError):
-                self.stream.close()
-        if self._temporary is not None:
-            with suppress(FileNotFoundError):
-                self._temporary.unlink()
-            self._temporary = None
-
-
-def _umask() -> int:
-    # The only way to read the umask sets it; this runs before any thread starts.
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _close(iterator: Iterator[Any]) -> None:
-    """Close a generator now (its finally blocks stop worker processes), not at collection."""
-    close = getattr(iterator, "close", None)
-    if close is not None:
-        close()
-
-
-def _render(dossiers: Sequence[Dossier], output_format: OutputFormat) -> str:
-    if output_format is OutputFormat.json:
-        if len(dossiers) == 1:
-            return dossiers[0].to_json() + "\n"
-        return json.dumps([d.to_json_dict() for d in dossiers], ensure_ascii=False, indent=2) + "\n"
-    if output_format is OutputFormat.jsonl:
-        return "".join(d.to_json(indent=None) + "\n" for d in dossiers)
-    if output_format is OutputFormat.markdown:
-        from claimscope.adapters.report.markdown import render_markdown
-
-        return render_markdown(dossiers)
-    if output_format is OutputFormat.html:
-        from claimscope.adapters.report.html import render_html
-
-        return render_html(dossiers)
-    from claimscope.adapters.report.terminal import render_text
-
-    return render_text(dossiers)
 
 
 @app.command()
@@ -420,6 +264,7 @@ train_app = typer.Typer(
 score_app = typer.Typer(help="Score text with a shipped model.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 app.add_typer(score_app, name="score")
+app.add_typer(corpus_app, name="corpus")
 
 DataOption = Annotated[
     Path,

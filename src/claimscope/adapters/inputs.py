@@ -7,7 +7,9 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
-from typing import BinaryIO
+from contextlib import suppress
+from dataclasses import replace
+from typing import Any, BinaryIO
 
 from claimscope.document import Document
 from claimscope.ingestion import (
@@ -30,8 +32,15 @@ _FILE_TYPES = {
 }
 
 
+# A WARC file starts with its version line; a .warc.gz with gzip's magic number.
+_WARC_STARTS = (b"WARC/", b"\x1f\x8b")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
 def sniff_kind(data: bytes) -> InputKind:
     """Guess the kind of standard input from its first non-blank characters."""
+    if data.startswith(_WARC_STARTS):
+        return "warc"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<p")):
         return "html"
@@ -124,7 +133,7 @@ def _walk(
                 yield (entry, kind)
     if not found:
         yield IngestionError(
-            shown(root), "directory holds no supported file (.txt, .html, .json, .jsonl)"
+            shown(root), "directory holds no supported file (.txt, .html, .json, .jsonl, .warc)"
         )
 
 
@@ -158,8 +167,17 @@ def read_documents(
                 if sys.stdin is None:
                     yield IngestionError(source, "no standard input")
                     continue
+                # A WARC archive streams record by record: look at its start without reading.
+                peek = getattr(sys.stdin.buffer, "peek", None)
+                if peek is not None and sniff_kind(peek(8)[:8]) == "warc":
+                    yield from read_warc(sys.stdin.buffer, source, settings)
+                    continue
                 data = _read_at_most(sys.stdin.buffer, limit)
                 kind = sniff_kind(data)
+            elif kind == "warc":
+                with _open_file(path) as handle:
+                    yield from read_warc(handle, source, settings)
+                continue
             else:
                 data = _read_file(path, limit)
         except IngestionError as error:
@@ -173,15 +191,102 @@ def read_documents(
 
 def _read_file(path: str, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; anything else is an IngestionError."""
+    with _open_file(path) as handle:
+        return _read_at_most(handle, limit)
+
+
+def _open_file(path: str) -> BinaryIO:
+    """A regular file opened for reading; anything else is an IngestionError."""
     # The file may have been replaced since it was listed: opening a FIFO without
     # O_NONBLOCK would wait for a writer forever, so open first, then check what it is.
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _FILE_TYPES.get(stat.S_IFMT(mode), "a special file")
-            raise IngestionError(shown(path), f"not a regular file: {kind}")
-        return _read_at_most(handle, limit)
+    handle = os.fdopen(descriptor, "rb")
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        kind = _FILE_TYPES.get(stat.S_IFMT(mode), "a special file")
+        raise IngestionError(shown(path), f"not a regular file: {kind}")
+    return handle
+
+
+def read_warc(
+    stream: BinaryIO, source: str, settings: Settings | None = None
+) -> Iterator[Document | IngestionError]:
+    """The HTML pages a WARC archive (plain or gzipped) captured, one document per record.
+
+    Each ``response`` record with a 2xx HTML payload is read as a page whose source is
+    ``SOURCE#N`` (N counts the archive's records from 1), its URL the record's target URI
+    and its capture time the record's WARC-Date. Other records (requests, metadata,
+    images, redirects) are not documents and are passed over. A record that cannot be
+    read is an error for that record, and ends the archive: past a broken record, where
+    the next one starts is unknown.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    settings = settings or Settings()
+    limit = 4 * settings.max_chars + 1
+    number = pages = 0
+    records = iter(ArchiveIterator(stream))
+    while True:
+        number += 1
+        try:
+            record = next(records, None)
+            if record is not None and record.format != "warc":
+                # warcio also reads the older ARC format, and takes garbage for ARC.
+                raise ValueError(f"not a WARC record ({record.format} format)")
+            page = None if record is None else _warc_page(record, limit)
+        # warcio reports a malformed archive with whatever its parser hit: its own
+        # ArchiveLoadFailed, but also AttributeError, KeyError, ValueError, zlib.error or
+        # EOFError from inside. Each is a bad input, never a reason to stop the batch.
+        except Exception as error:
+            yield IngestionError(f"{source}#{number}", f"broken WARC record: {_one_line(error)}")
+            return
+        if record is None:
+            if number == 1:
+                yield IngestionError(source, "empty WARC archive: no record")
+            elif pages == 0:
+                yield IngestionError(source, "WARC archive holds no HTML page (2xx response)")
+            return
+        if page is None:
+            continue
+        pages += 1
+        data, url, captured = page
+        for item in documents_from_bytes(data, f"{source}#{number}", "html", settings):
+            if isinstance(item, Document):
+                item = replace(item, hints=replace(item.hints, url=url, captured=captured))
+            yield item
+
+
+def _warc_page(record: Any, limit: int) -> tuple[bytes, str | None, str | None] | None:
+    """The HTML payload of a WARC response record, its target URI and capture time."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    status = record.http_headers.get_statuscode() or ""
+    content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+    if not status.startswith("2") or not content_type.startswith(_HTML_TYPES):
+        return None
+    data = _read_at_most(record.content_stream(), limit)
+    charset = _charset(content_type)
+    if charset is not None:
+        # The HTTP header names the encoding; ingestion's own detection is for when none does.
+        with suppress(LookupError, UnicodeDecodeError):
+            data = data.decode(charset).encode("utf-8")
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    captured = record.rec_headers.get_header("WARC-Date")
+    return data, url, captured
+
+
+def _charset(content_type: str) -> str | None:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.strip().partition("=")
+        if name.strip() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:200] if text else type(error).__name__
 
 
 def _read_at_most(handle: BinaryIO, limit: int) -> bytes:

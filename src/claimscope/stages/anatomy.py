@@ -15,14 +15,24 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from claimscope.analysis import Analysis
 from claimscope.data import load_table
-from claimscope.dossier import Agency, Anatomy, Byline, Dateline, Span, TextSpan
-from claimscope.gazetteer import Gazetteer, fold
+from claimscope.document import Hints
+from claimscope.dossier import (
+    Agency,
+    Anatomy,
+    Byline,
+    Dateline,
+    PlaceCandidate,
+    Span,
+    TextSpan,
+)
+from claimscope.gazetteer import CityChoice, Gazetteer, fold
+from claimscope.page_metadata import is_site_name, site_keys
 from claimscope.text.dates import MONTHS, WEEKDAYS, month_number, reference_date, resolve_year
 from claimscope.text.markup import markup_title
 
@@ -38,6 +48,11 @@ MAX_HEADLINE_CHARS = 300
 LEAD_WINDOW_CHARS = 1200
 # Sign-offs ("Reuter") sit in the last few lines.
 SIGN_OFF_LINES = 3
+# The other places a story names near its start decide an ambiguous dateline city
+# ("SPRINGFIELD - ... the Illinois legislature"); further on they may be anywhere.
+PLACE_CONTEXT_CHARS = 3000
+# Candidate cities listed for an ambiguous dateline: enough to show what was open.
+MAX_PLACE_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -83,8 +98,8 @@ class Tables:
     boilerplate_suffixes: tuple[str, ...]
     boilerplate_max_suffix_chars: int
     agencies: dict[str, str]
+    agency_countries: dict[str, str]
     agency_pattern: re.Pattern[str]
-    regions: dict[str, str]
     byline_role_words: frozenset[str]
 
 
@@ -94,7 +109,6 @@ def tables() -> Tables:
     sections_data = load_table("sections.json")
     boilerplate_data = load_table("boilerplate.json")
     agencies_data = load_table("agencies.json")
-    regions_data = load_table("dateline_regions.json")
     bylines_data = load_table("bylines.json")
     agencies: dict[str, str] = {}
     for agency in agencies_data["agencies"]:
@@ -113,14 +127,14 @@ def tables() -> Tables:
         boilerplate_suffixes=tuple(s.casefold() for s in boilerplate_data["suffixes"]),
         boilerplate_max_suffix_chars=int(boilerplate_data["max_suffix_line_chars"]),
         agencies=agencies,
+        agency_countries={
+            agency["name"]: agency["country"]
+            for agency in agencies_data["agencies"]
+            if agency.get("country")
+        },
         agency_pattern=agency_pattern,
-        regions={_region_key(name): code for name, code in regions_data["regions"].items()},
         byline_role_words=frozenset(fold(word) for word in bylines_data["role_words"]),
     )
-
-
-def _region_key(name: str) -> str:
-    return fold(name).replace(" ", "").rstrip(".")
 
 
 # --- dates -------------------------------------------------------------------------
@@ -249,9 +263,41 @@ def find_datetime(text: str, start: int = 0, end: int | None = None) -> ParsedDa
     return None
 
 
+# Machine dates of reduced precision ("2019", "2019-05") and unpadded ISO forms
+# ("2022-5-5 22:17:36") that CMSs write into metadata.
+_REDUCED_DATE_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?")
+_UNPADDED_ISO_RE = re.compile(
+    r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
+    r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\.\d{1,9})?)?"
+)
+
+
 def normalize_published(value: str) -> str | None:
-    """A publication date as printed or given in metadata, as ISO 8601 (offset kept if given)."""
+    """A publication date as printed or given in metadata, as ISO 8601 (offset kept if given).
+
+    A year alone stays a year ("2019") and a month a month ("2019-05"): reduced precision
+    is what the source gives, not the first of January.
+    """
     stripped = value.strip()
+    reduced = _REDUCED_DATE_RE.fullmatch(stripped)
+    if reduced is not None:
+        month = reduced["month"]
+        if month is None:
+            return reduced["year"]
+        return f"{reduced['year']}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+    unpadded = _UNPADDED_ISO_RE.fullmatch(stripped)
+    if unpadded is not None:
+        try:
+            day = date(int(unpadded["year"]), int(unpadded["month"]), int(unpadded["day"]))
+        except ValueError:
+            return None
+        if unpadded["hour"] is None:
+            return day.isoformat()
+        hour, minute = int(unpadded["hour"]), int(unpadded["minute"])
+        second = int(unpadded["second"] or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            return None
+        return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}"
     parsed = find_datetime(stripped)
     if parsed is None or parsed.start > 0 or stripped[parsed.end :].strip(" .,)"):
         try:
@@ -264,6 +310,72 @@ def normalize_published(value: str) -> str | None:
             return moment.date().isoformat()
         return moment.replace(microsecond=0).isoformat()
     return parsed.value
+
+
+# A declared time with the publisher's own UTC offset names its local day; "Z" does not.
+_LOCAL_OFFSET_RE = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?[+\-−]\d{2}:?\d{2}$")
+NEAR_DAYS = 2
+"""Days within which a declared local time corrects the date another reading gave."""
+# The day a page's address gives ("/2016/01/01/", "2016-01-01-"), as evidence for a date.
+_URL_DATE_RE = re.compile(r"(?<!\d)(?P<year>\d{4})[/-](?P<month>\d{2})[/-](?P<day>\d{2})(?!\d)")
+MAX_URL_CHARS = 2000
+
+
+def published_from_hints(hints: Hints) -> str | None:
+    """The publication time the container's hints support best, as ISO 8601, or None.
+
+    In order: a date the page prints beside its headline (or near it, when the page
+    also declares that day); the date htmldate read (``hints.published``), unless the
+    page's JSON-LD ``datePublished`` with its own UTC offset names a day at most two days
+    from it (htmldate read a URL's day or a modification); then any declared
+    ``datePublished``. Dates printed after "Updated" never count. The value comes with
+    the time and offset of a reading on the same day when one has them.
+    """
+    readings = [normalize_published(hints.published)] if hints.published else []
+    declared = [normalize_published(item.value) for item in hints.declared_published]
+    modified = [normalize_published(item.value) for item in hints.declared_modified]
+    declared_days = {value[:10] for value in (*declared, *modified) if value}
+    if hints.url:
+        declared_days.update(
+            f"{match['year']}-{match['month']}-{match['day']}"
+            for match in _URL_DATE_RE.finditer(hints.url[:MAX_URL_CHARS])
+        )
+    corroborated = declared_days | {printed.value for printed in hints.printed_dates}
+    if hints.published_source == "htmldate":
+        # htmldate fills a year it found alone with 1 January; a year alone is a year.
+        readings = [
+            value[:4]
+            if value and value[4:10] == "-01-01" and value[:10] not in corroborated
+            else value
+            for value in readings
+        ]
+    day: str | None = None
+    for printed in hints.printed_dates:
+        if printed.source == "printed:beside-headline" or printed.value in declared_days:
+            day = printed.value
+            break
+    if day is None:
+        day = next((value for value in readings if value), None)
+        for item, value in zip(hints.declared_published, declared, strict=True):
+            if not value or not item.source.startswith("json-ld:"):
+                continue
+            if _LOCAL_OFFSET_RE.search(item.value.strip()) and _days_apart(value, day) <= NEAR_DAYS:
+                day = value
+            break
+    if day is None:
+        return next((value for value in declared if value), None)
+    same_day = (value for value in (*readings, *declared) if value and value[:10] == day[:10])
+    return max(same_day, key=len, default=day)
+
+
+def _days_apart(first: str, second: str | None) -> int:
+    """Days between two ISO dates; 0 when the second is missing (nothing to contradict)."""
+    if second is None:
+        return 0
+    try:
+        return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
+    except ValueError:
+        return NEAR_DAYS + 1
 
 
 # --- line classifiers --------------------------------------------------------------
@@ -442,7 +554,11 @@ def _agency_name(printed: str) -> str | None:
 def parse_dateline(
     line: Line, gazetteer: Gazetteer, published: date | None
 ) -> tuple[Dateline, Agency | None] | None:
-    """The dateline that opens a body line, and the agency it names, if any."""
+    """The dateline that opens a body line, and the agency it names, if any.
+
+    Its place is decided from the dateline alone; ``with_place_context`` then lets the
+    rest of the story decide a place left ambiguous.
+    """
     match = DATELINE_RE.match(line.text)
     if match is None:
         return None
@@ -479,12 +595,12 @@ def parse_dateline(
     if not ends_cleanly and not (place_is_caps and date_text is not None):
         return None
 
-    regions = [r.strip() for r in _REGION_SPLIT_RE.split(match["regions"]) if r.strip()]
-    country, place = _locate(place_text, regions, gazetteer)
-    if not place_is_caps and place is None and country is None:
+    located = _locate(place_text, _printed_regions(match), gazetteer, frozenset())
+    is_city = bool(located.choice and located.choice.candidates)
+    if not place_is_caps and not is_city and located.country is None:
         # "However, March 3 -" is a sentence; a mixed-case place must be a known name.
         return None
-    if date_text is None and agency_printed is None and (not place_is_caps or place is None):
+    if date_text is None and agency_printed is None and (not place_is_caps or not is_city):
         # Only a dash: "LONDON —" is a dateline, "UPDATE —" or "Note —" is not.
         return None
 
@@ -500,50 +616,105 @@ def parse_dateline(
         agency = Agency(name=name, start=line.start + agency_start, end=line.start + agency_end)
     dateline = Dateline(
         text=text,
-        place=place if place is not None else _tidy_place(place_text),
         place_text=place_text,
-        country=country,
         date=iso_date,
         date_inferred=inferred,
         start=line.start,
         end=line.start + len(text),
+        **_place_fields(located, place_text),
     )
     return dateline, agency
+
+
+def with_place_context(
+    dateline: Dateline, gazetteer: Gazetteer, context: frozenset[str]
+) -> Dateline:
+    """The dateline with an ambiguous place decided, where the document's places can."""
+    match = DATELINE_RE.match(dateline.text)
+    if not dateline.place_ambiguous or not context or match is None:
+        return dateline
+    located = _locate(match["place"], _printed_regions(match), gazetteer, context)
+    return dateline.model_copy(update=_place_fields(located, match["place"]))
+
+
+def place_context(
+    text: str, start: int, end: int, agency: Agency | None, gazetteer: Gazetteer
+) -> frozenset[str]:
+    """The countries and states the story names near its start, and its agency's country."""
+    codes = set(gazetteer.places_named(text[start : min(end, start + PLACE_CONTEXT_CHARS)]))
+    home = tables().agency_countries.get(agency.name) if agency is not None else None
+    if home is not None:
+        codes.add(home)
+    return frozenset(codes)
 
 
 def _tidy_place(place_text: str) -> str:
     return place_text.title() if place_text.isupper() else place_text
 
 
-def _locate(
-    place_text: str, regions: list[str], gazetteer: Gazetteer
-) -> tuple[str | None, str | None]:
-    """The country and normalised city of a dateline place with the regions printed after it."""
-    region_table = tables().regions
-    printed_countries: list[str] = []
+@dataclass(frozen=True)
+class _Located:
+    """What a dateline's place denotes: its country and, when a city, the gazetteer's choice."""
+
+    country: str | None
+    choice: CityChoice | None
+
+
+def _printed_regions(match: re.Match[str]) -> list[str]:
+    return [r.strip() for r in _REGION_SPLIT_RE.split(match["regions"]) if r.strip()]
+
+
+def _printed_codes(regions: list[str], gazetteer: Gazetteer) -> list[str]:
+    """ISO country and subdivision codes of the regions printed after a dateline's place."""
+    codes: list[str] = []
     for region in regions:
-        code = gazetteer.country(region)
-        if code is not None:
-            printed_countries.append(code)
-        subdivision_code = region_table.get(_region_key(region))
-        if subdivision_code is not None:
-            printed_countries.append(subdivision_code[:2])
-        subdivision = gazetteer.subdivision(region)
-        if subdivision is not None:
-            printed_countries.append(subdivision.country)
-    for code in printed_countries:
-        city = gazetteer.city(place_text, code)
-        if city is not None:
-            return code, city.name
-    if printed_countries:
-        return printed_countries[0], None
-    city = gazetteer.city(place_text)
-    if city is not None:
-        return city.country, city.name
+        codes.extend(code for code in gazetteer.region_codes(region) if code not in codes)
+    return codes
+
+
+def _locate(
+    place_text: str, regions: list[str], gazetteer: Gazetteer, context: frozenset[str]
+) -> _Located:
+    """The country and city of a dateline place, with the regions printed after it.
+
+    A state or country printed after the place ("TROY, Mich.") restricts the cities to
+    those lying there; a place that is itself a country's name ("KUWAIT", "MEXICO") is that
+    country, and its own city of that name if it has one, never a foreign namesake.
+    """
+    printed = _printed_codes(regions, gazetteer)
+    if printed:
+        choice = gazetteer.choose_city(place_text, within=printed, context=context)
+        return _Located(choice.country or printed[0].split("-")[0], choice)
     code = gazetteer.country(place_text)
     if code is not None:
-        return code, None
-    return None, None
+        choice = gazetteer.choose_city(place_text, within=[code])
+        return _Located(code, choice if choice.city is not None else None)
+    choice = gazetteer.choose_city(place_text, context=context)
+    return _Located(choice.country, choice if choice.candidates else None)
+
+
+def _place_fields(located: _Located, place_text: str) -> dict[str, object]:
+    """The Dateline fields that describe its place."""
+    choice = located.choice
+    city = choice.city if choice is not None else None
+    listed = choice.candidates if choice is not None and len(choice.candidates) > 1 else ()
+    return {
+        "place": city.name if city is not None else _tidy_place(place_text),
+        "country": located.country,
+        "place_id": city.id if city is not None else None,
+        "place_basis": choice.basis if choice is not None else None,
+        "place_ambiguous": bool(choice and choice.ambiguous),
+        "place_candidates": [
+            PlaceCandidate(
+                id=candidate.id,
+                name=candidate.name,
+                country=candidate.country,
+                subdivision=candidate.subdivision,
+                population=candidate.population,
+            )
+            for candidate in listed[:MAX_PLACE_CANDIDATES]
+        ],
+    }
 
 
 def _dateline_date(match: re.Match[str], published: date | None) -> tuple[str | None, bool]:
@@ -676,10 +847,20 @@ class AnatomyStage:
         header_lines: list[Line] = []
         header = _Header()
 
+        declared_title = " ".join(hints.title.split()) if hints.title else None
         for index, line in enumerate(lines):
             if index >= MAX_HEADER_LINES or line.start > MAX_HEADER_CHARS:
                 break
             if not line.text:
+                continue
+            if header.headline is None and " ".join(line.text.split()) == declared_title:
+                # The headline the page or record declares, printed as a line of the text:
+                # taken whatever its shape (one word, CJK, a name, a sentence).
+                header.headline = TextSpan(text=line.text, start=line.start, end=line.end)
+                header_lines.append(line)
+                continue
+            if header.headline is not None and fold(line.text) == fold(header.headline.text):
+                header_lines.append(line)
                 continue
             if is_boilerplate(line.text):
                 continue
@@ -697,6 +878,11 @@ class AnatomyStage:
                 header_lines.append(line)
                 continue
             if header.headline is not None:
+                if _headline_repeats(lines, index, header.headline.text):
+                    # A kicker between the declared headline and the page's own copy of
+                    # it ("Press releases", then the headline again): header.
+                    header_lines.append(line)
+                    continue
                 header.body_line = line
                 break
             # A one-word kicker or an unknown label before the headline: header, not body.
@@ -716,12 +902,12 @@ class AnatomyStage:
         if header.published is not None:
             anatomy.published = header.published.value
             anatomy.published_span = Span(start=header.published.start, end=header.published.end)
-        elif hints.published:
-            anatomy.published = normalize_published(hints.published)
-            if anatomy.published is None:
+        else:
+            anatomy.published = published_from_hints(hints)
+            if anatomy.published is None and hints.published:
                 analysis.warn(STAGE_NAME, f"unparsed publication date hint: {hints.published!r}")
 
-        anatomy.bylines = header.bylines or [Byline(name=name) for name in hints.authors]
+        anatomy.bylines = _bylines(header, hints, text)
 
         body_start = header.body_line.start if header.body_line is not None else None
         if body_start is None and not header_lines:
@@ -754,6 +940,12 @@ class AnatomyStage:
                     lead_start = anatomy.dateline.end if anatomy.dateline else body_start
                     agency = find_lead_agency(text, lead_start, body_end)
         anatomy.agency = agency or header.byline_agency or find_sign_off(lines)
+        if anatomy.dateline is not None and anatomy.dateline.place_ambiguous:
+            story_end = anatomy.body.end if anatomy.body is not None else len(text)
+            context = place_context(
+                text, anatomy.dateline.end, story_end, anatomy.agency, gazetteer
+            )
+            anatomy.dateline = with_place_context(anatomy.dateline, gazetteer, context)
         analysis.dossier.anatomy = anatomy
 
     @staticmethod
@@ -787,6 +979,96 @@ class AnatomyStage:
             _add_bylines(header, byline)
             return True
         return False
+
+
+# Declared author sources, strongest first: the article's JSON-LD, then tags that name
+# authors only (Parse.ly, NYT's byl, Dublin Core, microdata), then the generic author tags
+# that sites often fill with their own name.
+_AUTHOR_SOURCE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("json-ld:",),
+    ("meta:parsely-author", "meta:byl", "meta:sailthru.author", "meta:dc.creator",
+     "meta:dcterms.creator", "itemprop:author"),
+    ("meta:author", "meta:article:author"),
+)  # fmt: skip
+_NOT_AUTHORS = frozenset({"no author", "admin", "administrator", "unknown", "anonymous"})
+# A user name or handle rather than a name: "@NatGeoUK", "edilson.la.rosa", "jdoe_42".
+_USER_NAME_RE = re.compile(r"@\S{1,60}|[^\s@]{1,60}[._][^\s@]{1,60}")
+
+
+def declared_author_names(hints: Hints, printed: Iterable[str] = ()) -> list[str]:
+    """The authors, from the strongest source that names a person: what the container
+    declares (JSON-LD, author-only tags, generic author tags), then the names the text's
+    header prints (``printed``), then trafilatura's reading.
+
+    The site's or publisher's own name ("Campo Grande News", "Condé Nast"), a user name
+    ("edilson.la.rosa") or a handle is passed over for a source that names someone
+    else; when no source does, the organisation the page declares as its author is its
+    author.
+    """
+    keys = site_keys(
+        [site.value for site in hints.site_names] + ([hints.site_name] if hints.site_name else []),
+        hints.url,
+    )
+    groups = [
+        [item.value for item in hints.declared_authors if item.source.startswith(prefixes)]
+        for prefixes in _AUTHOR_SOURCE_GROUPS
+    ]
+    groups.append(list(printed))
+    groups.append(list(hints.authors))
+    for names in groups:
+        people = [
+            name
+            for name in dict.fromkeys(names)
+            if fold(name) not in _NOT_AUTHORS
+            and not _USER_NAME_RE.fullmatch(name)
+            and not is_site_name(name, keys)
+        ]
+        if people:
+            return people
+    organisations = next((names for names in groups if names), [])
+    return [name for name in dict.fromkeys(organisations) if fold(name) not in _NOT_AUTHORS]
+
+
+def _bylines(header: _Header, hints: Hints, text: str) -> list[Byline]:
+    """The bylines (:func:`declared_author_names`), each at the place the header prints
+    it when it does."""
+    declared = declared_author_names(hints, [byline.name for byline in header.bylines])
+    printed = {fold(byline.name): byline for byline in header.bylines}
+    bylines: list[Byline] = []
+    for name in declared:
+        byline = printed.get(fold(name))
+        if byline is None:
+            byline = _printed_in_bylines(name, header.bylines, text)
+        bylines.append(byline or Byline(name=name))
+    return bylines
+
+
+def _printed_in_bylines(name: str, bylines: list[Byline], text: str) -> Byline | None:
+    """A declared name inside a byline the header prints ("Von Jan Kupitz"), as its span."""
+    for byline in bylines:
+        if byline.start is None or byline.end is None:
+            continue
+        position = text.casefold().find(name.casefold(), byline.start, byline.end)
+        if position != -1:
+            end = position + len(name)
+            return Byline(name=text[position:end], start=position, end=end)
+    return None
+
+
+HEADLINE_REPEAT_LINES = 3
+"""Lines after a kicker within which a page's own copy of the headline makes it header."""
+
+
+def _headline_repeats(lines: list[Line], index: int, headline: str) -> bool:
+    """Whether the headline comes again within a few lines after ``lines[index]``."""
+    key = fold(headline)
+    following = (line for line in lines[index + 1 :] if line.text)
+    for _, line in zip(range(HEADLINE_REPEAT_LINES), following, strict=False):
+        if fold(line.text) == key:
+            return True
+        if is_paragraph(line.text):
+            return False
+    return False
 
 
 def _locate_title(text: str, title: str) -> TextSpan | None:

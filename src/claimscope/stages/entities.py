@@ -10,12 +10,16 @@ model's spans and corrects them with general rules, each driven by a table in
 2. A "person" ending in an organisation noun ("... Organization") is an ORG.
 3. Each name is looked up in the gazetteer. Where a name has several readings
    (Georgia the country or the US state), the countries the document names
-   unambiguously decide. A country, region or organisation reading overrides a
-   PERSON or ORG label unless there is person evidence (an honorific before the
-   name, or the name is part of a full person name in the document); a city or
-   subdivision reading does so only with place evidence (a locative word before
-   it, a place noun or ", <country>" after it) or when it lies in a country the
-   document names.
+   unambiguously decide. A city name several cities bear is decided as the
+   dateline's place is (``Gazetteer.choose_city``): a state or country printed
+   after it ("Paris, Texas"), the dominant city by population, the one city in a
+   country or state the document names, or the dateline's own city; otherwise it
+   keeps no id and lists its candidates, never a silent guess. A country, region
+   or organisation reading overrides a PERSON or ORG label unless there is person
+   evidence (an honorific before the name, or the name is part of a full person
+   name in the document); a city or subdivision reading does so only with place
+   evidence (a locative word before it, a place noun or ", <country>" after it)
+   or when it lies in a country the document names.
 4. An unidentified PERSON/ORG followed by a place noun ("Aghdam-Khankandi road")
    becomes that place, noun included.
 5. One sense per discourse: a name labelled as a place more often than as a
@@ -41,7 +45,7 @@ from typing import TYPE_CHECKING, Final
 
 from claimscope.analysis import Analysis
 from claimscope.data import load_table
-from claimscope.dossier import Dossier, Entity
+from claimscope.dossier import Dateline, Dossier, Entity
 from claimscope.gazetteer import Gazetteer, Reading, fold
 
 if TYPE_CHECKING:
@@ -59,6 +63,8 @@ NATIONALITY_KINDS: Final = frozenset({"country", "demonym", "organization"})
 _OFFSET = re.compile(r"^[+\-−±]\d{1,2}(?::?\d{2})?$")
 _TRAILING_POS: Final = frozenset({"ADP", "DET", "CCONJ", "PUNCT", "PART", "SPACE"})
 _INNER_POS: Final = frozenset({"ADP", "DET", "CCONJ", "PUNCT", "PART"})
+# Candidate cities an ambiguous name lists, as the dateline does.
+MAX_CITY_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Candidate:
     end: int
     label: str
     id: str | None = None
+    candidates: tuple[str, ...] = ()
     readings: tuple[Reading, ...] = ()
     person_evidence: bool = False
     from_model: bool = True
@@ -114,7 +121,7 @@ class EntitiesStage:
             return
         text = analysis.document.text
         gazetteer = analysis.resources.gazetteer
-        candidates = find_entities(doc, gazetteer, load_rules())
+        candidates = find_entities(doc, gazetteer, load_rules(), analysis.dossier.anatomy.dateline)
         found: list[Entity] = []
         for candidate in candidates:
             start = doc[candidate.start].idx
@@ -125,6 +132,7 @@ class EntitiesStage:
                     text=text[start:end],
                     label=candidate.label,
                     id=candidate.id,
+                    candidates=list(candidate.candidates),
                     start=start,
                     end=end,
                 )
@@ -198,7 +206,18 @@ def merge_structural(model: list[Entity], structural: list[Entity]) -> list[Enti
     return sorted(kept_model + kept_structural, key=lambda e: (e.start, e.end))
 
 
-def find_entities(doc: Doc, gazetteer: Gazetteer, rules: Rules) -> list[Candidate]:
+@dataclass(frozen=True)
+class Places:
+    """What decides between same-named cities: the document's places and its dateline."""
+
+    named: frozenset[str]
+    """ISO codes of the countries and states the document's names denote."""
+    dateline: Dateline | None = None
+
+
+def find_entities(
+    doc: Doc, gazetteer: Gazetteer, rules: Rules, dateline: Dateline | None = None
+) -> list[Candidate]:
     """The entities of a parsed text, in text order, without overlaps."""
     candidates = [
         candidate
@@ -217,13 +236,76 @@ def find_entities(doc: Doc, gazetteer: Gazetteer, rules: Rules) -> list[Candidat
 
     name_parts = _person_name_parts(doc, candidates)
     context = _context_countries(candidates)
+    places = _document_places(doc, candidates, gazetteer, dateline)
     for candidate in candidates:
         candidate.person_evidence = _has_person_evidence(doc, candidate, rules, name_parts)
-        _identify(doc, candidate, rules, gazetteer, context)
+        _identify(doc, candidate, rules, gazetteer, context, places)
         _apply_place_head(doc, candidate, rules)
     _one_sense_per_discourse(doc, candidates)
-    candidates.extend(_missed_names(doc, candidates, gazetteer, rules, context))
+    candidates.extend(_missed_names(doc, candidates, gazetteer, rules, context, places))
     return _without_overlaps(candidates)
+
+
+def _document_places(
+    doc: Doc, candidates: list[Candidate], gazetteer: Gazetteer, dateline: Dateline | None
+) -> Places:
+    """The countries and states the document's names denote, with its dateline."""
+    named = {
+        code
+        for candidate in candidates
+        if candidate.readings
+        for code in [gazetteer.place_code(_span_text(doc, candidate))]
+        if code is not None
+    }
+    if dateline is not None and dateline.country is not None:
+        named.add(dateline.country)
+    return Places(frozenset(named), dateline)
+
+
+def _city_identity(
+    doc: Doc, candidate: Candidate, gazetteer: Gazetteer, places: Places
+) -> tuple[str | None, tuple[str, ...]]:
+    """The id of the city a name denotes (None when ambiguous) and the ids it was chosen among."""
+    name = _span_text(doc, candidate)
+    dateline = places.dateline
+    if (
+        dateline is not None
+        and dateline.start <= doc[candidate.start].idx < dateline.end
+        and fold(name) == fold(dateline.place_text or "")
+    ):
+        # The dateline's own place: the anatomy stage decided it with the printed region.
+        return dateline.place_id, tuple(c.id for c in dateline.place_candidates)
+    choice = gazetteer.choose_city(
+        name, within=_region_after(doc, candidate, gazetteer), context=places.named
+    )
+    listed = tuple(city.id for city in choice.candidates[:MAX_CITY_CANDIDATES])
+    if len(listed) < 2:
+        listed = ()
+    if choice.city is not None:
+        return choice.city.id, listed
+    if (
+        dateline is not None
+        and dateline.place_id is not None
+        and dateline.place_id in {city.id for city in choice.candidates}
+        and fold(name) in {fold(dateline.place_text or ""), fold(dateline.place or "")}
+    ):
+        # One sense per story: the "Troy" of "TROY, Mich." is that Troy further on too.
+        return dateline.place_id, listed
+    return None, listed
+
+
+def _region_after(doc: Doc, candidate: Candidate, gazetteer: Gazetteer) -> list[str]:
+    """ISO codes of a state or country printed after a name: "Paris, Texas", "Troy, N.Y."."""
+    end = candidate.end
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return []
+    for size in (2, 1):
+        tokens = doc[end + 1 : min(end + 1 + size, len(doc))]
+        if len(tokens) == size and tokens[0].text[:1].isupper():
+            codes = gazetteer.region_codes(tokens.text)
+            if codes:
+                return codes
+    return []
 
 
 def _span_text(doc: Doc, candidate: Candidate) -> str:
@@ -366,7 +448,7 @@ def _choose(readings: tuple[Reading, ...], context: Counter[str]) -> Reading:
     chosen = tied[0]
     if chosen.kind == "subdivision":
         for reading in tied:
-            if reading.kind == "city" and reading.primary and reading.country == chosen.country:
+            if reading.kind == "city" and reading.country == chosen.country:
                 return reading
     return chosen
 
@@ -377,6 +459,7 @@ def _identify(
     rules: Rules,
     gazetteer: Gazetteer,
     context: Counter[str],
+    places: Places,
 ) -> None:
     """Give the candidate its gazetteer id, and correct its label where the rules allow."""
     if not candidate.readings:
@@ -385,8 +468,6 @@ def _identify(
     kind_label = rules.place_labels[reading.kind]
     label = candidate.label
     if label == "NORP" and reading.kind not in NATIONALITY_KINDS:
-        return
-    if label in ("GPE", "LOC") and not (_is_strong(reading) or reading.primary):
         return
     # Subdivisions share names with common words ("Delta"): they need the document's support.
     if (
@@ -402,15 +483,23 @@ def _identify(
             return
         # Many people and firms bear a city's name ("Matsumoto", "Nikko"): overriding
         # the model for a city or subdivision takes evidence in the sentence itself.
-        if not _is_strong(reading) and not (
-            reading.primary and _has_place_evidence(doc, candidate, rules, gazetteer)
-        ):
+        if not _is_strong(reading) and not _has_place_evidence(doc, candidate, rules, gazetteer):
             return
     elif label == "FAC" and kind_label != "ORG":
         # A facility named after a place ("Baku airport") is not the place.
         return
     candidate.label = kind_label
-    candidate.id = reading.id
+    _set_identity(doc, candidate, reading, gazetteer, places)
+
+
+def _set_identity(
+    doc: Doc, candidate: Candidate, reading: Reading, gazetteer: Gazetteer, places: Places
+) -> None:
+    """The reading's id, or for a city the one ``choose_city`` decides, with its candidates."""
+    if reading.kind == "city":
+        candidate.id, candidate.candidates = _city_identity(doc, candidate, gazetteer, places)
+    else:
+        candidate.id = reading.id
 
 
 def _apply_place_head(doc: Doc, candidate: Candidate, rules: Rules) -> None:
@@ -448,9 +537,12 @@ def _one_sense_per_discourse(doc: Doc, candidates: list[Candidate]) -> None:
             continue
         identities = Counter(c.id for c in places if c.id is not None)
         identity = identities.most_common(1)[0][0] if identities else None
+        # An ambiguous city stays ambiguous, with the same candidates, where it recurs.
+        model = next(c for c in places if c.id == identity)
         for candidate in others:
             candidate.label = return_label
             candidate.id = identity
+            candidate.candidates = model.candidates
 
 
 def _missed_names(
@@ -459,6 +551,7 @@ def _missed_names(
     gazetteer: Gazetteer,
     rules: Rules,
     context: Counter[str],
+    places: Places,
 ) -> list[Candidate]:
     """Gazetteer names the model did not mark, longest first at each position."""
     covered = bytearray(len(doc))
@@ -471,7 +564,7 @@ def _missed_names(
         longest = 0
         if not covered[index] and token.text[:1].isupper():
             longest = gazetteer.longest_name_words(token.text)
-        match = _longest_match(doc, index, longest, covered, gazetteer, rules, context)
+        match = _longest_match(doc, index, longest, covered, gazetteer, rules, context, places)
         if match is None:
             index += 1
             continue
@@ -488,6 +581,7 @@ def _longest_match(
     gazetteer: Gazetteer,
     rules: Rules,
     context: Counter[str],
+    places: Places,
 ) -> Candidate | None:
     if longest_words == 0:
         return None
@@ -514,7 +608,7 @@ def _longest_match(
         if _accept_missed(doc, candidate, reading, rules, gazetteer, context):
             candidate.readings = readings
             candidate.label = rules.place_labels[reading.kind]
-            candidate.id = reading.id
+            _set_identity(doc, candidate, reading, gazetteer, places)
             return candidate
     return None
 
@@ -536,7 +630,7 @@ def _accept_missed(
         return False
     if _is_strong(reading):
         return True
-    return reading.primary and _has_place_evidence(doc, candidate, rules, gazetteer)
+    return _has_place_evidence(doc, candidate, rules, gazetteer)
 
 
 def _touches_proper_noun(doc: Doc, candidate: Candidate) -> bool:

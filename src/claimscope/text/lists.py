@@ -350,6 +350,32 @@ def heading_rest(line: Line, tables: Tables) -> Line | bool | None:
     return False
 
 
+def line_shape(line: Line, tables: Tables) -> Shape:
+    """Classify one line for a finder of list-shaped runs (corpus list parts)."""
+    if not line.text:
+        return Shape.BLANK
+    if is_table_row(line.text):
+        return Shape.TABLE
+    if heading_rest(line, tables) is not False:
+        return Shape.HEADING
+    text = strip_prefix(line).text
+    if is_item(text, tables):
+        return Shape.ITEM
+    if (
+        len(text) <= MAX_SHORT_CHARS
+        and len(split_words(text)) <= MAX_SHORT_WORDS
+        and not text.endswith(":")
+        and _TWO_SENTENCES.search(text) is None
+    ):
+        return Shape.SHORT
+    return Shape.OTHER
+
+
+def line_shapes(lines: Sequence[Line], tables: Tables) -> list[Shape]:
+    """The shape of each line."""
+    return [line_shape(line, tables) for line in lines]
+
+
 def split_segments(text: str) -> list[tuple[int, int]]:
     """Offsets of the comma-, semicolon- or spaced-dash-separated parts, outside parentheses."""
     segments: list[tuple[int, int]] = []

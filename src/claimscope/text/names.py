@@ -33,7 +33,19 @@ def masked(text: str, start: int, end: int, names: Iterable[tuple[int, int, str]
     with a label not in PLACEHOLDERS are ignored. A name cut by the window's edge is still a
     name: it becomes its placeholder. Overlapping names: the earlier, then longer, wins.
     """
-    pieces: list[str] = []
+    return "".join(
+        text[low:high] if placeholder is None else placeholder
+        for low, high, placeholder in masked_pieces(text, start, end, names)
+    )
+
+
+def masked_pieces(
+    text: str, start: int, end: int, names: Iterable[tuple[int, int, str]]
+) -> list[tuple[int, int, str | None]]:
+    """What :func:`masked` makes of ``text[start:end]``, piece by piece: consecutive
+    ``(start, end, placeholder)`` spans of the text, ``placeholder`` None where the text
+    is kept as it is, so offsets of the masked text can be mapped back onto the text."""
+    pieces: list[tuple[int, int, str | None]] = []
     position = start
     for name_start, name_end, label in sorted(names, key=lambda name: (name[0], -name[1])):
         placeholder = PLACEHOLDERS.get(label)
@@ -41,14 +53,16 @@ def masked(text: str, start: int, end: int, names: Iterable[tuple[int, int, str]
             continue
         if name_start < position:
             if position == start and not pieces:
-                pieces.append(placeholder)
+                pieces.append((start, min(end, name_end), placeholder))
                 position = min(end, name_end)
             continue
-        pieces.append(text[position:name_start])
-        pieces.append(placeholder)
+        if name_start > position:
+            pieces.append((position, name_start, None))
+        pieces.append((name_start, min(end, name_end), placeholder))
         position = min(end, name_end)
-    pieces.append(text[position:end])
-    return "".join(pieces)
+    if position < end or not pieces:
+        pieces.append((position, end, None))
+    return pieces
 
 
 def name_spans(entities: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -17,6 +17,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Final, Protocol
 
+from claimscope.adapters.report.wording import dateline_place
 from claimscope.dossier import Dossier
 from claimscope.stages.techniques.descriptions import describe
 
@@ -931,4 +932,4 @@ def _dateline_summary(dossier: Dossier) -> str:
     date = dateline.date or "?"
     if dateline.date and dateline.date_inferred:
         date += " (year inferred)"
-    return f"{dateline.place or '?'}, {dateline.country or '?'}, {date}"
+    return f"{dateline_place(dateline)}, {date}"

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from claimscope.adapters.report.wording import dateline_place
 from claimscope.dossier import Dossier, Entity
 from claimscope.stages.techniques.descriptions import describe
 
@@ -142,8 +143,8 @@ def _metadata(dossier: Dossier) -> str:
         rows.append(
             [
                 "Dateline",
-                f"“{_cell(dateline.text)}” — place: {_cell(dateline.place)}, "
-                f"country: {_cell(dateline.country)}, date: {escape_markdown(date)}",
+                f"“{_cell(dateline.text)}” — {_cell(dateline_place(dateline))}, "
+                f"date: {escape_markdown(date)}",
             ]
         )
     else:

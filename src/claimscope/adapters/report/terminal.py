@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from claimscope.adapters.report.wording import dateline_place
 from claimscope.dossier import Dossier
 
 # C0 and C1 control characters and DEL, written as JSON-style \uXXXX escapes: a
@@ -69,8 +70,7 @@ def _print_dossier(console: Console, dossier: Dossier) -> None:
         dateline = anatomy.dateline
         table.add_row(
             "dateline",
-            f"{dateline.text!r} → {dateline.place or '?'}, {dateline.country or '?'}, "
-            f"{dateline.date or '?'}",
+            f"{dateline.text!r} → {dateline_place(dateline)}, {dateline.date or '?'}",
         )
     else:
         table.add_row("dateline", "—")

@@ -11,19 +11,33 @@ it mentions.
 
 The score ranks sentences for a checker's attention. It says nothing about whether a
 claim is true.
+
+Which claims a text holds must not depend on which side it names, so nothing here rests on
+how the parser reads a name: sentences are those the layout and the end marks settle
+(``claimscope.text.sentences.prose_sentence_starts``: the parser alone starts sentences
+before names in mid-sentence and runs them over paragraph breaks, for one name and not
+another), coordinated clauses are read from a parse of the sentence with its names masked
+(``claimscope.text.names``), and a person, place or group counts as one word.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from claimscope.analysis import Analysis
 from claimscope.dossier import Claim, Span, Voice
+from claimscope.parsing import shape_for_tokenizer
 from claimscope.stages.claims.checkworthiness import CheckworthinessModel, SentenceScorer
-from claimscope.text.sentences import sentence_starts
+from claimscope.text.names import masked, masked_pieces, name_spans
+from claimscope.text.sentences import prose_sentence_starts, sentence_starts
 from claimscope.text.spans import excluded_spans, overlapping
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 STAGE = "claims"
 
@@ -41,6 +55,22 @@ _WORD_RE = re.compile(r"[^\W\d_]{1,40}")
 # "; " between clauses: each side is a sentence of its own in all but punctuation.
 _SEMICOLON_RE = re.compile(r";[ \t]{1,5}")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:][ \t]{1,5}")
+# The words spaCy reads as coordinating conjunctions between clauses.
+_COORDINATOR_RE = re.compile(r"(?<!\w)(?:and|but|or|nor|yet|so|plus)(?!\w)", re.IGNORECASE)
+# A sentence is parsed again (names masked) to find its clauses only up to this length;
+# longer ones are lists or tables, cut by MAX_CLAIM_CHARS anyway.
+MAX_REPARSED_CHARS = 2 * MAX_CLAIM_CHARS
+# The parse of a masked sentence needs the fine-grained tags and the dependencies only.
+REPARSE_SKIPPED = ("ner", "lemmatizer", "attribute_ruler")
+# Penn Treebank tags of verbs and modals (spaCy's coarse VERB and AUX).
+VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+
+Name = tuple[int, int, str]
+# A person, place or group counts as one word, however many its name has ("Mexico City",
+# "Hillary Clinton"); an organisation's name is a phrase whose words count ("Syrian
+# Democratic Forces"), and the entity recogniser's organisations are the names it most
+# often runs over neighbouring words ("Clinton-Supporting Super PACs Target Latino Voters").
+ONE_WORD_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +80,49 @@ class Candidate:
     start: int
     end: int
     sentence: int
+
+
+@dataclass(frozen=True)
+class MaskedSentence:
+    """A sentence with its names read as their type (``claimscope.text.names``).
+
+    Where a sentence's clauses join must not depend on which names it holds, so its
+    clauses are found by parsing this text again, every name one placeholder word; and its
+    words are counted with each person, place or group as one word (``counted``).
+    """
+
+    start: int
+    end: int
+    text: str
+    pieces: list[tuple[int, int, str | None]]
+    counted: list[Name]
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int, names: Sequence[Name]) -> MaskedSentence:
+        """The sentence ``text[start:end]`` with the names among ``names`` masked."""
+        pieces = masked_pieces(text, start, end, names)
+        masked_text = "".join(
+            text[low:high] if placeholder is None else placeholder
+            for low, high, placeholder in pieces
+        )
+        counted = [name for name in names if name[2] in ONE_WORD_LABELS]
+        return cls(start, end, masked_text, pieces, counted)
+
+    def words(self, text: str, start: int, end: int) -> int:
+        """Words of ``text[start:end]`` (inside the sentence), each person, place or group
+        counting as one word however many its name has."""
+        return _word_count(masked(text, start, end, self.counted))
+
+    def original(self, offset: int) -> int:
+        """The document offset of an offset into the masked text (a placeholder's start
+        for any offset inside it)."""
+        position = 0
+        for low, high, placeholder in self.pieces:
+            length = high - low if placeholder is None else len(placeholder)
+            if offset < position + length:
+                return low + (offset - position if placeholder is None else 0)
+            position += length
+        return self.end
 
 
 def _word_count(text: str) -> int:
@@ -72,8 +145,11 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
     body = dossier.anatomy.body
     body_start, body_end = (body.start, body.end) if body is not None else (0, len(text))
     dateline = dossier.anatomy.dateline
-    starts = sentence_starts(text, analysis.parsed)
-    sentences: list[tuple[int, int, int]] = []
+    # Sentences as the text's punctuation and paragraphs confirm them, not as the parser
+    # alone guesses them around names; `sentence` stays the parser's index, as elsewhere.
+    parser_starts = sentence_starts(text, analysis.parsed)
+    starts = prose_sentence_starts(text, analysis.parsed, MAX_CLAIM_CHARS)
+    spans: list[tuple[int, int]] = []
     for index, sentence_start in enumerate(starts):
         sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)
         start, end = max(sentence_start, body_start), min(sentence_end, body_end)
@@ -81,50 +157,101 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
             start = max(start, dateline.end)  # "BAKU, Azerbaijan, Aug.1. Trend reports ..."
         start, end = _trimmed(text, start, end)
         if end - start >= MIN_WORDS:
-            sentences.append((start, end, index))
+            spans.append((start, end))
     layout = [(start, end, None) for start, end in excluded_spans(dossier)]
-    hits = overlapping([(start, end) for start, end, _ in sentences], layout)
-    for (start, end, index), layout_hits in zip(sentences, hits, strict=True):
-        if layout_hits:
+    layout_hits = overlapping(spans, layout)
+    prose = [span for span, hits in zip(spans, layout_hits, strict=True) if not hits]
+    entities = [(e.start, e.end, (e.start, e.end, e.label)) for e in dossier.entities]
+    names_of = [name_spans([name for _, _, name in hits]) for hits in overlapping(prose, entities)]
+    sentences = [
+        MaskedSentence.of(text, start, end, names)
+        for (start, end), names in zip(prose, names_of, strict=True)
+    ]
+    cuts = clause_cuts(analysis, sentences)
+    for sentence, sentence_cuts in zip(sentences, cuts, strict=True):
+        if sentence.words(text, sentence.start, sentence.end) < MIN_WORDS:
             continue
-        for piece_start, piece_end in split_clauses(analysis, start, end):
-            if _word_count(text[piece_start:piece_end]) >= MIN_WORDS:
+        index = max(0, bisect.bisect_right(parser_starts, sentence.start) - 1)
+        for piece_start, piece_end in split_clauses(
+            text, sentence.start, sentence.end, sentence_cuts
+        ):
+            if sentence.words(text, piece_start, piece_end) >= MIN_WORDS:
                 yield Candidate(piece_start, piece_end, index)
 
 
-def split_clauses(analysis: Analysis, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence cut where independent clauses join: at "; " and before ", and X said"-like
-    coordinated clauses that have their own subject (from the parse)."""
+def clause_cuts(analysis: Analysis, sentences: Sequence[MaskedSentence]) -> list[list[int]]:
+    """Per sentence, the document offsets where an independent clause begins: after "; "
+    and at the conjunction of ", and X said"-like coordinated clauses with their own subject.
+
+    Both sides of a cut need MIN_WORDS words. The coordinated clauses are read from a parse
+    of the masked sentence, not of the document: the parser attaches a subject or a
+    conjunction differently around different names ("pledged funds and Syria is taxing"
+    but "pledged funds and Turkey is taxing", with "Turkey" read as a second object), so
+    a parse of the names themselves would split the same sentence for one side only.
+    """
     text = analysis.document.text
-    cuts: list[int] = [
-        match.end()
-        for match in _SEMICOLON_RE.finditer(text, start, end)
-        if _word_count(text[start : match.start()]) >= MIN_WORDS
-        and _word_count(text[match.end() : end]) >= MIN_WORDS
+
+    def both_sides_count(sentence: MaskedSentence, cut: int) -> bool:
+        return (
+            sentence.words(text, sentence.start, cut) >= MIN_WORDS
+            and sentence.words(text, cut, sentence.end) >= MIN_WORDS
+        )
+
+    found: list[list[int]] = []
+    for sentence in sentences:
+        semicolons = (
+            sentence.original(match.end()) for match in _SEMICOLON_RE.finditer(sentence.text)
+        )
+        found.append([cut for cut in semicolons if both_sides_count(sentence, cut)])
+    nlp = analysis.resources.nlp
+    if nlp is None or analysis.parsed is None:
+        return found
+    # Only a sentence with a coordinating conjunction can have a coordinated clause; the
+    # others are not parsed again.
+    chosen = [
+        index
+        for index, sentence in enumerate(sentences)
+        if len(sentence.text) <= MAX_REPARSED_CHARS
+        and sentence.words(text, sentence.start, sentence.end) >= 2 * MIN_WORDS
+        and _COORDINATOR_RE.search(sentence.text)
     ]
-    parsed = analysis.parsed
-    if parsed is not None:
-        span = parsed.char_span(start, end, alignment_mode="expand")
-        if span is not None:
-            for token in span:
-                # "Prices rose 3%, and wages fell": the second verb is a conjunct of the
-                # first with its own subject, so each clause is a claim of its own.
-                if token.dep_ != "conj" or token.pos_ not in ("VERB", "AUX"):
-                    continue
-                if token.head.dep_ != "ROOT" or token.head.sent.start != span.sent.start:
-                    continue
-                if not any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children):
-                    continue
-                conjunctions = [child for child in token.head.children if child.dep_ == "cc"]
-                before = [c for c in conjunctions if c.i < token.i and c.i > token.head.i]
-                if not before:
-                    continue
-                cut = before[-1].idx
-                # Keep the conjunction with the second clause, drop the comma before it.
-                if _word_count(text[start:cut]) >= MIN_WORDS and (
-                    _word_count(text[cut:end]) >= MIN_WORDS
-                ):
-                    cuts.append(cut)
+    docs = nlp.pipe(
+        [shape_for_tokenizer(sentences[index].text) for index in chosen],
+        disable=[name for name in REPARSE_SKIPPED if name in nlp.pipe_names],
+    )
+    for index, doc in zip(chosen, docs, strict=True):
+        sentence = sentences[index]
+        for masked_cut in coordinated_clause_starts(doc):
+            cut = sentence.original(masked_cut)
+            if both_sides_count(sentence, cut):
+                found[index].append(cut)
+    return found
+
+
+def coordinated_clause_starts(doc: Doc) -> list[int]:
+    """Offsets (into the doc's text) of the conjunctions that join a sentence's main clause
+    to another with its own subject: "Prices rose 3%, and wages fell" cuts at "and"."""
+    starts = []
+    for token in doc:
+        # The second verb is a conjunct of the sentence's root with its own subject, so
+        # each clause is a claim of its own.
+        if token.dep_ != "conj" or token.tag_ not in VERB_TAGS:
+            continue
+        if token.head.dep_ != "ROOT":
+            continue
+        if not any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children):
+            continue
+        conjunctions = [child for child in token.head.children if child.dep_ == "cc"]
+        before = [c for c in conjunctions if token.head.i < c.i < token.i]
+        if before:
+            # Keep the conjunction with the second clause.
+            starts.append(before[-1].idx)
+    return starts
+
+
+def split_clauses(text: str, start: int, end: int, cuts: Iterable[int]) -> list[tuple[int, int]]:
+    """A sentence cut into its clauses at the given offsets, each clause without the
+    punctuation that joined it to the next, long pieces bounded by MAX_CLAIM_CHARS."""
     pieces: list[tuple[int, int]] = []
     low = start
     for cut in sorted(set(cuts)):

@@ -26,6 +26,7 @@ _FILLER_VERBS = frozenset({"see", "mean", "know", "guess"})
 _CONTENT_DEPENDENCIES = frozenset({"ccomp", "xcomp", "dobj", "oprd"})
 _CLAUSE_DEPENDENCIES = frozenset({"ccomp", "xcomp"})
 _SHARED_SUBJECT_DEPENDENCIES = frozenset({"advcl", "conj", "xcomp", "pcomp", "prep"})
+_WHEN_ENTITIES = frozenset({"DATE", "TIME"})
 
 
 def cue_subject(cue: Token) -> Token | None:
@@ -78,7 +79,8 @@ def content_of_verb(text: str, cue: Token, table: CueTable) -> list[tuple[int, i
             objects = [
                 grandchild for grandchild in child.children if grandchild.dep_ in ("pobj", "pcomp")
             ]
-            if objects:
+            # "said on Monday:" says when, not what: a date or time is no content.
+            if objects and objects[0].ent_type_ not in _WHEN_ENTITIES:
                 content = trim(text, *subtree_span(objects[0]), EDGE_PUNCTUATION + ".")
                 return [content] if content[1] > content[0] else []
     return []

@@ -1,0 +1,199 @@
+"""What the commands of the ``claimscope`` CLI share: exit codes, one-line errors, output.
+
+``cli.py`` (``analyze``, ``schema``, ``train``, ``score``) and ``corpus_commands.py``
+(``corpus …``) both use these, so they live apart from either command module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from enum import StrEnum
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+import typer
+from rich.console import Console
+
+from claimscope.adapters.report.terminal import terminal_safe
+from claimscope.dossier import Dossier
+
+EXIT_BAD_INPUT = 2
+# What a shell reports for a tool that SIGPIPE ended (128 + 13): the reader of the
+# output went away (`claimscope ... | head`), which is not a failure of claimscope.
+EXIT_BROKEN_PIPE = 141
+# What a shell reports for a process that SIGTERM ended (128 + 15).
+EXIT_TERMINATED = 143
+
+
+class OutputFormat(StrEnum):
+    """Output formats of a dossier (``analyze``, ``corpus show``)."""
+
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+
+
+def error_console() -> Console:
+    """The console of standard error, for messages, warnings and progress."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(console: Console, line: str) -> None:
+    """Print one line; sources and problems can carry a document's control characters."""
+    console.print(terminal_safe(line, one_line=True), markup=False)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``claimscope: error: MESSAGE`` and return the exit to raise (status 2)."""
+    say(error_console(), f"claimscope: error: {message}")
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def quiet_when_reader_leaves() -> Iterator[None]:
+    """Exit with EXIT_BROKEN_PIPE and no message when standard output's reader is gone."""
+    try:
+        try:
+            yield
+        finally:
+            # Flushed here, not at exit, where a closed pipe would print a traceback.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes standard output again at exit: pointing the closed pipe at
+        # /dev/null keeps that flush from failing a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError, AttributeError):
+                os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+
+def exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handler: exit with EXIT_TERMINATED through the finally blocks."""
+    # An exception, unlike SIGTERM's default action, runs the finally blocks that stop
+    # the worker processes and remove the temporary output file; SystemExit passes
+    # through libraries' `except Exception` and exits without a traceback.
+    raise SystemExit(EXIT_TERMINATED)
+
+
+class Output:
+    """Standard output, or ``--out FILE`` written so that a failed run loses nothing.
+
+    A regular FILE (or a new one) is written to a temporary file beside it, which
+    replaces FILE only at :meth:`commit`: an interrupted or failed run, or a batch with
+    nothing to write, leaves an existing FILE as it was and creates none. A FILE that
+    is not a regular file (/dev/stdout, a FIFO, a device) cannot be replaced and is
+    written in place. ``binary`` opens it for bytes (Parquet); standard output is text.
+    """
+
+    def __init__(self, path: Path | None, *, binary: bool = False) -> None:
+        self.path = path
+        self._temporary: Path | None = None
+        self._target: Path | None = None
+        self._mode = 0
+        if path is None:
+            self.stream: IO[Any] = sys.stdout
+            return
+        # Through a symbolic link, the file it points to is the one replaced.
+        target = Path(os.path.realpath(path))
+        try:
+            existing: int | None = target.stat().st_mode
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing):
+            self.stream = (
+                open(path, "wb")  # noqa: SIM115
+                if binary
+                else open(path, "w", encoding="utf-8")  # noqa: SIM115
+            )
+            return
+        # mkstemp creates the file 0600: give it the mode FILE has, or would get.
+        self._mode = stat.S_IMODE(existing) if existing is not None else 0o666 & ~umask()
+        descriptor, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        self._temporary, self._target = Path(name), target
+        self.stream = (
+            os.fdopen(descriptor, "wb") if binary else os.fdopen(descriptor, "w", encoding="utf-8")
+        )
+
+    @property
+    def name(self) -> str:
+        """The output as named in messages."""
+        return "standard output" if self.path is None else str(self.path)
+
+    def write(self, text: str) -> None:
+        """Write rendered output; on a terminal, with its control characters escaped."""
+        if self.path is None and self.stream.isatty():
+            text = terminal_safe(text)
+        self.stream.write(text)
+
+    def commit(self) -> None:
+        """Make the output final: flushed, and a temporary file moved over FILE."""
+        self.stream.flush()
+        if self.path is None:
+            return
+        if self._temporary is not None and self._target is not None:
+            os.fsync(self.stream.fileno())
+            os.fchmod(self.stream.fileno(), self._mode)
+        self.stream.close()
+        if self._temporary is not None and self._target is not None:
+            os.replace(self._temporary, self._target)
+            self._temporary = None
+
+    def discard(self) -> None:
+        """Close the output without committing it: FILE stays as it was."""
+        if self.path is not None and not self.stream.closed:
+            # Closing flushes, which fails again on a full disk.
+            with suppress(OSError):
+                self.stream.close()
+        if self._temporary is not None:
+            with suppress(FileNotFoundError):
+                self._temporary.unlink()
+            self._temporary = None
+
+
+def umask() -> int:
+    """The process's umask."""
+    # The only way to read the umask sets it; this runs before any thread starts.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def close_iterator(iterator: Iterator[Any]) -> None:
+    """Close a generator now (its finally blocks stop worker processes), not at collection."""
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
+
+
+def render(dossiers: Sequence[Dossier], output_format: OutputFormat) -> str:
+    """The dossiers in one output format."""
+    if output_format is OutputFormat.json:
+        if len(dossiers) == 1:
+            return dossiers[0].to_json() + "\n"
+        return json.dumps([d.to_json_dict() for d in dossiers], ensure_ascii=False, indent=2) + "\n"
+    if output_format is OutputFormat.jsonl:
+        return "".join(d.to_json(indent=None) + "\n" for d in dossiers)
+    if output_format is OutputFormat.markdown:
+        from claimscope.adapters.report.markdown import render_markdown
+
+        return render_markdown(dossiers)
+    if output_format is OutputFormat.html:
+        from claimscope.adapters.report.html import render_html
+
+        return render_html(dossiers)
+    from claimscope.adapters.report.terminal import render_text
+
+    return render_text(dossiers)

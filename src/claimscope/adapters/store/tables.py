@@ -1,0 +1,161 @@
+"""The store's tables as SQLAlchemy 2 declarative models, one definition for both databases.
+
+The schema itself is created and changed by the Alembic migrations in ``migrations/``;
+these models are what the store's queries are written against and must match the latest
+migration (``tests/test_store_migrations.py`` compares them). What is dialect-specific
+stays out of them: SQLite's FTS5 table and its triggers, PostgreSQL's generated
+``search_vector`` column and its GIN index (see ``search.py``).
+
+A document is one row, keyed by its text's sha256; every place it was read from is a
+*sighting*; the fields people filter on are normalised into small facet tables filled
+from the dossier, so that later layers (near-duplicate signatures, the evidence library)
+add tables of their own rather than fields of one JSON blob.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite makes a column an alias of the table's rowid only when its type is exactly
+# INTEGER: FTS5's external content table needs that stable rowid.
+NUMBER = BigInteger().with_variant(Integer(), "sqlite")
+# JSONB on PostgreSQL: stored parsed, indexable; JSON text elsewhere.
+DOSSIER_JSON = JSON().with_variant(postgresql.JSONB(), "postgresql")
+DOCUMENT_ID = String(71)  # "sha256:" + 64 hexadecimal digits
+KEY = String(64)  # a sha256 in hexadecimal: unique keys over text of any length
+
+
+class Base(DeclarativeBase):
+    """The store's tables."""
+
+
+class DocumentRow(Base):
+    """One analysed document: its text, the fields searched and filtered on, its dossier."""
+
+    __tablename__ = "documents"
+
+    number: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(DOCUMENT_ID, unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    headline: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(16))
+    outlet: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[date | None] = mapped_column(Date, index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    hints: Mapped[dict[str, Any]] = mapped_column(JSON)
+    dossier: Mapped[dict[str, Any]] = mapped_column(DOSSIER_JSON)
+    pipeline_version: Mapped[str] = mapped_column(Text)
+    models_version: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SightingRow(Base):
+    """One place a document was read from: a file, a record, an archived page."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("document_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        DOCUMENT_ID, ForeignKey("documents.id", ondelete="CASCADE")
+    )
+    source_key: Mapped[str] = mapped_column(KEY)
+    source: Mapped[str] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)
+    captured_at: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ErrorRow(Base):
+    """An input that could not be stored, with its source and the reason."""
+
+    __tablename__ = "errors"
+
+    id: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignatoryRow(Base):
+    """A signatory of a document's statement (``--signatory``)."""
+
+    __tablename__ = "document_signatories"
+    __table_args__ = (Index("ix_document_signatories_document_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        DOCUMENT_ID, ForeignKey("documents.id", ondelete="CASCADE")
+    )
+    person: Mapped[str | None] = mapped_column(Text)
+    organization: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+
+
+class TechniqueRow(Base):
+    """How many spans of a persuasion technique a document has (``--technique``)."""
+
+    __tablename__ = "document_techniques"
+    __table_args__ = (Index("ix_document_techniques_technique", "technique", "document_id"),)
+
+    document_id: Mapped[str] = mapped_column(
+        DOCUMENT_ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    technique: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class CitationRow(Base):
+    """A kind and issuer of document a document cites (``--cites``), once per pair."""
+
+    __tablename__ = "document_citations"
+    __table_args__ = (
+        Index("ix_document_citations_document_id", "document_id"),
+        Index("ix_document_citations_kind", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        DOCUMENT_ID, ForeignKey("documents.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    issuer: Mapped[str | None] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class CountryRow(Base):
+    """A country a document is about or names (``--country``): dateline, signatories, entities."""
+
+    __tablename__ = "document_countries"
+    __table_args__ = (Index("ix_document_countries_country", "country", "document_id"),)
+
+    document_id: Mapped[str] = mapped_column(
+        DOCUMENT_ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+
+
+FACET_TABLES = (SignatoryRow, TechniqueRow, CitationRow, CountryRow)
+"""The tables filled from a dossier, emptied and refilled when it is re-analysed."""

@@ -1,0 +1,166 @@
+"""MinHash signatures, banding and clusters: the near-duplicate machinery of the corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from claimscope.corpus.minhash import (
+    MinHashSettings,
+    UnionFind,
+    candidate_pairs,
+    clusters,
+    estimated_jaccard,
+    normalized_words,
+    shingle_hashes,
+    signatures,
+    similar_pairs,
+)
+
+BASE = (
+    "The ministry said on Tuesday that the new border crossing would open in March, "
+    "allowing trucks carrying food and medicine to reach the region for the first time "
+    "since the road was closed two years ago, according to officials in the capital."
+)
+
+
+def exact_jaccard(first: str, second: str, size: int = 5) -> float:
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        words = normalized_words(text)
+        return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+    a, b = shingles(first), shingles(second)
+    return len(a & b) / len(a | b)
+
+
+def test_words_are_normalised_before_shingling() -> None:
+    assert normalized_words("Ｔhe  MINISTRY, said: “ﬁne”!") == ["the", "ministry", "said", "fine"]
+    same = shingle_hashes(normalized_words("A b, c d e f."), 5)
+    assert np.array_equal(same, shingle_hashes(normalized_words("a B c D e F"), 5))
+    assert len(same) == 2
+    assert len(shingle_hashes(["short"], 5)) == 1
+    assert len(shingle_hashes([], 5)) == 0
+
+
+def test_estimates_follow_the_exact_jaccard() -> None:
+    words = BASE.split()
+    variants = [
+        BASE,
+        " ".join(words[:20]),
+        " ".join([*words[:10], "entirely", *words[11:]]),
+        " ".join(words[::-1]),
+        "Completely unrelated text about football scores and the weather in another city.",
+    ]
+    rows = signatures([BASE, *variants], MinHashSettings(permutations=512, bands=128))
+    for index, variant in enumerate(variants, start=1):
+        exact = exact_jaccard(BASE, variant)
+        # Four standard errors of a 512-permutation estimate.
+        tolerance = 4 * max(0.01, (exact * (1 - exact) / 512) ** 0.5)
+        assert abs(estimated_jaccard(rows[0], rows[index]) - exact) <= tolerance, variant
+
+
+def test_signatures_do_not_depend_on_the_process() -> None:
+    # Python's own hash() changes with PYTHONHASHSEED; the signatures must not.
+    here = signatures([BASE])[0].tolist()
+    code = (
+        "import json, sys; from claimscope.corpus.minhash import signatures; "
+        "print(json.dumps(signatures([sys.argv[1]])[0].tolist()))"
+    )
+    environment = dict(os.environ, PYTHONHASHSEED="12345")
+    completed = subprocess.run(
+        [sys.executable, "-c", code, BASE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    assert json.loads(completed.stdout) == here
+
+
+def test_a_text_without_words_matches_nothing() -> None:
+    rows = signatures(["", "...", BASE])
+    assert estimated_jaccard(rows[0], rows[1]) == 0.0
+    assert similar_pairs(rows) == []
+
+
+def test_buckets_are_linked_as_stars() -> None:
+    keys = np.array(
+        [[1, 10], [1, 11], [1, 12], [2, 12], [3, 13]],
+        dtype=np.uint64,
+    )
+    assert candidate_pairs(keys).tolist() == [[0, 1], [0, 2], [2, 3]]
+
+
+def test_union_find_groups() -> None:
+    sets = UnionFind(6)
+    sets.union(4, 5)
+    sets.union(0, 2)
+    sets.union(2, 4)
+    assert sets.groups() == [[0, 2, 4, 5]]
+
+
+def test_near_duplicates_cluster_and_unrelated_texts_stay_apart() -> None:
+    words = BASE.split()
+    texts = [
+        BASE,
+        "Officials said the news on Wednesday. " + BASE,  # a new lead
+        BASE.replace("trucks", "lorries"),  # a changed word
+        "Football: the home side won three to one on Saturday in front of a full stadium, "
+        "their coach said, praising the defence and the young striker who scored twice.",
+        " ".join(words[:12]) + " and nothing else is the same in this other story at all.",
+    ]
+    assert clusters(signatures(texts)) == [[0, 1, 2]]
+
+
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        ({"shingle_words": 0}, "shingle_words"),
+        ({"permutations": 100, "bands": 32}, "bands must divide"),
+        ({"threshold": 0.0}, "threshold"),
+        ({"permutations": 4096}, "permutations"),
+    ],
+)
+def test_bad_settings_are_refused(keywords: dict[str, int | float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        MinHashSettings(**keywords)  # type: ignore[arg-type]
+
+
+def test_a_statement_embedded_in_another_article_is_found_with_its_span() -> None:
+    from claimscope.corpus.duplicates import find_shared_texts
+
+    statement = "\n\n".join(
+        [
+            "We, the undersigned organisations, call on the government to release the "
+            "journalists detained since March and to drop every charge brought against them "
+            "under the new security law.",
+            "Their detention violates the country's own constitution and the international "
+            "covenant it ratified, and it has already silenced the last independent newspaper "
+            "in the northern provinces.",
+            "We ask the United Nations special rapporteur to visit the prisons where they are "
+            "held and to report publicly on the conditions of their detention without delay.",
+        ]
+    )
+    original = "Press release\n\n" + statement + "\n\nSigned by forty organisations."
+    lead = (
+        "Rights groups on Monday renewed their appeal over the detained reporters, in a text "
+        "published as the parliament opened its spring session in the capital this week."
+    )
+    framed = lead + "\n\nIn a joint statement the groups said:\n\n" + statement
+    unrelated = (
+        "The football club announced a new coach on Tuesday after a season in which the team "
+        "lost eleven matches at home and finished in the lower half of the table again."
+    )
+    shared, groups = find_shared_texts([original, framed, unrelated])
+    assert groups == [[0, 1]]
+    (link,) = shared
+    # The two articles differ as wholes; what they share is the statement's paragraphs.
+    assert link.first_part.kind == "paragraph" and link.second_part.kind == "paragraph"
+    first_text = original[link.first_part.start : link.first_part.end]
+    assert first_text == framed[link.second_part.start : link.second_part.end]
+    assert first_text in statement
