@@ -86,7 +86,7 @@ class ClusterSighting:
     outlet: str | None
     url: str | None
     published: str | None
-    """The sighting's publication time, else the one the document's text gives."""
+    """The sighting's publication time, else the one printed in the document's text."""
     similarity: float
     """Estimated Jaccard of the best-matching parts of this document and the earliest."""
     shared: tuple[str, int, int] | None
@@ -731,11 +731,11 @@ def _describe_page(connection: Connection, groups: Sequence[Sequence[int]]) -> l
     documents: dict[int, _Document] = {}
     for chunk in _chunks(numbers):
         for found in connection.execute(
-            select(DocumentRow.number, DocumentRow.id, DocumentRow.published).where(
+            select(DocumentRow.number, DocumentRow.id, DocumentRow.dossier["anatomy"]).where(
                 DocumentRow.number.in_(chunk)
             )
         ):
-            documents[found.number] = _Document(found.number, found.id, found.published)
+            documents[found[0]] = _Document(found[0], found[1], _printed_time(found[2]))
         for row in connection.execute(
             select(
                 DocumentRow.number,
@@ -781,6 +781,15 @@ def _describe_page(connection: Connection, groups: Sequence[Sequence[int]]) -> l
         for identifier, stored in _signatures(connection, signature_ids)
     }
     return [_cluster([documents[number] for number in group], signatures) for group in groups]
+
+
+def _printed_time(anatomy: Mapping[str, Any] | None) -> str | None:
+    """The publication time printed in the text, which holds for every copy of it (a time
+    from a sighting's metadata, which the anatomy may also report, holds for that one)."""
+    if not anatomy or not anatomy.get("published_span"):
+        return None
+    value = anatomy.get("published")
+    return value if isinstance(value, str) else None
 
 
 def _cluster(
