@@ -52,6 +52,8 @@ _CHUNK_ROWS = 512
 """Shingle hashes permuted at a time: 512 x 128 permutations x 8 bytes fits a core's cache."""
 _EMPTY = np.iinfo(np.uint32).max
 """The signature value of a text without any shingle (never equal to a real one's)."""
+EMPTY_SIGNATURE = _EMPTY
+"""Every value of the signature of a text without any shingle."""
 
 
 @dataclass(frozen=True)
@@ -193,8 +195,12 @@ def _split_words(normalised: str) -> Words:
     return Words(pieces[1::2], ends - lengths[1::2], ends)
 
 
+@functools.lru_cache(maxsize=2**18)
 def _word_hash(word: str) -> int:
-    """FNV-1a over the word's UTF-8 bytes: stable everywhere (Python's hash() is not)."""
+    """FNV-1a over the word's UTF-8 bytes: stable everywhere (Python's hash() is not).
+
+    Kept for the process's most recent words: a batch's vocabulary is mostly the last's.
+    """
     value = 0xCBF29CE484222325
     for byte in word.encode("utf-8"):
         value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
