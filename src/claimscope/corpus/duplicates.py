@@ -13,6 +13,7 @@ says which spans were shared.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,8 +42,7 @@ from claimscope.text.lists import (
     is_table_row,
     line_shape,
     load_tables,
-    split_lines,
-    strip_prefix,
+    prefix_end,
 )
 
 PartKind = Literal["document", "statement", "paragraph", "list"]
@@ -109,21 +109,34 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     so poll questions or short prose lines do not make a list.
     """
     tables = load_tables()
-    lines = split_lines(text, start, len(text) if end is None else end)
-    # First the cheap tests: a line that is blank, a table row, or can be no item (too
-    # long, prose). Only stretches with enough lines left to make a list are read closely.
-    shapes = [_cheap_shape(line, tables) for line in lines]
+    high = len(text) if end is None else end
+    # The lines as split_lines cuts them, first as bare strings: the cheap tests below rule
+    # out nearly every line of prose (wire copy wraps at 70 characters, so an article has
+    # hundreds), and only stretches that can still make a list become Line records.
+    raw_lines = text[start:high].split("\n")
+    shapes = [_cheap_shape(raw.strip(), tables) for raw in raw_lines]
     runs: list[tuple[int, int]] = []
     stretch: list[int] = []
-    for index in [*range(len(lines)), len(lines)]:
-        shape = shapes[index] if index < len(lines) else Shape.OTHER
+    positions: list[int] | None = None
+    for index in [*range(len(raw_lines)), len(raw_lines)]:
+        shape = shapes[index] if index < len(raw_lines) else Shape.OTHER
         if shape is None or shape in (Shape.BLANK, Shape.TABLE):
             stretch.append(index)
             continue
         if sum(1 for member in stretch if shapes[member] is not Shape.BLANK) >= MIN_LIST_LINES:
-            runs += _item_runs([lines[member] for member in stretch], shapes, stretch, tables)
+            if positions is None:
+                positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
+            lines = [_line(raw_lines[member], positions[member]) for member in stretch]
+            runs += _item_runs(lines, shapes, stretch, tables)
         stretch = []
     return runs
+
+
+def _line(raw: str, position: int) -> Line:
+    """The line at ``position`` as :func:`~claimscope.text.lists.split_lines` gives it."""
+    content = raw.strip()
+    first = position + len(raw) - len(raw.lstrip())
+    return Line(first, first + len(content), content)
 
 
 def _item_runs(
@@ -150,14 +163,14 @@ def _item_runs(
     return runs
 
 
-def _cheap_shape(line: Line, tables: Tables) -> Shape | None:
+def _cheap_shape(text: str, tables: Tables) -> Shape | None:
     """BLANK, TABLE, OTHER (a line too long to be an item, or prose: what is_item refuses
     first), or None when only the full classification can tell."""
-    if not line.text:
+    if not text:
         return Shape.BLANK
-    if is_table_row(line.text):
+    if is_table_row(text):
         return Shape.TABLE
-    text = strip_prefix(line).text
+    text = text[prefix_end(text) :]
     if len(text) > MAX_ITEM_CHARS or is_prose(text, tables):
         return Shape.OTHER
     return None
@@ -184,25 +197,22 @@ def document_parts(
     again when the caller has them.
     """
     found = text_words(text) if words is None else words
-
-    def long_enough(start: int, end: int) -> bool:
-        first, last = found.within(start, end)
-        return last - first >= MIN_PART_WORDS
-
-    parts = [Part(document, "document", 0, len(text))]
-    for start, end in statements:
-        if long_enough(start, end):
-            parts.append(Part(document, "statement", start, end))
     low, high = body if body is not None else (0, len(text))
     paragraphs = paragraph_spans(text, low, high)
-    # A document of one paragraph is already indexed whole.
-    if len(paragraphs) > 1:
-        for start, end in paragraphs:
-            if long_enough(start, end):
-                parts.append(Part(document, "paragraph", start, end))
-    for start, end in list_spans(text, low, high):
-        if long_enough(start, end):
-            parts.append(Part(document, "list", start, end))
+    candidates: list[tuple[PartKind, tuple[int, int]]] = [
+        *(("statement", span) for span in statements),
+        # A document of one paragraph is already indexed whole.
+        *(("paragraph", span) for span in (paragraphs if len(paragraphs) > 1 else [])),
+        *(("list", span) for span in list_spans(text, low, high)),
+    ]
+    parts = [Part(document, "document", 0, len(text))]
+    if not candidates:
+        return parts
+    # The words of every candidate counted at once (one search over the word spans).
+    first, last = found.within_spans([span for _, span in candidates])
+    for (kind, (start, end)), count in zip(candidates, (last - first).tolist(), strict=True):
+        if count >= MIN_PART_WORDS:
+            parts.append(Part(document, kind, start, end))
     return parts
 
 

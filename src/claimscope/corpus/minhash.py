@@ -48,8 +48,9 @@ _generator = np.random.default_rng(_SEED)
 _MULTIPLIERS = _generator.integers(1, 2**63, size=_MAX_PERMUTATIONS, dtype=np.uint64) * 2 + 1
 _OFFSETS = _generator.integers(0, 2**63, size=_MAX_PERMUTATIONS, dtype=np.uint64)
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)
-_CHUNK_ROWS = 512
-"""Shingle hashes permuted at a time: 512 x 128 permutations x 8 bytes fits a core's cache."""
+_CHUNK_COLUMNS = 4096
+"""Shingle hashes permuted at a time: 128 permutations x 4096 x 8 bytes (4 MiB) stays in
+the processor's cache while its minima are taken."""
 _EMPTY = np.iinfo(np.uint32).max
 """The signature value of a text without any shingle (never equal to a real one's)."""
 EMPTY_SIGNATURE = _EMPTY
@@ -109,6 +110,15 @@ class Words:
         first = int(np.searchsorted(self.starts, start, side="left"))
         last = int(np.searchsorted(self.ends, end, side="right"))
         return first, max(first, last)
+
+    def within_spans(
+        self, spans: Sequence[tuple[int, int]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """:meth:`within` for many spans at once: the first and last word index of each."""
+        bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        first = np.searchsorted(self.starts, bounds[:, 0], side="left")
+        last = np.searchsorted(self.ends, bounds[:, 1], side="right")
+        return first, np.maximum(first, last)
 
 
 @functools.cache
@@ -293,34 +303,34 @@ def signatures_of_ranges(
     last_piece = np.searchsorted(cuts, ends[present])  # exclusive
     # Interleaved (first, last) indices: reduceat's even results are the ranges' minima.
     interleaved = np.stack([first_piece, last_piece], axis=1).reshape(-1)
-    multipliers = _MULTIPLIERS[None, : settings.permutations]
-    offsets = _OFFSETS[None, : settings.permutations]
+    multipliers = _MULTIPLIERS[: settings.permutations, None]
+    offsets = _OFFSETS[: settings.permutations, None]
     maximum = np.iinfo(np.uint64).max
-    # One row per piece and a sentinel row, so that a range ending at the last piece has a
-    # valid index for reduceat.
-    piece_minima = np.full((len(cuts) + 1, settings.permutations), maximum, dtype=np.uint64)
-    # The hashes go through in chunks of _CHUNK_ROWS against every permutation: the
-    # chunk's permuted values stay in the processor's cache while their minima are taken,
-    # which is more than twice as fast as a pass over all hashes per permutation.
-    buffer = np.empty((_CHUNK_ROWS, settings.permutations), dtype=np.uint64)
+    # One column per piece and a sentinel column, so that a range ending at the last piece
+    # has a valid index for reduceat.
+    piece_minima = np.full((settings.permutations, len(cuts) + 1), maximum, dtype=np.uint64)
+    # The hashes go through in chunks of _CHUNK_COLUMNS against every permutation, one row
+    # per permutation: the chunk's permuted values stay in the processor's cache while
+    # their minima are taken, and the minima run along rows, in memory order (three times
+    # as fast as one row per hash, and more than a pass over all hashes per permutation).
+    buffer = np.empty((settings.permutations, _CHUNK_COLUMNS), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for low in range(0, len(values), _CHUNK_ROWS):
-            high = min(len(values), low + _CHUNK_ROWS)
-            out = buffer[: high - low]
+        for low in range(0, len(values), _CHUNK_COLUMNS):
+            high = min(len(values), low + _CHUNK_COLUMNS)
+            out = buffer[:, : high - low]
             # Multiply-shift hashing: (a * x + b) mod 2**64, top 32 bits; a universal family.
-            np.multiply(values[low:high, None], multipliers, out=out)
+            np.multiply(multipliers, values[None, low:high], out=out)
             out += offsets
-            # The piece holding the chunk's first row may have begun in an earlier chunk;
+            # The piece holding the chunk's first hash may have begun in an earlier chunk;
             # the pieces beginning inside the chunk are seen here first.
             first = int(np.searchsorted(cuts, low, side="right")) - 1
             inside = int(np.searchsorted(cuts, high, side="left"))
             boundaries = np.concatenate(([0], cuts[first + 1 : inside] - low))
-            minima = np.minimum.reduceat(out, boundaries, axis=0)
+            minima = np.minimum.reduceat(out, boundaries, axis=1)
             if first >= 0:
-                np.minimum(piece_minima[first], minima[0], out=piece_minima[first])
-            piece_minima[first + 1 : inside] = minima[1:]
-    ranges_minima = np.minimum.reduceat(piece_minima, interleaved, axis=0)[::2]
-    # The shift is monotonic, so it is taken after the minimum, on far fewer values.
+                np.minimum(piece_minima[:, first], minima[:, 0], out=piece_minima[:, first])
+            piece_minima[:, first + 1 : inside] = minima[:, 1:]
+    ranges_minima = np.minimum.reduceat(piece_minima, interleaved, axis=1)[:, ::2].T
     result[present] = ranges_minima >> np.uint64(32)
     return result
 

@@ -154,12 +154,17 @@ def split_lines(text: str, low: int, high: int) -> list[Line]:
     return lines
 
 
+def prefix_end(text: str) -> int:
+    """Where a line's bullet or number prefix ("1.", "1)", "-", "*", "•") ends; 0 if none."""
+    match = _PREFIX.match(text)
+    return 0 if match is None else match.end()
+
+
 def strip_prefix(line: Line) -> Line:
     """The line without its bullet or number prefix ("1.", "1)", "-", "*", "•")."""
-    match = _PREFIX.match(line.text)
-    if match is None:
+    cut = prefix_end(line.text)
+    if not cut:
         return line
-    cut = match.end()
     return Line(line.start + cut, line.end, line.text[cut:])
 
 
