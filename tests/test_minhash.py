@@ -202,10 +202,7 @@ def test_words_within_a_span_are_a_slice() -> None:
 def test_signatures_of_nested_ranges_equal_those_of_their_texts() -> None:
     settings = MinHashSettings()
     texts = [BASE, "Officials said the news on Wednesday. " + BASE, "short", ""]
-    vocabulary: dict[str, int] = {}
-    sequences = [
-        shingle_sequence(word_hashes(normalized_words(text), vocabulary), 5) for text in texts
-    ]
+    sequences = [shingle_sequence(word_hashes(normalized_words(text)), 5) for text in texts]
     values = np.concatenate(sequences)
     ends = np.cumsum([len(sequence) for sequence in sequences])
     starts = ends - [len(sequence) for sequence in sequences]

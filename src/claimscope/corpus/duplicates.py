@@ -31,7 +31,7 @@ from claimscope.corpus.minhash import (
     signatures_of_ranges,
     similar_pairs,
     text_words,
-    word_hashes,
+    words_hashes,
 )
 from claimscope.text.lists import (
     MAX_ITEM_CHARS,
@@ -115,20 +115,21 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     # hundreds), and only stretches that can still make a list become Line records.
     raw_lines = text[start:high].split("\n")
     shapes = [_cheap_shape(raw.strip(), tables) for raw in raw_lines]
+    # Stretches run between the lines that can be no item (OTHER): only one holding
+    # MIN_LIST_LINES lines that are not blank is read line by line.
+    breaks = [index for index, shape in enumerate(shapes) if shape is Shape.OTHER]
     runs: list[tuple[int, int]] = []
-    stretch: list[int] = []
     positions: list[int] | None = None
-    for index in [*range(len(raw_lines)), len(raw_lines)]:
-        shape = shapes[index] if index < len(raw_lines) else Shape.OTHER
-        if shape is None or shape in (Shape.BLANK, Shape.TABLE):
-            stretch.append(index)
+    for low, stop in zip([-1, *breaks], [*breaks, len(raw_lines)], strict=True):
+        if stop - low - 1 < MIN_LIST_LINES:
             continue
-        if sum(1 for member in stretch if shapes[member] is not Shape.BLANK) >= MIN_LIST_LINES:
-            if positions is None:
-                positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
-            lines = [_line(raw_lines[member], positions[member]) for member in stretch]
-            runs += _item_runs(lines, shapes, stretch, tables)
-        stretch = []
+        stretch = range(low + 1, stop)
+        if sum(1 for member in stretch if shapes[member] is not Shape.BLANK) < MIN_LIST_LINES:
+            continue
+        if positions is None:
+            positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
+        lines = [_line(raw_lines[member], positions[member]) for member in stretch]
+        runs += _item_runs(lines, shapes, stretch, tables)
     return runs
 
 
@@ -230,10 +231,20 @@ def part_signatures(
     order, and a part shorter than a shingle is one shingle of its words.
     """
     size = settings.shingle_words
-    vocabulary: dict[str, int] = {}
-    pieces: list[npt.NDArray[np.uint64]] = []
     ranges = np.zeros((len(parts), 2), dtype=np.intp)
-    offset = 0
+    by_document: dict[int, list[int]] = {}
+    for index, part in enumerate(parts):
+        by_document.setdefault(part.document, []).append(index)
+    found = {
+        document: words[document] if words is not None else text_words(texts[document])
+        for document in by_document
+    }
+    # The batch's words hashed at once, and their shingles in one sequence: a document's
+    # shingles are the stretch of it that starts at its first word (the few shingles that
+    # run across two documents belong to no range).
+    hashes = words_hashes([found[document] for document in by_document])
+    pieces: list[npt.NDArray[np.uint64]] = [shingle_sequence(hashes, size)]
+    offset = len(pieces[0])
 
     def add_piece(values: npt.NDArray[np.uint64]) -> int:
         nonlocal offset
@@ -241,29 +252,27 @@ def part_signatures(
         offset += len(values)
         return offset - len(values)
 
-    by_document: dict[int, list[int]] = {}
-    for index, part in enumerate(parts):
-        by_document.setdefault(part.document, []).append(index)
+    base = 0
     for document, indices in by_document.items():
-        text = texts[document]
-        found = words[document] if words is not None else text_words(text)
-        hashes = word_hashes(found.words, vocabulary)
-        base = add_piece(shingle_sequence(hashes, size)) if len(hashes) >= size else -1
-        for index in indices:
+        text, document_words = texts[document], found[document]
+        count = document_words.count
+        document_hashes = hashes[base : base + count]
+        firsts, lasts = document_words.within_spans(
+            [(parts[i].start, parts[i].end) for i in indices]
+        )
+        for index, first, last in zip(indices, firsts.tolist(), lasts.tolist(), strict=True):
             part = parts[index]
             if part.kind == "list":
-                ordered = _list_word_hashes(text, part, found, hashes)
+                ordered = _list_word_hashes(text, part, document_words, document_hashes)
                 start = add_piece(shingle_sequence(ordered, size))
                 ranges[index] = (start, offset)
-                continue
-            first, last = found.within(part.start, part.end)
-            if last - first >= size:
+            elif last - first >= size:
                 ranges[index] = (base + first, base + last - size + 1)
             elif last > first:
-                start = add_piece(shingle_sequence(hashes[first:last], size))
+                start = add_piece(shingle_sequence(document_hashes[first:last], size))
                 ranges[index] = (start, offset)
-    values = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.uint64)
-    return signatures_of_ranges(values, ranges, settings)
+        base += count
+    return signatures_of_ranges(np.concatenate(pieces), ranges, settings)
 
 
 def _list_word_hashes(
