@@ -114,22 +114,45 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     # out nearly every line of prose (wire copy wraps at 70 characters, so an article has
     # hundreds), and only stretches that can still make a list become Line records.
     raw_lines = text[start:high].split("\n")
-    shapes = [_cheap_shape(raw.strip(), tables) for raw in raw_lines]
-    # Stretches run between the lines that can be no item (OTHER): only one holding
-    # MIN_LIST_LINES lines that are not blank is read line by line.
-    breaks = [index for index, shape in enumerate(shapes) if shape is Shape.OTHER]
+    stripped = [raw.strip() for raw in raw_lines]
+    filled = [index for index, content in enumerate(stripped) if content]
+    shapes: list[Shape | None] = [Shape.BLANK] * len(raw_lines)
+    known: dict[int, bool] = {}
+
+    def can_be_item(rank: int) -> bool:
+        """Whether the rank-th line that is not blank passes the cheap tests (cached)."""
+        if rank not in known:
+            index = filled[rank]
+            shapes[index] = _cheap_shape(stripped[index], tables)
+            known[rank] = shapes[index] is not Shape.OTHER
+        return known[rank]
+
+    # A list is MIN_LIST_LINES lines in a row (blank lines aside) that pass the cheap tests.
+    # Probing every MIN_LIST_LINES-th line finds every such stretch: one that starts after
+    # a failing line at rank r holds the line r + MIN_LIST_LINES. So in prose (the usual
+    # text) only one line in MIN_LIST_LINES is tested, Boyer-Moore fashion.
     runs: list[tuple[int, int]] = []
     positions: list[int] | None = None
-    for low, stop in zip([-1, *breaks], [*breaks, len(raw_lines)], strict=True):
-        if stop - low - 1 < MIN_LIST_LINES:
+    boundary = -1  # the rank of the last line known to fail, or -1
+    probe = boundary + MIN_LIST_LINES
+    while probe < len(filled):
+        if not can_be_item(probe):
+            boundary, probe = probe, probe + MIN_LIST_LINES
             continue
-        stretch = range(low + 1, stop)
-        if sum(1 for member in stretch if shapes[member] is not Shape.BLANK) < MIN_LIST_LINES:
-            continue
-        if positions is None:
-            positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
-        lines = [_line(raw_lines[member], positions[member]) for member in stretch]
-        runs += _item_runs(lines, shapes, stretch, tables)
+        first = probe
+        while first - 1 > boundary and can_be_item(first - 1):
+            first -= 1
+        last = probe
+        while last + 1 < len(filled) and can_be_item(last + 1):
+            last += 1
+        if last - first + 1 >= MIN_LIST_LINES:
+            if positions is None:
+                positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
+            stretch = range(filled[first], filled[last] + 1)
+            lines = [_line(raw_lines[member], positions[member]) for member in stretch]
+            runs += _item_runs(lines, shapes, stretch, tables)
+        boundary = last + 1
+        probe = boundary + MIN_LIST_LINES
     return runs
 
 
