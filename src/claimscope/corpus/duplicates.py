@@ -13,9 +13,10 @@ says which spans were shared.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -116,74 +117,59 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     raw_lines = text[start:high].split("\n")
     stripped = [raw.strip() for raw in raw_lines]
     filled = [index for index, content in enumerate(stripped) if content]
-    shapes: list[Shape | None] = [Shape.BLANK] * len(raw_lines)
-    known: dict[int, bool] = {}
+    positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
 
-    def can_be_item(rank: int) -> bool:
-        """Whether the rank-th line that is not blank passes the cheap tests (cached)."""
-        if rank not in known:
-            index = filled[rank]
-            shapes[index] = _cheap_shape(stripped[index], tables)
-            known[rank] = shapes[index] is not Shape.OTHER
-        return known[rank]
+    @functools.cache
+    def passes_cheap_tests(rank: int) -> bool:
+        return _cheap_shape(stripped[filled[rank]], tables) is not Shape.OTHER
 
-    # A list is MIN_LIST_LINES lines in a row (blank lines aside) that pass the cheap tests.
-    # Probing every MIN_LIST_LINES-th line finds every such stretch: one that starts after
-    # a failing line at rank r holds the line r + MIN_LIST_LINES. So in prose (the usual
-    # text) only one line in MIN_LIST_LINES is tested, Boyer-Moore fashion.
+    @functools.cache
+    def line(index: int) -> Line:
+        # The line as split_lines gives it.
+        raw = raw_lines[index]
+        first = positions[index] + len(raw) - len(raw.lstrip())
+        return Line(first, first + len(stripped[index]), stripped[index])
+
     runs: list[tuple[int, int]] = []
-    positions: list[int] | None = None
-    boundary = -1  # the rank of the last line known to fail, or -1
-    probe = boundary + MIN_LIST_LINES
-    while probe < len(filled):
-        if not can_be_item(probe):
-            boundary, probe = probe, probe + MIN_LIST_LINES
-            continue
-        first = probe
-        while first - 1 > boundary and can_be_item(first - 1):
-            first -= 1
-        last = probe
-        while last + 1 < len(filled) and can_be_item(last + 1):
-            last += 1
-        if last - first + 1 >= MIN_LIST_LINES:
-            if positions is None:
-                positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
-            stretch = range(filled[first], filled[last] + 1)
-            lines = [_line(raw_lines[member], positions[member]) for member in stretch]
-            runs += _item_runs(lines, shapes, stretch, tables)
-        boundary = last + 1
-        probe = boundary + MIN_LIST_LINES
+    # Blank lines aside: stretches of lines passing the cheap tests, then in each the runs
+    # of items (or table rows).
+    for low, high_rank in _long_runs(len(filled), passes_cheap_tests):
+        members = filled[low : high_rank + 1]
+
+        def is_item(rank: int, members: list[int] = members) -> bool:
+            return line_shape(line(members[rank]), tables) in (Shape.ITEM, Shape.TABLE)
+
+        for first, last in _long_runs(len(members), functools.cache(is_item)):
+            runs.append((line(members[first]).start, line(members[last]).end))
     return runs
 
 
-def _line(raw: str, position: int) -> Line:
-    """The line at ``position`` as :func:`~claimscope.text.lists.split_lines` gives it."""
-    content = raw.strip()
-    first = position + len(raw) - len(raw.lstrip())
-    return Line(first, first + len(content), content)
+def _long_runs(count: int, passes: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """The maximal runs ``(first, last)`` of at least MIN_LIST_LINES consecutive numbers
+    below ``count`` that pass the test, testing as few as it can.
 
-
-def _item_runs(
-    lines: Sequence[Line], shapes: Sequence[Shape | None], indices: Sequence[int], tables: Tables
-) -> list[tuple[int, int]]:
-    """The runs of MIN_LIST_LINES items or more among lines the cheap tests left open."""
+    Every MIN_LIST_LINES-th number is probed, Boyer-Moore fashion: a run that starts after a
+    failing number r holds r + MIN_LIST_LINES, so in prose (the usual text, where the first
+    test fails) only one line in MIN_LIST_LINES is read; a passing probe is extended both
+    ways.
+    """
     runs: list[tuple[int, int]] = []
-    first: Line | None = None
-    last: Line | None = None
-    count = 0
-    for line, index in zip(lines, indices, strict=True):
-        shape = shapes[index]
-        if shape is None:
-            shape = line_shape(line, tables)
-        if shape in (Shape.ITEM, Shape.TABLE):
-            first = line if count == 0 else first
-            last, count = line, count + 1
-        elif shape is not Shape.BLANK:
-            if count >= MIN_LIST_LINES and first is not None and last is not None:
-                runs.append((first.start, last.end))
-            count = 0
-    if count >= MIN_LIST_LINES and first is not None and last is not None:
-        runs.append((first.start, last.end))
+    boundary = -1  # the last number known to fail, or -1
+    probe = boundary + MIN_LIST_LINES
+    while probe < count:
+        if not passes(probe):
+            boundary, probe = probe, probe + MIN_LIST_LINES
+            continue
+        first = probe
+        while first - 1 > boundary and passes(first - 1):
+            first -= 1
+        last = probe
+        while last + 1 < count and passes(last + 1):
+            last += 1
+        if last - first + 1 >= MIN_LIST_LINES:
+            runs.append((first, last))
+        boundary = last + 1
+        probe = boundary + MIN_LIST_LINES
     return runs
 
 
