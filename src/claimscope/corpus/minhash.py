@@ -287,26 +287,27 @@ def words_hashes(texts_words: Sequence[Words]) -> npt.NDArray[np.uint64]:
     Computed with numpy for the whole batch at once, one step per byte position: the words
     are ordered longest first, so the words still being hashed are always a prefix.
     """
+    starts_in_bytes: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    lengths_in_bytes: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    shift = 0  # where the text starts in the batch's UTF-8 bytes
+    for found in texts_words:
+        starts, ends = found.normal_starts, found.normal_ends
+        size = len(found.normal)
+        if not found.normal.isascii():
+            # Where each character's bytes start in UTF-8: 1 to 4 bytes a character.
+            codes = np.frombuffer(
+                found.normal.encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+            )
+            widths = (codes >= 0x80).view(np.uint8) + (codes >= 0x800) + (codes >= 0x10000) + 1
+            byte_at = np.zeros(len(codes) + 1, dtype=np.int64)
+            np.cumsum(widths, out=byte_at[1:])
+            starts, ends, size = byte_at[starts], byte_at[ends], int(byte_at[-1])
+        starts_in_bytes.append(starts + shift)
+        lengths_in_bytes.append(ends - starts)
+        shift += size + 1  # and the space between texts
+    starts, lengths = np.concatenate(starts_in_bytes), np.concatenate(lengths_in_bytes)
     joined = " ".join(found.normal for found in texts_words)
-    shifts = itertools.accumulate((len(found.normal) + 1 for found in texts_words), initial=0)
-    starts = np.concatenate(
-        [found.normal_starts + shift for found, shift in zip(texts_words, shifts, strict=False)]
-        or [np.empty(0, dtype=np.int64)]
-    )
-    lengths = np.concatenate(
-        [found.normal_ends - found.normal_starts for found in texts_words]
-        or [np.empty(0, dtype=np.int64)]
-    )
-    if joined.isascii():
-        data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    else:
-        # Where each character's bytes start in the UTF-8 text: 1 to 4 bytes a character.
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
-        byte_at = np.concatenate(([0], np.cumsum(widths)))
-        ends = starts + lengths
-        starts, lengths = byte_at[starts], byte_at[ends] - byte_at[starts]
-        data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     # A radix sort (small integers), longest first.
     order = np.argsort(-lengths.astype(np.int16), kind="stable")
     cursors = starts[order]
