@@ -260,3 +260,48 @@ def test_words_are_cut_where_the_regex_cuts_them() -> None:
     assert list(zip(found.starts.tolist(), found.ends.tolist(), strict=True)) == expected
     # The run of 130 letters is three words: 64, 64 and 2 letters.
     assert [len(word) for word in found.words[-4:]] == [64, 64, 2, 1]
+
+
+def _reference_signature(text: str, settings: MinHashSettings) -> list[int]:
+    """The signature scheme written out in plain Python, one shingle and one hash at a
+    time: words by the regex, FNV-1a of their UTF-8 bytes, the polynomial shingle hash,
+    then per permutation the top 32 bits of the least (a * x + b) mod 2**64."""
+    from claimscope.corpus import minhash
+
+    mask = 2**64 - 1
+    words = normalized_words(text)
+    word_values = []
+    for word in words:
+        value = 0xCBF29CE484222325
+        for byte in word.encode("utf-8"):
+            value = ((value ^ byte) * 0x100000001B3) & mask
+        word_values.append(value)
+    size = min(settings.shingle_words, len(word_values))
+    shingles = []
+    for first in range(len(word_values) - size + 1):
+        combined = 0
+        for value in word_values[first : first + size]:
+            combined = (combined * 0x9E3779B97F4A7C15 + value) & mask
+        shingles.append(combined)
+    signature = []
+    for permutation in range(settings.permutations):
+        multiplier = int(minhash._MULTIPLIERS[permutation])
+        offset = int(minhash._OFFSETS[permutation])
+        least = min(((multiplier * shingle + offset) & mask) for shingle in shingles)
+        signature.append(least >> 32)
+    return signature
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BASE,
+        "Straße in İstanbul … ﬁne — Ｔhe MINISTRY™ said ½ x² ŉ, 𝐀𝐁𝐂 and 日本語 too",
+        "three short words",
+    ],
+)
+def test_signatures_follow_the_scheme_stored_signatures_were_made_with(text: str) -> None:
+    # Stored signatures stay comparable only while the scheme is unchanged: the fast
+    # vectorised code must give what the scheme, computed the slow way, gives.
+    settings = MinHashSettings(permutations=32, bands=8)
+    assert signatures([text], settings)[0].tolist() == _reference_signature(text, settings)
