@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import pytest
 
-from claimscope.corpus.duplicates import list_spans
+from claimscope.corpus.duplicates import _long_runs, list_spans
 
 PROSE = "the group said on Monday that it would appeal the ruling in court"
 ITEMS = [
@@ -41,3 +44,25 @@ def test_two_lists_apart_and_a_short_one() -> None:
     first_end = text.index(ITEMS[4]) + len(ITEMS[4])
     second_start = text.rindex(ITEMS[1])
     assert list_spans(text) == [(0, first_end), (second_start, len(text))]
+
+
+def test_probing_finds_every_long_run_and_tests_each_line_once() -> None:
+    generator = random.Random(1)
+    for _ in range(2000):
+        length = generator.randint(0, 40)
+        share = generator.random()
+        passing = [generator.random() < share for _ in range(length)]
+        tested: list[int] = []
+
+        def test(number: int, passing: list[bool] = passing, tested: list[int] = tested) -> bool:
+            tested.append(number)
+            return passing[number]
+
+        # The maximal runs of five or more, read off the whole sequence.
+        expected = []
+        for key, group in itertools.groupby(enumerate(passing), key=lambda item: item[1]):
+            members = [number for number, _ in group]
+            if key and len(members) >= 5:
+                expected.append((members[0], members[-1]))
+        assert _long_runs(length, test) == expected
+        assert len(tested) == len(set(tested))

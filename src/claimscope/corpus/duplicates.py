@@ -13,7 +13,6 @@ says which spans were shared.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -93,12 +92,12 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     spans.append((position, end))
     trimmed = []
     for first, last in spans:
-        while first < last and text[first].isspace():
-            first += 1
-        while last > first and text[last - 1].isspace():
-            last -= 1
-        if first < last:
-            trimmed.append((first, last))
+        # str.strip drops exactly the characters str.isspace accepts, in C.
+        paragraph = text[first:last]
+        content = paragraph.lstrip()
+        if content:
+            first += len(paragraph) - len(content)
+            trimmed.append((first, first + len(content.rstrip())))
     return trimmed
 
 
@@ -119,11 +118,9 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     filled = [index for index, content in enumerate(stripped) if content]
     positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
 
-    @functools.cache
     def passes_cheap_tests(rank: int) -> bool:
         return _cheap_shape(stripped[filled[rank]], tables) is not Shape.OTHER
 
-    @functools.cache
     def line(index: int) -> Line:
         # The line as split_lines gives it.
         raw = raw_lines[index]
@@ -139,7 +136,7 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         def is_item(rank: int, members: list[int] = members) -> bool:
             return line_shape(line(members[rank]), tables) in (Shape.ITEM, Shape.TABLE)
 
-        for first, last in _long_runs(len(members), functools.cache(is_item)):
+        for first, last in _long_runs(len(members), is_item):
             runs.append((line(members[first]).start, line(members[last]).end))
     return runs
 
@@ -151,7 +148,7 @@ def _long_runs(count: int, passes: Callable[[int], bool]) -> list[tuple[int, int
     Every MIN_LIST_LINES-th number is probed, Boyer-Moore fashion: a run that starts after a
     failing number r holds r + MIN_LIST_LINES, so in prose (the usual text, where the first
     test fails) only one line in MIN_LIST_LINES is read; a passing probe is extended both
-    ways.
+    ways. No number is tested twice.
     """
     runs: list[tuple[int, int]] = []
     boundary = -1  # the last number known to fail, or -1
