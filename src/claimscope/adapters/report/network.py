@@ -42,7 +42,8 @@ svg.focus line.on{stroke:#d62728;stroke-opacity:.9}
 .legend i{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em}
 """
 
-_SCRIPT = """
+NETWORK_SCRIPT = """
+// Hovering a node of a network drawn by network_svg highlights its links.
 document.querySelectorAll('g.node').forEach(function (node) {
   var svg = node.ownerSVGElement, id = node.getAttribute('data-id');
   node.addEventListener('mouseenter', function () {
@@ -166,5 +167,5 @@ def render_network_html(graph: nx.Graph, title: str, note: str = "") -> str:
         f"{graph.number_of_edges()} links. A link says two nodes appear together; it says "
         "nothing about why.</p>"
         f'<p class="legend">{legend}</p>'
-        f"{network_svg(graph)}<script>{_SCRIPT}</script></body></html>\n"
+        f"{network_svg(graph)}<script>{NETWORK_SCRIPT}</script></body></html>\n"
     )
