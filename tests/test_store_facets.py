@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from claimscope.adapters.store import Filters, Store
@@ -69,8 +71,5 @@ def test_each_facet_value_is_a_filter_that_keeps_its_count(
     filled_store: Store, facet: str, value: str
 ) -> None:
     expected = dict(EXPECTED_FACETS[facet])[value]
-    assert filled_store.count_matching(None, Filters(**{facet: value})) == expected
-
-
-def test_corpus_is_the_store_tests_corpus() -> None:
-    assert len(CORPUS) == 4
+    filters = replace(Filters(), **{facet: value})
+    assert filled_store.count_matching(None, filters) == expected

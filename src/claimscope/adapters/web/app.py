@@ -48,6 +48,7 @@ from claimscope.adapters.web.services import (
 )
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
+from claimscope.dossier import json_schema
 from claimscope.ingestion import IngestionError
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -173,8 +174,34 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         components["AnalyzeRecord"] = AnalyzeRecord.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
+        components.update(dossier_components())
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def dossier_components() -> dict[str, Any]:
+    """The dossier's JSON Schema (``claimscope schema``) as OpenAPI components.
+
+    FastAPI draws its own schema of the same model, leaving out the ``"default": null`` of
+    optional fields; the committed schema is put in its place, so that the API and
+    ``schema/dossier.schema.json`` describe the dossier in the same words.
+    """
+    dossier = json_schema()
+    definitions = dossier.pop("$defs", {})
+    for key in ("$id", "$schema"):
+        dossier.pop(key, None)
+    components = {"Dossier": dossier, **definitions}
+    return cast(dict[str, Any], _moved_refs(components))
+
+
+def _moved_refs(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _moved_refs(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_moved_refs(item) for item in value]
+    if isinstance(value, str) and value.startswith("#/$defs/"):
+        return "#/components/schemas/" + value.removeprefix("#/$defs/")
+    return value
 
 
 def _templates() -> Environment:
