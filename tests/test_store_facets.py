@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from claimscope.adapters.store import Filters, Store
-from tests.test_store import CORPUS
 from tests.test_store import filled_store as filled_store  # the fixture, on both databases
 
 
@@ -71,5 +70,5 @@ def test_each_facet_value_is_a_filter_that_keeps_its_count(
     filled_store: Store, facet: str, value: str
 ) -> None:
     expected = dict(EXPECTED_FACETS[facet])[value]
-    filters = replace(Filters(), **{facet: value})
+    filters: Filters = replace(Filters(), **{facet: value})  # type: ignore[arg-type]
     assert filled_store.count_matching(None, filters) == expected
