@@ -358,7 +358,7 @@ def test_every_response_carries_the_security_headers(client: TestClient, path: s
     assert "unsafe-inline" not in headers["content-security-policy"]
     assert re.search(r"script-src 'self';", headers["content-security-policy"])
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
 
 
 def test_only_loopback_host_names_are_answered(client: TestClient) -> None:
@@ -368,7 +368,13 @@ def test_only_loopback_host_names_are_answered(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{"origin": "http://evil.example"}, {"sec-fetch-site": "cross-site"}, {"origin": "null"}],
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"sec-fetch-site": "cross-site", "origin": BASE},
+    ],
 )
 def test_cross_origin_posts_are_refused(client: TestClient, headers: dict[str, str]) -> None:
     response = client.post("/api/v1/analyze", json=record("Cross-site words."), headers=headers)

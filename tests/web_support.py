@@ -48,6 +48,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": arguments}
 
 
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """No base URL: the tests name their server's. (Replaces pytest-playwright's fallback,
+    a fixture defined as a method, which pytest 9 deprecates.)"""
+    return None
+
+
 def free_port() -> int:
     """A TCP port free on loopback now."""
     with socket.socket() as probe:

@@ -45,6 +45,7 @@ from claimscope.adapters.web.services import (
     UnsupportedUpload,
     record_document,
     upload_documents,
+    upload_name,
 )
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
@@ -330,8 +331,7 @@ async def read_submission(request: Request, state: WebState) -> Submission:
                 items = upload_documents(upload.filename, data, settings)
             except UnsupportedUpload as error:
                 raise HTTPException(415, str(error)) from None
-            source = items[0].source if items and isinstance(items[0], Document) else "upload"
-            return Submission(source, items, fields)
+            return Submission(upload_name(upload.filename), items, fields)
     text = fields.get("text", "")
     if not text.strip():
         raise HTTPException(422, "give a text to analyse or a file to upload")

@@ -2,7 +2,7 @@
 
 - Every response carries a Content-Security-Policy that allows only the app's own scripts
   and styles (no ``unsafe-inline``, no other origin), ``X-Content-Type-Options: nosniff``,
-  ``Referrer-Policy: no-referrer`` and ``X-Frame-Options: DENY``.
+  ``Referrer-Policy: same-origin`` and ``X-Frame-Options: DENY``.
 - With a token (required to bind anything but loopback), every page needs a session cookie
   that the login form sets (HttpOnly, Secure, SameSite=Strict, signed with a key made at
   start-up) and every API call ``Authorization: Bearer TOKEN`` (or that cookie).
@@ -46,7 +46,9 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # Same-origin requests keep their Origin (a form post under no-referrer says "null",
+    # which cannot be told from a sandboxed page elsewhere); other sites get no referrer.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
@@ -235,8 +237,9 @@ def _host_name(host: str) -> str:
 
 def _cross_origin(headers: Headers) -> bool:
     site = headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return True
+    if site is not None:
+        # What the browser itself says; "none" is the user's own navigation.
+        return site not in ("same-origin", "none")
     origin = headers.get("origin")
     if origin is None or origin == "null":
         return origin == "null"

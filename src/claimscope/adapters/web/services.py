@@ -100,7 +100,7 @@ def upload_documents(
     with no known suffix is sniffed like standard input. Raises UnsupportedUpload for a
     kind claimscope does not read.
     """
-    name = _display_name(filename)
+    name = upload_name(filename)
     lowered = name.lower()
     if lowered.endswith(UNSUPPORTED_SUFFIXES) and not lowered.endswith(".warc.gz"):
         raise UnsupportedUpload(f"{name}: claimscope reads .txt, .html, .json, .jsonl and .warc")
@@ -112,8 +112,8 @@ def upload_documents(
     return list(documents_from_bytes(data, name, kind, settings))
 
 
-def _display_name(filename: str) -> str:
-    """The upload's base name, for messages and sources only (never a path on disk)."""
+def upload_name(filename: str) -> str:
+    """``upload:NAME``, the upload's base name: for messages and sources, never a path."""
     base = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     cleaned = "".join(character for character in base if character.isprintable())[:200]
     return "upload:" + (cleaned or "file")
