@@ -68,6 +68,7 @@ _ANALYZE_BODY: dict[str, Any] = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
+                    "anyOf": [{"required": ["file"]}, {"required": ["text"]}],
                     "properties": {
                         "file": {
                             "type": "string",
