@@ -22,7 +22,8 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web]'")
 
-from claimscope.adapters.web.app import WebSettings, create_app
+from claimscope.adapters.web.app import create_app
+from claimscope.adapters.web.state import WebSettings
 from tests.conftest import EXAMPLE
 
 CHROMIUM = Path("/usr/bin/chromium")

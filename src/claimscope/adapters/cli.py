@@ -490,9 +490,9 @@ def serve(
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "multipart")):
         raise _fail(WEB_EXTRA_MISSING)
     from claimscope.adapters.store import Store, StoreError
-    from claimscope.adapters.web.app import WebSettings
     from claimscope.adapters.web.security import is_loopback
     from claimscope.adapters.web.server import serve as run_server
+    from claimscope.adapters.web.state import WebSettings
     from claimscope.pipeline import check_stage_names
 
     token = token.strip() if token else None

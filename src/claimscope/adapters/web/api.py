@@ -16,12 +16,6 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from claimscope.adapters.store import Filters, Hit, StoredDocument
-from claimscope.adapters.web.app import (
-    analyse_submission,
-    find_document,
-    read_submission,
-    state_of,
-)
 from claimscope.adapters.web.jobs import Job
 from claimscope.adapters.web.models import (
     ActorOut,
@@ -42,6 +36,12 @@ from claimscope.adapters.web.models import (
     SearchResult,
     SharedTextOut,
     SightingOut,
+)
+from claimscope.adapters.web.state import (
+    analyse_submission,
+    find_document,
+    read_submission,
+    state_of,
 )
 from claimscope.corpus.actors import Actor
 from claimscope.corpus.claims import RecurringClaim

@@ -21,13 +21,6 @@ from claimscope.adapters.report.html import DossierView, Palette, render_html
 from claimscope.adapters.report.markdown import render_markdown
 from claimscope.adapters.report.network import network_svg, timeline_svg
 from claimscope.adapters.store import Filters, Hit
-from claimscope.adapters.web.app import (
-    analyse_submission,
-    find_document,
-    read_submission,
-    state_of,
-    static_assets,
-)
 from claimscope.adapters.web.corpus_views import CheckedBefore
 from claimscope.adapters.web.jobs import Job
 from claimscope.adapters.web.security import (
@@ -37,6 +30,13 @@ from claimscope.adapters.web.security import (
     SESSION_SECONDS,
     cookie_header,
     safe_next,
+)
+from claimscope.adapters.web.state import (
+    analyse_submission,
+    find_document,
+    read_submission,
+    state_of,
+    static_assets,
 )
 
 PER_PAGE = 20

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from claimscope.adapters.web.app import WebSettings, create_app
+from claimscope.adapters.web.app import create_app
+from claimscope.adapters.web.state import WebSettings
 
 
 def serve(
