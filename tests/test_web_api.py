@@ -308,6 +308,35 @@ def test_corpus_listings_answer(client: TestClient) -> None:
     assert {"Erlina Burhan", "Fred Wanyonyi"} <= {actor["name"] for actor in actors}
 
 
+EMPTY_PAGES = [
+    ("/", "Analyse a document"),
+    ("/search?q=harbour", "0 documents"),
+    ("/clusters", "No two of the 0 stored documents share text yet."),
+    ("/claims", "No claim recurs across the 0 stored documents yet."),
+    ("/actors", "No signatory among the 0 stored documents."),
+    ("/evidence", "no evidence library yet"),
+]
+
+
+def test_a_new_store_s_pages_say_plainly_what_is_not_there(tmp_path: Path) -> None:
+    # The claims stage runs: "Checked before" is about a document's claims.
+    with client_for(tmp_path, disabled=("voices", "techniques")) as client:
+        for path, said in EMPTY_PAGES:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert said in response.text, path
+        stored = client.post("/api/v1/analyze", json=record(EXAMPLE_TEXT)).json()
+        page = client.get("/documents/" + stored["document"]["id"].removeprefix("sha256:"))
+        assert page.status_code == 200
+        for said in (
+            "Checked before",
+            "no evidence library yet",
+            "No other stored document shares its text.",
+            "None of its claims recurs in another stored document.",
+        ):
+            assert said in page.text, said
+
+
 # ---- the OpenAPI schema and the dossier's ---------------------------------------------------
 
 

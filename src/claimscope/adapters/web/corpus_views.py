@@ -35,8 +35,8 @@ CACHE_SECONDS = 60.0
 MAX_NETWORK_NODES = 150
 """The co-signature network drawn on a page keeps its best-connected actors."""
 NO_EVIDENCE_LIBRARY = (
-    "no evidence library yet: claimscope has no fact-checks or primary documents to match "
-    "claims against (the evidence library arrives with `claimscope evidence`)"
+    "no evidence library yet: this claimscope cannot load fact-checks or primary documents "
+    "to match claims against, so no claim shows what was checked before"
 )
 
 
