@@ -3,7 +3,7 @@
 Two documents (a statement and its republication) whose text, headline, outlet, URL and
 signatory names carry script payloads are analysed and stored, with an upload named like
 one; then every page that shows them is opened. A payload that ran sets
-``window.__xss`` or the page's title; one that reached the page as markup but was stopped
+``window.claimscopeXss`` or the page's title; one that reached the page as markup but was stopped
 by the Content-Security-Policy shows up as a CSP violation. Either fails the test: the
 escaping must hold on its own, the policy is the second wall.
 """
@@ -29,18 +29,24 @@ from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 
 def payload(number: int) -> str:
-    # One expression, no comma or semicolon: signatory lines are split at those.
-    return f"document.title=window.__xss='XSS{number}'"
+    # One expression, no comma or semicolon (signatory lines are split at those) and no
+    # "__" (Markdown emphasis, which the signatories stage reads as markup).
+    return f"document.title=window.claimscopeXss='XSS{number}'"
 
 
 SCRIPT = f"<script>{payload(1)}</script>"
 IMAGE = f'<img src=x onerror="{payload(2)}">'
 SVG = f'"><svg onload="{payload(3)}">'
-FRAME = '\'><iframe srcdoc="<script>parent.__xss=4</script>"></iframe>'
+FRAME = '\'><iframe srcdoc="<script>parent.claimscopeXss=4</script>"></iframe>'
 CLOSER = f"</textarea></title></style><script>{payload(5)}</script>"
 URL = f"javascript:{payload(6)}//{SVG}"
-UPLOAD_NAME = "<img src=x onerror=window.__xss=7>.jsonl"
-PAYLOADS = (SCRIPT, IMAGE, SVG, FRAME, CLOSER)
+UPLOAD_NAME = "<img src=x onerror=window.claimscopeXss=7>.jsonl"
+# The signatories stage reads a line's markup to its visible text (tags dropped, entities
+# decoded), so a signatory's fields carry tags written the way browsers still read them
+# and that reading does not: a slash for the space before the first attribute.
+SIGNED_IMAGE = f"<img/src=x onerror={payload(8)}>"
+SIGNED_SVG = f"<svg/onload={payload(9)}>"
+PAYLOADS = (SCRIPT, IMAGE, SVG, FRAME, CLOSER, SIGNED_IMAGE, SIGNED_SVG)
 
 
 def hostile_text(first_line: str) -> str:
@@ -48,9 +54,12 @@ def hostile_text(first_line: str) -> str:
     lines = EXAMPLE_TEXT.splitlines()
     lines[0] = first_line
     text = "\n".join(lines) + "\n"
-    text = text.replace("Indonesia Professional Organiza Coalition", f"Indonesia {IMAGE} Coalition")
+    text = text.replace(
+        "Indonesia Professional Organiza Coalition",
+        f"Indonesia Professional {SIGNED_IMAGE} Coalition",
+    )
     text = text.replace("Nyando Social Justice", f"Nyando {CLOSER}")
-    text = text.replace("Patsi Stillo", f"Patsi {SVG} Stillo")
+    text = text.replace("Wote Youth Development", f"Wote Youth {SIGNED_SVG} Development")
     return text.replace(
         "Civil society organizations have", f"Civil society {FRAME} organizations have"
     )
@@ -116,7 +125,7 @@ def test_the_payloads_reached_the_dossiers(hostile_server: dict[str, Any]) -> No
     """The test means something only if the payloads are in the fields pages show."""
     first, second = hostile_server["documents"]
     names = " ".join(str(value) for item in first["signatories"] for value in item.values())
-    assert IMAGE in names and CLOSER in names and SVG in names
+    assert SIGNED_IMAGE in names and SIGNED_SVG in names
     assert SCRIPT in first["anatomy"]["headline"]["text"]
     assert first["document"]["url"] == URL and first["document"]["outlet"] == IMAGE
     assert any(FRAME in claim["text"] or SVG in claim["text"] for claim in second["claims"]) or (
@@ -172,7 +181,7 @@ def _watch(page: Page) -> list[str]:
 def _assert_no_payload_ran(page: Page, alarms: list[str], where: str) -> None:
     page.wait_for_load_state("load")
     page.wait_for_timeout(200)  # an onerror or onload handler runs after load
-    assert page.evaluate("window.__xss") is None, where
+    assert page.evaluate("window.claimscopeXss") is None, where
     # A payload's text may be in the title, escaped; one that ran made it the whole title.
     assert not re.fullmatch(r"XSS\d", page.title()), where
     assert page.evaluate("window.__csp || []") == [], where
