@@ -121,7 +121,8 @@ def test_a_layer_toggles_off_and_on(example_page: Page) -> None:
 
 def test_clicking_a_claim_lands_on_its_span(example_page: Page) -> None:
     page = example_page
-    link = panel(page, "Claims").locator("a.finding").nth(2)
+    # The third claim's own link (a claim's "cites [n]" links go to citations).
+    link = panel(page, "Claims").locator('a.finding[href*="-claim-"]').nth(2)
     key = (link.get_attribute("href") or "").removeprefix("#")
     assert re.fullmatch(r"d1-claim-\d+", key)
     page.evaluate("window.scrollTo(0, 0)")
