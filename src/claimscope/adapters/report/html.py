@@ -22,7 +22,9 @@ from itertools import pairwise
 from typing import Final, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from claimscope.adapters.report.where_else import WhereElse
 from claimscope.adapters.report.wording import dateline_place
 from claimscope.dossier import Dossier
 from claimscope.stages.techniques.descriptions import describe
@@ -165,14 +167,21 @@ def split_into_segments(length: int, marks: Sequence[Mark]) -> list[Segment]:
     return segments
 
 
-def render_html(dossiers: Sequence[Dossier]) -> str:
-    """The dossiers as one self-contained HTML page."""
+def render_html(
+    dossiers: Sequence[Dossier], where_else: Sequence[WhereElse | None] | None = None
+) -> str:
+    """The dossiers as one self-contained HTML page.
+
+    ``where_else`` gives a stored document's "Where else" panel (one entry per dossier,
+    None for none): what the corpus store knows about the same text elsewhere.
+    """
     palette = Palette()
     for dossier in dossiers:
         palette.register(dossier)
+    panels = list(where_else) if where_else is not None else [None] * len(dossiers)
     views = [
-        DossierView(dossier, f"d{number}", palette)
-        for number, dossier in enumerate(dossiers, start=1)
+        DossierView(dossier, f"d{number}", palette, panel)
+        for number, (dossier, panel) in enumerate(zip(dossiers, panels, strict=True), start=1)
     ]
     page_title = title_of(dossiers[0]) if len(dossiers) == 1 else f"{len(dossiers)} documents"
     return (
@@ -301,8 +310,15 @@ class HeaderField:
 class DossierView:
     """One dossier as the templates show it: marks, text pieces, header and panel groups."""
 
-    def __init__(self, dossier: Dossier, prefix: str, palette: Palette) -> None:
+    def __init__(
+        self,
+        dossier: Dossier,
+        prefix: str,
+        palette: Palette,
+        where_else: WhereElse | None = None,
+    ) -> None:
         self.dossier = dossier
+        self.where_else = where_else
         self.prefix = prefix
         self.palette = palette
         self.text = dossier.document.text
@@ -567,6 +583,23 @@ class DossierView:
     def dateline_summary(self) -> str:
         """The dateline's place and date in words."""
         return dateline_summary(self.dossier)
+
+    def where_else_count(self) -> int:
+        """How many other stored documents carry this text or a near-identical one."""
+        if self.where_else is None:
+            return 0
+        return len(
+            {item.document_id for item in self.where_else.appearances if not item.this_document}
+        )
+
+    def where_else_timeline(self) -> Markup:
+        """The "Where else" panel's timeline as inline SVG (its labels escaped there)."""
+        if self.where_else is None or not self.where_else.timeline:
+            return Markup("")
+        # networkx (network.py's import) is loaded only for a panel that needs it.
+        from claimscope.adapters.report.network import timeline_svg
+
+        return Markup(timeline_svg(self.where_else.timeline, 480))
 
     def entity_groups(self) -> list[tuple[int, str, list[int]]]:
         """Entities grouped by id (or text) and label: (first index, label, indices), most first."""

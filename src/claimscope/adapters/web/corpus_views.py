@@ -1,14 +1,14 @@
 """What the web app shows across documents: clusters, recurring claims, actors, evidence.
 
 One small service interface, :class:`CorpusViews`, between the pages and API and where the
-answers come from. Today it computes them with the pure functions of ``claimscope.corpus``
-(``find_shared_texts``, ``recurring_claims``, ``resolve_actors``, ``cosignature_graph``) over
-every stored dossier, read in one pass and cached until the store's document count changes
-(or ``CACHE_SECONDS`` pass, so that re-analysis and other writers show up too). When the
-store keeps a near-duplicate index and the evidence library (issues 14 and 15), a
-store-backed implementation of the same methods replaces :class:`ComputedCorpusViews` in
-:func:`corpus_views_for` alone. The evidence library is :class:`EvidenceLibrary`; until one
-exists, :class:`NoEvidenceLibrary` answers every question with an empty result and says so.
+answers come from: :class:`StoreCorpusViews` reads them from the store's near-duplicate
+index (``Store.duplicates``, ``Store.cluster_of``) and its readers across documents
+(``store.across``: recurring claims, actors, a document's signatories elsewhere). The
+corpus-wide lists are computed once and cached until the store's document count changes
+(or ``CACHE_SECONDS`` pass, so that re-analysis and other writers show up too); a
+document's cluster and signatories elsewhere are read for that document alone. The
+evidence library is :class:`EvidenceLibrary`; until one exists,
+:class:`NoEvidenceLibrary` answers every question with an empty result and says so.
 """
 
 from __future__ import annotations
@@ -17,18 +17,25 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
 import networkx as nx
 
 from claimscope.adapters.store import Store
-from claimscope.corpus.actors import Actor, Mention, resolve_actors
-from claimscope.corpus.claims import ClaimSighting, RecurringClaim, recurring_claims
-from claimscope.corpus.duplicates import SharedText, find_shared_texts
+from claimscope.adapters.store.across import (
+    DocumentFacts,
+    actors_of,
+    document_facts,
+    stored_actors,
+    stored_recurring_claims,
+)
+from claimscope.adapters.store.index import Cluster as IndexedCluster
+from claimscope.adapters.store.index import ClusterSighting
+from claimscope.corpus.actors import Actor
+from claimscope.corpus.claims import RecurringClaim
 from claimscope.corpus.networks import cosignature_graph
-from claimscope.dossier import Dossier
 
 CACHE_SECONDS = 60.0
 """How long a computed view is trusted when the store's document count has not changed."""
@@ -153,8 +160,8 @@ class CorpusViews(Protocol):
 
     evidence: EvidenceLibrary
 
-    def summaries(self) -> dict[str, StoredSummary]:
-        """Every stored document's summary by id (titles for the links of the pages)."""
+    def titles(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """The titles of the given stored documents (for the links of the pages)."""
         ...
 
     def clusters(self) -> list[Cluster]:
@@ -184,7 +191,7 @@ class CorpusViews(Protocol):
 
 def corpus_views_for(store: Store, evidence: EvidenceLibrary | None = None) -> CorpusViews:
     """The corpus views of a store: the one place that chooses their implementation."""
-    return ComputedCorpusViews(store, evidence or NoEvidenceLibrary())
+    return StoreCorpusViews(store, evidence or NoEvidenceLibrary())
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -200,19 +207,16 @@ def parse_time(value: str | None) -> datetime | None:
 
 @dataclass
 class _Snapshot:
-    """Everything the views are computed from, read from the store in one pass."""
+    """The corpus-wide lists, read from the store together."""
 
-    summaries: list[StoredSummary]
-    by_id: dict[str, StoredSummary]
     clusters: list[Cluster]
-    by_document: dict[str, Cluster]
     claims: list[RecurringClaim]
     actors: list[Actor]
     network: nx.Graph
 
 
-class ComputedCorpusViews:
-    """The corpus views computed over every stored dossier (see the module's docstring)."""
+class StoreCorpusViews:
+    """The corpus views read from the store (see the module's docstring)."""
 
     def __init__(self, store: Store, evidence: EvidenceLibrary) -> None:
         self.store = store
@@ -226,16 +230,32 @@ class ComputedCorpusViews:
         with self._lock:
             stale = time.monotonic() - self._key[1] > CACHE_SECONDS
             if self._snapshot is None or self._key[0] != count or stale:
-                self._snapshot = _compute(self.store)
+                self._snapshot = self._read()
                 self._key = (count, time.monotonic())
             return self._snapshot
 
-    def summaries(self) -> dict[str, StoredSummary]:
-        """Every stored document's summary by id (titles for the links of the pages)."""
-        return self._current().by_id
+    def _read(self) -> _Snapshot:
+        found = self.store.duplicates()
+        stored_claims = stored_recurring_claims(self.store)
+        facts = document_facts(
+            self.store,
+            [sighting.document_id for cluster in found for sighting in cluster.sightings],
+        )
+        actors = stored_actors(self.store)
+        return _Snapshot(
+            clusters=[_cluster(cluster, facts) for cluster in found],
+            claims=[_with_outlets(item.claim, item.documents) for item in stored_claims],
+            actors=actors,
+            network=_network(actors),
+        )
+
+    def titles(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """The titles of the given stored documents (for the links of the pages)."""
+        facts = document_facts(self.store, document_ids)
+        return {key: fact.title or key for key, fact in facts.items()}
 
     def clusters(self) -> list[Cluster]:
-        """Clusters of documents sharing text, largest first."""
+        """Clusters of documents sharing text, most sightings first."""
         return self._current().clusters
 
     def cluster(self, cluster_id: str) -> Cluster | None:
@@ -256,139 +276,78 @@ class ComputedCorpusViews:
 
     def where_else(self, document_id: str) -> WhereElse:
         """The document's cluster, recurring claims and signatories' other documents."""
-        snapshot = self._current()
+        found = self.store.cluster_of(document_id)
+        cluster = None
+        if found is not None:
+            ids = [sighting.document_id for sighting in found.sightings]
+            cluster = _cluster(found, document_facts(self.store, ids))
         claims = [
             (sighting.index, claim)
-            for claim in snapshot.claims
+            for claim in self._current().claims
             for sighting in claim.sightings
             if sighting.document == document_id
         ]
-        actors = []
-        for actor in snapshot.actors:
-            documents = actor.documents
-            if document_id in documents and len(documents) > 1:
-                actors.append((actor, [other for other in documents if other != document_id]))
-        own = snapshot.by_id.get(document_id)
-        sightings = []
-        if own is not None:
-            sightings = sorted(
-                (moment, outlet or "unknown outlet")
-                for outlet, when in own.sightings
-                if (moment := parse_time(when)) is not None
-            )
-        return WhereElse(snapshot.by_document.get(document_id), claims, actors, sightings)
+        actors = [
+            (actor, [other for other in actor.documents if other != document_id])
+            for actor in actors_of(self.store, document_id)
+        ]
+        sightings = sorted(
+            (moment, item.outlet or "unknown outlet")
+            for item in self.store.sightings(document_id)
+            if (moment := parse_time(item.published or item.captured_at)) is not None
+        )
+        return WhereElse(cluster, claims, actors, sightings)
 
 
-def _title(dossier: Dossier) -> str:
-    headline = dossier.anatomy.headline
-    if headline is not None and headline.text.strip():
-        return " ".join(headline.text.split())
-    return dossier.document.title or dossier.document.source
-
-
-def _compute(store: Store) -> _Snapshot:
-    texts: list[str] = []
-    statements: list[list[tuple[int, int]]] = []
-    summaries: list[StoredSummary] = []
-    claim_sightings: list[ClaimSighting] = []
-    mentions: list[Mention] = []
-    for page in store.pages():
-        sightings = store.sightings_of([stored.document.id for stored in page])
-        for stored in page:
-            dossier = stored.dossier
-            document_id = stored.document.id
-            seen = sightings.get(document_id, [])
-            first = seen[0] if seen else None
-            outlet = first.outlet if first else None
-            published = dossier.anatomy.published or (first.published if first else None)
-            summaries.append(
-                StoredSummary(
-                    id=document_id,
-                    title=_title(dossier),
-                    outlet=outlet,
-                    published=published,
-                    sightings=tuple(
-                        (item.outlet, item.published or item.captured_at) for item in seen
-                    ),
-                )
-            )
-            texts.append(stored.document.text)
-            statements.append([(item.start, item.end) for item in dossier.statements])
-            claim_sightings.extend(
-                ClaimSighting(
-                    document=document_id,
-                    index=index,
-                    text=claim.text,
-                    speaker=claim.speaker,
-                    outlet=outlet,
-                    published=published,
-                )
-                for index, claim in enumerate(dossier.claims)
-            )
-            mentions.extend(
-                Mention(
-                    document=document_id,
-                    index=index,
-                    person=signatory.person,
-                    organization=signatory.organization,
-                    acronym=signatory.acronym,
-                    country=signatory.country,
-                    role=signatory.role,
-                    date=published,
-                )
-                for index, signatory in enumerate(dossier.signatories)
-            )
-    clusters: list[Cluster] = []
-    if len(texts) > 1:
-        shared, groups = find_shared_texts(texts, statements)
-        clusters = _clusters(summaries, shared, groups)
-    by_document = {document.id: item for item in clusters for document in item.documents}
-    actors = resolve_actors(mentions)
-    graph = cosignature_graph(actors)
+def _network(actors: Sequence[Actor]) -> nx.Graph:
+    graph = cosignature_graph(list(actors))
     if graph.number_of_nodes() > MAX_NETWORK_NODES:
         degree = dict(graph.degree(weight="weight"))
         kept = sorted(graph.nodes, key=lambda node: (-degree[node], str(node)))
         graph = graph.subgraph(kept[:MAX_NETWORK_NODES]).copy()
-    return _Snapshot(
-        summaries=summaries,
-        by_id={summary.id: summary for summary in summaries},
-        clusters=clusters,
-        by_document=by_document,
-        claims=recurring_claims(claim_sightings),
-        actors=actors,
-        network=graph,
+    return graph
+
+
+def _with_outlets(claim: RecurringClaim, documents: Sequence[DocumentFacts]) -> RecurringClaim:
+    """The claim with each sighting's outlet: its document's first (the store's readers
+    leave it out of the claim and give it with the document)."""
+    outlets = {fact.id: fact.outlets[0] for fact in documents if fact.outlets}
+    return RecurringClaim(
+        tuple(
+            replace(sighting, outlet=sighting.outlet or outlets.get(sighting.document))
+            for sighting in claim.sightings
+        )
     )
 
 
-def _clusters(
-    summaries: Sequence[StoredSummary], shared: Sequence[SharedText], groups: list[list[int]]
-) -> list[Cluster]:
-    links: dict[int, list[SharedLink]] = defaultdict(list)
-    for link in shared:
-        links[link.first].append(
-            SharedLink(
-                first=summaries[link.first].id,
-                second=summaries[link.second].id,
-                similarity=link.similarity,
-                first_part=link.first_part.kind,
-                second_part=link.second_part.kind,
+def _cluster(found: IndexedCluster, facts: dict[str, DocumentFacts]) -> Cluster:
+    """A cluster of the store's index as the pages show it: each document with its
+    sightings, and what each shares with the earliest."""
+    by_document: dict[str, list[ClusterSighting]] = defaultdict(list)
+    for sighting in found.sightings:
+        by_document[sighting.document_id].append(sighting)
+    earliest = next((item for item in found.sightings if item.earliest), found.sightings[0])
+    documents = []
+    for document_id, seen in by_document.items():
+        fact = facts.get(document_id)
+        documents.append(
+            StoredSummary(
+                id=document_id,
+                title=(fact.title if fact else None) or document_id,
+                outlet=next((item.outlet for item in seen if item.outlet), None),
+                published=fact.published if fact else seen[0].published,
+                sightings=tuple((item.outlet, item.published) for item in seen),
             )
         )
-    found = []
-    for group in groups:
-        if len(group) < 2:
-            continue
-        members = sorted(group, key=lambda index: (summaries[index].published or "", index))
-        documents = tuple(summaries[index] for index in members)
-        # A cluster is named after the smallest id among its documents: stable while the
-        # cluster keeps that document, and only hexadecimal digits, safe in a URL.
-        identifier = min(document.id for document in documents).removeprefix("sha256:")[:16]
-        found.append(
-            Cluster(
-                id=identifier,
-                documents=documents,
-                links=tuple(link for index in group for link in links.get(index, ())),
-            )
+    links = tuple(
+        SharedLink(
+            first=earliest.document_id,
+            second=document_id,
+            similarity=seen[0].similarity,
+            first_part=seen[0].earliest_shared[0] if seen[0].earliest_shared else "—",
+            second_part=seen[0].shared[0] if seen[0].shared else "—",
         )
-    found.sort(key=lambda item: (-len(item.documents), item.id))
-    return found
+        for document_id, seen in by_document.items()
+        if document_id != earliest.document_id
+    )
+    return Cluster(id=found.id, documents=tuple(documents), links=links)

@@ -152,7 +152,12 @@ def document_page(request: Request, document_id: str) -> HTMLResponse:
         found = library.match([claim.text for claim in dossier.claims])
         checked_before = dict(enumerate(found))
     where = state.corpus.where_else(stored.document.id)
-    titles = {key: summary.title for key, summary in state.corpus.summaries().items()}
+    others = [
+        *(document.id for document in (where.cluster.documents if where.cluster else ())),
+        *(other for _, claim in where.claims for other in claim.documents),
+        *(other for _, documents in where.actors for other in documents),
+    ]
+    titles = state.corpus.titles(others)
     timeline = where.cluster.timeline() if where.cluster else where.sightings
     return render(
         request,
