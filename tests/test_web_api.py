@@ -31,6 +31,7 @@ with warnings.catch_warnings():
 
 from claimscope.adapters.web.app import create_app
 from claimscope.adapters.web.security import CONTENT_SECURITY_POLICY, safe_next
+from claimscope.adapters.web.state import record_source
 from claimscope.dossier import json_schema
 from tests.conftest import EXAMPLE_SIGNATORIES
 
@@ -77,7 +78,9 @@ def test_a_json_record_is_analysed_stored_and_returned_as_a_dossier(client: Test
     assert location == f"/api/v1/documents/{dossier['document']['id']}"
     stored = client.get(location).json()
     assert stored["dossier"] == dossier
-    assert [(s["source"], s["outlet"]) for s in stored["sightings"]] == [("api:record", "Trend")]
+    assert [(s["source"], s["outlet"]) for s in stored["sightings"]] == [
+        ("api:record (Trend)", "Trend")
+    ]
     # The same text again is the same document, not analysed or stored twice.
     again = client.post("/api/v1/analyze", json=record(EXAMPLE_TEXT, outlet="Trend"))
     assert again.json()["document"]["id"] == dossier["document"]["id"]
@@ -90,7 +93,7 @@ def test_a_pasted_form_and_an_uploaded_text_file_are_analysed(client: TestClient
         "/api/v1/analyze", data={"text": "Pasted words about the harbour.", "outlet": "Form"}
     )
     assert pasted.status_code == 200, pasted.text
-    assert pasted.json()["document"]["source"] == "web:pasted"
+    assert pasted.json()["document"]["source"] == "web:pasted (Form)"
     upload = client.post(
         "/api/v1/analyze",
         files={"file": ("../../etc/note.txt", b"An uploaded note on tariffs.\n", "text/plain")},
@@ -311,7 +314,7 @@ def test_corpus_listings_answer(client: TestClient) -> None:
 EMPTY_PAGES = [
     ("/", "Analyse a document"),
     ("/search?q=harbour", "0 documents"),
-    ("/clusters", "No two of the 0 stored documents share text yet."),
+    ("/clusters", "No text among the 0 stored documents has been seen twice yet."),
     ("/claims", "No claim recurs across the 0 stored documents yet."),
     ("/actors", "No signatory among the 0 stored documents."),
     ("/evidence", "no evidence library yet"),
@@ -335,6 +338,37 @@ def test_a_new_store_s_pages_say_plainly_what_is_not_there(tmp_path: Path) -> No
             "None of its claims recurs in another stored document.",
         ):
             assert said in page.text, said
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet", "expected"),
+    [
+        (None, None, "api:record"),
+        ("https://example.org/a", "Trend", "api:record https://example.org/a"),
+        (None, "Trend", "api:record (Trend)"),
+        ("  ", " ", "api:record"),
+    ],
+)
+def test_a_sent_text_s_source_names_its_url_else_its_outlet(
+    url: str | None, outlet: str | None, expected: str
+) -> None:
+    assert record_source("api:record", url, outlet) == expected
+
+
+def test_a_text_seen_twice_is_a_cluster_on_its_page_and_in_the_api(tmp_path: Path) -> None:
+    text = "Ferry fares rise by a tenth on the island routes from Monday, the operator said."
+    with client_for(tmp_path) as client:
+        first = client.post("/api/v1/analyze", json=record(text, outlet="Harbour Times"))
+        client.post("/api/v1/analyze", json=record(text, outlet="Coast Post"))
+        (cluster,) = client.get("/api/v1/clusters").json()
+        document_id = first.json()["document"]["id"]
+        assert cluster["sightings"] == 2
+        assert [document["id"] for document in cluster["documents"]] == [document_id]
+        page = client.get(f"/clusters/{cluster['id']}").text
+        assert "One text seen 2 times" in page
+        assert "Harbour Times" in page and "Coast Post" in page
+        document_page = client.get("/documents/" + document_id.removeprefix("sha256:")).text
+        assert f'href="/clusters/{cluster["id"]}"' in document_page
 
 
 # ---- the OpenAPI schema and the dossier's ---------------------------------------------------

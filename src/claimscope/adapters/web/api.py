@@ -263,6 +263,7 @@ def clusters(request: Request) -> list[ClusterOut]:
     return [
         ClusterOut(
             id=cluster.id,
+            sightings=cluster.sighting_count,
             documents=[
                 ClusterDocument(
                     id=document.id,

@@ -72,11 +72,17 @@ class SharedLink:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Documents that share text (republications, an embedded statement, a signatory list)."""
+    """A text seen more than once, or documents that share text (republications, an
+    embedded statement, a signatory list)."""
 
     id: str
     documents: tuple[StoredSummary, ...]
     links: tuple[SharedLink, ...]
+
+    @property
+    def sighting_count(self) -> int:
+        """How many times its texts were seen (every source, outlet and URL counts)."""
+        return sum(len(document.sightings) for document in self.documents)
 
     def timeline(self) -> list[tuple[datetime, str]]:
         """Every dated sighting of the cluster's documents: (time, outlet), oldest first."""

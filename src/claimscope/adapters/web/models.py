@@ -124,9 +124,11 @@ class SharedTextOut(Model):
 
 
 class ClusterOut(Model):
-    """Documents that share text (republication, an embedded statement, a list)."""
+    """A text seen more than once, or documents that share text (republication, an
+    embedded statement, a list)."""
 
     id: str
+    sightings: int = Field(description="How many times its texts were seen, in all.")
     documents: list[ClusterDocument]
     links: list[SharedTextOut]
 

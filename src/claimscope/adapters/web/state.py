@@ -148,7 +148,7 @@ async def read_submission(request: Request, state: WebState) -> Submission:
             record = AnalyzeRecord.model_validate(payload)
         except (ValueError, RecursionError) as error:
             raise HTTPException(422, _invalid_json(error)) from None
-        source = "api:record"
+        source = record_source("api:record", record.url, record.outlet)
         return Submission(source, [_record_item(record.model_dump(), source, settings)], {})
     if content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise HTTPException(
@@ -169,8 +169,18 @@ async def read_submission(request: Request, state: WebState) -> Submission:
     if not text.strip():
         raise HTTPException(422, "give a text to analyse or a file to upload")
     given = {name: fields.get(name) or None for name in RECORD_FIELDS}
-    source = "web:pasted"
+    source = record_source("web:pasted", given["url"], given["outlet"])
     return Submission(source, [_record_item({"text": text, **given}, source, settings)], fields)
+
+
+def record_source(base: str, url: str | None, outlet: str | None) -> str:
+    """A sent text's source: how it came, and the URL (else the outlet) it names.
+
+    A sighting is unique per document and source, so the same text sent for two outlets or
+    two URLs is two sightings (republication kept as data), and sent twice for one is one.
+    """
+    named = (url or "").strip() or (f"({outlet.strip()})" if outlet and outlet.strip() else "")
+    return f"{base} {named}" if named else base
 
 
 async def _read_form(request: Request, content_type: str, limit: int) -> dict[str, Any]:
