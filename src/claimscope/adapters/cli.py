@@ -398,6 +398,47 @@ def score_techniques_command(
         raise _fail(f"{spans}: {error}") from None
 
 
+@train_app.command("matching")
+def train_matching_command(
+    data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
+) -> None:
+    """Train the claim-matching re-ranker on CLEF 2020 CheckThat! Task 2 train; print counts."""
+    from claimscope.evidence.training import train_matching
+
+    _train("matching", train_matching, data, out, seed)
+
+
+@score_app.command("matching")
+def score_matching_command(
+    evidence: Annotated[
+        str,
+        typer.Option(help="Evidence as JSON Lines: id, claim, optional title, subtitle, ..."),
+    ],
+    queries: Annotated[
+        str, typer.Option(help="Claims to match as id<TAB>text lines ('-' for standard input).")
+    ],
+    k: Annotated[int, typer.Option("-k", help="Matches printed per query.", min=1)] = 5,
+) -> None:
+    """Print TREC run lines: query_id, Q0, evidence_id, rank, score, claimscope; best first."""
+    from claimscope.evidence.factchecks import read_records_jsonl
+    from claimscope.evidence.matching import EvidenceIndex, Matcher, trec_run_lines
+    from claimscope.evidence.queries import QueryLineError, read_query_lines
+
+    read = read_records_jsonl(_text_lines(evidence), evidence)
+    if read.errors:
+        raise _fail(read.errors[0])
+    if not read.factchecks:
+        raise _fail(f"{evidence}: no evidence records")
+    try:
+        claims = list(read_query_lines(_text_lines(queries)))
+    except QueryLineError as error:
+        raise _fail(f"{queries}: {error}") from None
+    matcher = Matcher(EvidenceIndex.build(read.factchecks))
+    with _quiet_when_reader_leaves():
+        for line in trec_run_lines(matcher, claims, k):
+            sys.stdout.write(line + "\n")
+
+
 def _text_lines(file: str) -> Iterator[str]:
     """The lines of a UTF-8 text file (or stdin), with a one-line error for bad input."""
     try:

@@ -1,0 +1,193 @@
+"""Benchmark of claim matching: CLEF 2020 CheckThat! Task 2 (tweets against verified claims).
+
+Data (``../shared/data/claim-retrieval-clef2020``, see its SOURCE.md): 10,375 verified
+claims of Snopes (claim and fact-check title) and the tweets of ``dev`` (197) with their
+relevant claims; the shipped model is trained on ``train`` (800 tweets) only.
+
+- Quality on dev, the task's measure MAP@5 (AP divided by min(relevant, 5), as the 2020
+  scorer does), MRR, P@1 and Recall@5 of the shipped re-ranker; the same for the first
+  stage alone (BM25 over claim + title), with its Recall@50, the candidates the re-ranker
+  sees. ``train`` is reported beside it and is marked as seen in training.
+- Speed, one core (BLAS threads limited to one): claims matched per second (first stage,
+  features, re-ranker and the highlighted span of the top 5) against the 10,375 claims and
+  against 103,750 entries, the collection ten times over with distinct ids. The copies keep
+  the vocabulary of 10,375 claims, while every word's list of entries is ten times longer,
+  as in a collection ten times larger: BM25 and candidate costs grow as they would (the
+  re-ranker sees 50 candidates either way). Index build seconds and size: the bm25s
+  indexes as ``bm25s`` saves them plus the character n-gram idf, on disk.
+
+Floor: MAP@5 on dev at least 0.90; the exit status is 1 below it.
+
+Run: ``.venv/bin/python -m bench.matching [--skip-speed]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import SHARED_DATA, write_results
+from claimscope.evidence.matching import EvidenceEntry, EvidenceIndex, Matcher, MatchingModel, words
+from claimscope.evidence.queries import Query
+from claimscope.evidence.training import (
+    CLEF2020,
+    COLLECTION_FILE,
+    QRELS_FILE,
+    QUERIES_FILE,
+    ranking_figures,
+    read_collection,
+    read_qrels,
+    read_tweets,
+    recall_at,
+)
+
+COMMAND = ".venv/bin/python -m bench.matching"
+FLOORS = {"map_at_5": 0.90}
+SPEED_QUERIES = 100
+REPLICAS = 10
+
+
+def evaluate(
+    index: EvidenceIndex, matcher: Matcher, queries: Sequence[Query], qrels: dict[str, set[str]]
+) -> dict[str, Any]:
+    """Figures of the re-ranked list and of the first stage alone for one query set."""
+    reranked: dict[str, list[str]] = {}
+    first_stage: dict[str, list[str]] = {}
+    for query in queries:
+        reranked[query.id] = [index.ids[entry] for entry, _, _ in matcher.rank(query.text)]
+        chosen, _ = index.candidates(
+            words(query.text, index.settings.stemmer), matcher.model.settings.candidates
+        )
+        first_stage[query.id] = [index.ids[int(entry)] for entry in chosen]
+    judged = [query.id for query in queries if qrels.get(query.id)]
+    bm25 = ranking_figures(first_stage, qrels)
+    bm25["recall_at_50"] = round(
+        sum(recall_at(first_stage[query], qrels[query], 50) for query in judged) / len(judged), 4
+    )
+    return {"queries": len(judged), **ranking_figures(reranked, qrels), "first_stage": bm25}
+
+
+def index_size_bytes(index: EvidenceIndex) -> int:
+    """Bytes on disk of the index's bm25s indexes (as bm25s saves them) and character idf."""
+    with tempfile.TemporaryDirectory() as folder:
+        total = 0
+        retrievers = {"joined": index.joined, **index.by_field}
+        for name, bm25 in retrievers.items():
+            path = Path(folder) / name
+            bm25.retriever.save(str(path))
+            total += sum(file.stat().st_size for file in path.iterdir())
+        char_path = Path(folder) / "char_idf.npz"
+        with char_path.open("wb") as handle:
+            np.savez_compressed(handle, char_idf=index.char_idf)
+        return total + char_path.stat().st_size
+
+
+def speed(
+    collection: Sequence[EvidenceEntry], queries: Sequence[Query], replicas: int
+) -> dict[str, Any]:
+    """Index build time and size, and claims matched per second, on one core."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    entries = [
+        EvidenceEntry(f"{entry.id}#{copy}", entry.claim, entry.title, entry.subtitle)
+        for copy in range(replicas)
+        for entry in collection
+    ]
+    model = MatchingModel.load()
+    with threadpool_limits(limits=1):
+        started = time.perf_counter()
+        index = EvidenceIndex(entries, model.settings)
+        build_seconds = time.perf_counter() - started
+        matcher = Matcher(index, model)
+        matcher.match(queries[0].text)
+        started = time.perf_counter()
+        for query in queries:
+            matcher.match(query.text, 5)
+        seconds = time.perf_counter() - started
+    return {
+        "entries": len(entries),
+        "claims_per_second": round(len(queries) / seconds, 1),
+        "index_build_seconds": round(build_seconds, 1),
+        "index_megabytes": round(index_size_bytes(index) / 1e6, 1),
+    }
+
+
+def run(data_dir: Path, skip_speed: bool = False) -> dict[str, Any]:
+    """All figures of the benchmark."""
+    folder = data_dir / CLEF2020
+    collection = read_collection(folder / COLLECTION_FILE)
+    model = MatchingModel.load()
+    index = EvidenceIndex(collection, model.settings)
+    matcher = Matcher(index, model)
+    figures: dict[str, Any] = {"collection": len(collection), "model": model.meta.get("learner")}
+    for split in ("dev", "train"):
+        queries = read_tweets(folder / split / QUERIES_FILE)
+        qrels = read_qrels(folder / split / QRELS_FILE)
+        figures[split] = evaluate(index, matcher, queries, qrels)
+    figures["train"]["seen_in_training"] = True
+    if not skip_speed:
+        queries = read_tweets(folder / "dev" / QUERIES_FILE)[:SPEED_QUERIES]
+        figures["speed_one_core"] = [
+            speed(collection, queries, 1),
+            speed(collection, queries, REPLICAS),
+        ]
+    return figures
+
+
+def floor_failures(figures: dict[str, Any]) -> list[str]:
+    """The dev figures below their floors, named with value and floor."""
+    return [
+        f"{name} {figures['dev'][name]:.3f} < {floor}"
+        for name, floor in FLOORS.items()
+        if figures["dev"][name] < floor
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the figures and write bench/results/matching.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-speed", action="store_true", help="quality figures only")
+    arguments = parser.parse_args(argv)
+    figures = run(SHARED_DATA, arguments.skip_speed)
+    for split in ("dev", "train"):
+        split_figures = figures[split]
+        first = split_figures["first_stage"]
+        print(
+            f"{split} ({split_figures['queries']} tweets): MAP@5 {split_figures['map_at_5']:.4f}"
+            f" MRR {split_figures['mrr']:.4f} P@1 {split_figures['precision_at_1']:.4f}"
+            f" R@5 {split_figures['recall_at_5']:.4f} | first stage MAP@5 {first['map_at_5']:.4f}"
+            f" R@5 {first['recall_at_5']:.4f} R@50 {first['recall_at_50']:.4f}"
+        )
+    for measured in figures.get("speed_one_core", []):
+        print(
+            f"{measured['entries']:,} entries: {measured['claims_per_second']} claims/s,"
+            f" index built in {measured['index_build_seconds']} s,"
+            f" {measured['index_megabytes']} MB"
+        )
+    if arguments.skip_speed:
+        from bench.common import RESULTS
+
+        previous = RESULTS / "matching.json"
+        if previous.exists():
+            import json
+
+            recorded = json.loads(previous.read_text(encoding="utf-8"))
+            if "speed_one_core" in recorded:
+                figures["speed_one_core"] = recorded["speed_one_core"]
+    path = write_results("matching", {"command": COMMAND, **figures})
+    print(f"wrote {path}")
+    failures = floor_failures(figures)
+    for failure in failures:
+        print(f"below floor: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
