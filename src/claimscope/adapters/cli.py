@@ -419,7 +419,11 @@ def score_matching_command(
     ],
     k: Annotated[int, typer.Option("-k", help="Matches printed per query.", min=1)] = 5,
 ) -> None:
-    """Print TREC run lines: query_id, Q0, evidence_id, rank, score, claimscope; best first."""
+    """Print TREC run lines: query_id, Q0, evidence_id, rank, score, claimscope; best first.
+
+    At most k lines a query: entries that share no word with it are not listed. A bad line
+    of either file exits with status 2, naming the file and line.
+    """
     from claimscope.evidence.factchecks import read_records_jsonl
     from claimscope.evidence.matching import EvidenceIndex, Matcher, trec_run_lines
     from claimscope.evidence.queries import QueryLineError, read_query_lines

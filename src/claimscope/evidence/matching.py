@@ -267,7 +267,7 @@ class EvidenceIndex:
     def candidates(
         self, query_words: list[str], count: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """The ``count`` best entries by BM25 over the joined fields, best first, with scores."""
+        """At most ``count`` entries by BM25 over the joined fields, best first, with scores."""
         scores = self.joined.scores(query_words)
         count = min(count, self.size)
         if count == 0:
@@ -279,6 +279,8 @@ class EvidenceIndex:
         # Ties keep the library's order, so a ranking is reproducible.
         order = np.lexsort((top, -scores[top]))
         chosen = top[order].astype(np.int64)
+        # An entry that shares no word with the claim is no candidate, however few there are.
+        chosen = chosen[scores[chosen] > 0]
         return chosen, scores[chosen]
 
     def field_scores(
@@ -585,9 +587,10 @@ RUN_TAG = "claimscope"
 
 
 def trec_run_lines(matcher: Matcher, queries: Iterable[Any], k: int = 5) -> Iterable[str]:
-    """TREC run lines ``query_id Q0 evidence_id rank score claimscope``, k per query, best first.
+    """TREC run lines ``query_id Q0 evidence_id rank score claimscope``, best first.
 
-    Fields are tab-separated; ``queries`` holds objects with ``id`` and ``text`` (such as
+    At most k lines a query: entries that share no word with it are never listed. Fields are
+    tab-separated; ``queries`` holds objects with ``id`` and ``text`` (such as
     :class:`claimscope.evidence.queries.Query`).
     """
     for query in queries:
