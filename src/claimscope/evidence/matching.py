@@ -231,7 +231,7 @@ def _encoded(encoder: Encoder, texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """Texts encoded, an empty text as a zero vector (it is near to nothing)."""
     present = [number for number, text in enumerate(texts) if text.strip()]
     encoded = encoder([texts[number] for number in present])
-    vectors = np.zeros((len(texts), encoded.shape[1] if len(present) else 0), dtype=np.float32)
+    vectors = np.zeros((len(texts), encoded.shape[1]), dtype=np.float32)
     if present:
         vectors[present] = encoded
     return vectors
