@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimscope.dossier import Dossier, EvidenceHighlight, EvidenceMatch
 from claimscope.evidence.citations import CitationLink, link_citation
 from claimscope.evidence.factchecks import (
     FactCheck,
@@ -151,3 +152,97 @@ def link_dossier_citations(
 ) -> list[list[CitationLink]]:
     """For each dossier citation, in order, the library documents it names (maybe none)."""
     return [link_citation(citation, documents) for citation in citations]
+
+
+class Library:
+    """A whole library in memory: its fact-checks and documents by id, its matcher built once."""
+
+    def __init__(
+        self, factchecks: Iterable[FactCheck], documents: Iterable[PrimaryDocument] = ()
+    ) -> None:
+        self.factchecks = {factcheck.id: factcheck for factcheck in factchecks}
+        self.documents = {document.id: document for document in documents}
+        self._matcher: Matcher | None = None
+
+    @property
+    def passages(self) -> int:
+        """How many passages the documents hold."""
+        return sum(len(document.passages) for document in self.documents.values())
+
+    def matcher(self) -> Matcher:
+        """The matcher over every entry (built on first use; the shipped torch-free model)."""
+        if self._matcher is None:
+            from claimscope.evidence.matching import EvidenceIndex
+
+            entries = library_entries(self.factchecks.values(), self.documents.values())
+            self._matcher = Matcher(EvidenceIndex.build(entries))
+        return self._matcher
+
+    def describe(self, match: Match) -> EvidenceMatch:
+        """A matcher's match as the dossier reports it, with what the entry's source says."""
+        highlight = (
+            None
+            if match.highlight is None
+            else EvidenceHighlight(
+                field=match.highlight.field,
+                start=match.highlight.start,
+                end=match.highlight.end,
+            )
+        )
+        score = min(1.0, max(0.0, match.score))
+        owner, passage_index = split_entry_id(match.evidence_id)
+        if passage_index is not None and owner in self.documents:
+            document = self.documents[owner]
+            passage = document.passages[passage_index]
+            description = document.description
+            return EvidenceMatch(
+                evidence_id=match.evidence_id,
+                kind="passage",
+                rank=match.rank,
+                score=score,
+                text=document.passage_text(passage),
+                start=passage.start,
+                end=passage.end,
+                highlight=highlight,
+                document_id=document.id,
+                document_title=description.title,
+                document_kind=description.kind,
+                issuer=description.issuer,
+                label=passage.label,
+                page=passage.page,
+                date=description.date,
+            )
+        factcheck = self.factchecks[match.evidence_id]
+        rating = factcheck.rating
+        return EvidenceMatch(
+            evidence_id=factcheck.id,
+            kind="factcheck",
+            rank=match.rank,
+            score=score,
+            text=factcheck.claim,
+            start=0,
+            end=len(factcheck.claim),
+            highlight=highlight,
+            document_title=factcheck.title or None,
+            reviewer=factcheck.reviewer,
+            rating=rating.name if rating else None,
+            rating_value=rating.value if rating else None,
+            rating_best=rating.best if rating else None,
+            rating_worst=rating.worst if rating else None,
+            claimant=factcheck.claimant,
+            date=factcheck.date,
+            url=factcheck.url,
+        )
+
+    def with_matches(self, dossier: Dossier, k: int = 5) -> Dossier:
+        """A copy of the dossier whose claims carry their k best matches (none: empty lists)."""
+        claims = [claim.model_copy(update={"matches": []}) for claim in dossier.claims]
+        if self.factchecks or self.documents:
+            found = self.matcher().match_all([claim.text for claim in claims], k)
+            for claim, matches in zip(claims, found, strict=True):
+                claim.matches = [self.describe(match) for match in matches]
+        return dossier.model_copy(update={"claims": claims})
+
+    def citation_links(self, dossier: Dossier) -> list[list[CitationLink]]:
+        """For each of the dossier's citations, the library documents it names."""
+        return link_dossier_citations(dossier.citations, list(self.documents.values()))
