@@ -17,7 +17,15 @@ from importlib import resources
 from itertools import pairwise
 from typing import Final, Protocol
 
-from claimscope.adapters.report.wording import dateline_place
+from claimscope.adapters.report.wording import (
+    CHECKED_BEFORE_NOTE,
+    dateline_place,
+    highlighted_window,
+    match_source,
+    matched_claims,
+    reviewer_rating,
+    web_link,
+)
 from claimscope.dossier import Dossier
 from claimscope.stages.techniques.descriptions import describe
 
@@ -588,6 +596,8 @@ class _DossierView:
             parts.append(self._panel_citations())
         if dossier.claims:
             parts.append(self._panel_claims())
+        if any(claim.matches for claim in dossier.claims):
+            parts.append(self._panel_checked_before())
         if dossier.techniques:
             parts.append(self._panel_techniques())
         parts.append(self._panel_warnings())
@@ -813,6 +823,43 @@ class _DossierView:
             '<p class="sub">Ranked by check-worthiness: how much a claim deserves checking, '
             "not whether it is true.</p>"
             f"<ol>{''.join(items)}</ol>",
+        )
+
+    def _panel_checked_before(self) -> str:
+        rows = []
+        claims = matched_claims(self.dossier)
+        for index, claim in claims:
+            claim_cell = self._link(
+                self._key("claim", index),
+                f'<span class="excerpt">{_escape(_shorten(claim.text, 120))}</span>',
+            )
+            for match in claim.matches:
+                before, marked, after = highlighted_window(match)
+                text = _escape(before) + (f"<mark>{_escape(marked)}</mark>" if marked else "")
+                text += _escape(after)
+                source = _escape(match_source(match))
+                url = web_link(match.url)
+                if url is not None:
+                    source = f'<a href="{_escape(url)}" rel="noopener noreferrer">{source}</a>'
+                rows.append(
+                    [
+                        claim_cell if match.rank == 1 else "",
+                        str(match.rank),
+                        f'<span class="score">{match.score:.2f}</span>',
+                        _escape("fact-check" if match.kind == "factcheck" else "document"),
+                        source,
+                        f'<span class="excerpt">{text}</span>',
+                        _escape(reviewer_rating(match)),
+                    ]
+                )
+        return _details(
+            "Checked before",
+            len(claims),
+            f'<p class="sub">{_escape(CHECKED_BEFORE_NOTE)}</p>'
+            + _table(
+                ("Claim", "#", "Score", "Kind", "Source", "Matched text", "Reviewer's rating"),
+                rows,
+            ),
         )
 
     def _panel_techniques(self) -> str:

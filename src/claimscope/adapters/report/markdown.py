@@ -12,7 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from claimscope.adapters.report.wording import dateline_place
+from claimscope.adapters.report.wording import (
+    CHECKED_BEFORE_NOTE,
+    dateline_place,
+    highlighted_window,
+    match_source,
+    matched_claims,
+    reviewer_rating,
+    web_link,
+)
 from claimscope.dossier import Dossier, Entity
 from claimscope.stages.techniques.descriptions import describe
 
@@ -116,6 +124,7 @@ def _render_dossier(dossier: Dossier) -> str:
         _voices(dossier),
         _citations(dossier),
         _claims(dossier),
+        _checked_before(dossier),
         _techniques(dossier),
         _warnings(dossier),
         f"> {NOT_A_VERDICT}\n",
@@ -277,6 +286,38 @@ def _claims(dossier: Dossier) -> str:
         "Ranked by check-worthiness: how much a claim deserves checking, not whether it is "
         f"true. Citation numbers refer to the citations table.\n\n{table}"
     )
+
+
+def _checked_before(dossier: Dossier) -> str:
+    claims = matched_claims(dossier)
+    if not claims:
+        return ""
+    rows = []
+    for _, claim in claims:
+        for match in claim.matches:
+            before, marked, after = highlighted_window(match, 240)
+            text = escape_markdown(before)
+            if marked.strip():
+                text += f"**{escape_markdown(marked.strip())}**"
+            text += escape_markdown(after)
+            url = web_link(match.url)
+            rows.append(
+                [
+                    _excerpt(claim.text, 120) if match.rank == 1 else "",
+                    str(match.rank),
+                    f"{match.score:.2f}",
+                    "fact-check" if match.kind == "factcheck" else "document",
+                    _cell(match_source(match)),
+                    text or "—",
+                    _cell(reviewer_rating(match)),
+                    f"<{url}>" if url is not None else _cell(match.url),
+                ]
+            )
+    table = _table(
+        ("Claim", "#", "Score", "Kind", "Source", "Matched text", "Reviewer's rating", "Link"),
+        rows,
+    )
+    return f"## Checked before ({len(claims)})\n\n{escape_markdown(CHECKED_BEFORE_NOTE)}\n\n{table}"
 
 
 def _techniques(dossier: Dossier) -> str:
