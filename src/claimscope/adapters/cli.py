@@ -27,6 +27,7 @@ from claimscope.adapters.cli_common import quiet_when_reader_leaves as _quiet_wh
 from claimscope.adapters.cli_common import render as _render
 from claimscope.adapters.cli_common import say as _say
 from claimscope.adapters.corpus_commands import corpus_app
+from claimscope.adapters.evidence_commands import evidence_app, match_command
 from claimscope.adapters.report.terminal import summary_lines
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
@@ -265,6 +266,8 @@ score_app = typer.Typer(help="Score text with a shipped model.", no_args_is_help
 app.add_typer(train_app, name="train")
 app.add_typer(score_app, name="score")
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(evidence_app, name="evidence")
+app.command("match")(match_command)
 
 DataOption = Annotated[
     Path,

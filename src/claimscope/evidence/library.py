@@ -234,13 +234,15 @@ class Library:
             url=factcheck.url,
         )
 
-    def with_matches(self, dossier: Dossier, k: int = 5) -> Dossier:
-        """A copy of the dossier whose claims carry their k best matches (none: empty lists)."""
+    def with_matches(self, dossier: Dossier, k: int = 5, min_score: float = 0.0) -> Dossier:
+        """A copy of the dossier whose claims carry their k best matches scoring min_score+."""
         claims = [claim.model_copy(update={"matches": []}) for claim in dossier.claims]
         if self.factchecks or self.documents:
             found = self.matcher().match_all([claim.text for claim in claims], k)
             for claim, matches in zip(claims, found, strict=True):
-                claim.matches = [self.describe(match) for match in matches]
+                claim.matches = [
+                    self.describe(match) for match in matches if match.score >= min_score
+                ]
         return dossier.model_copy(update={"claims": claims})
 
     def citation_links(self, dossier: Dossier) -> list[list[CitationLink]]:
