@@ -56,8 +56,8 @@ def test_markdown_shows_the_matches_escaped_and_attributed() -> None:
     section = text[text.index("## Checked before (1)") :]
     assert "<script>" not in section
     assert "rated it “Mixture" in section
-    assert "<https://factcheck.afp.com/wombats>" in section
-    # Any other address stays text: no autolink, no link syntax.
+    # Addresses are inline code, as everywhere in Markdown reports: never links.
+    assert "`https://factcheck.afp.com/wombats`" in section
     assert "<javascript:" not in section and "](javascript:" not in section
 
 

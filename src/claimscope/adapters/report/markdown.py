@@ -19,7 +19,6 @@ from claimscope.adapters.report.wording import (
     match_source,
     matched_claims,
     reviewer_rating,
-    web_link,
 )
 from claimscope.dossier import Dossier, Entity
 from claimscope.stages.techniques.descriptions import describe
@@ -300,7 +299,6 @@ def _checked_before(dossier: Dossier) -> str:
             if marked.strip():
                 text += f"**{escape_markdown(marked.strip())}**"
             text += escape_markdown(after)
-            url = web_link(match.url)
             rows.append(
                 [
                     _excerpt(claim.text, 120) if match.rank == 1 else "",
@@ -310,7 +308,8 @@ def _checked_before(dossier: Dossier) -> str:
                     _cell(match_source(match)),
                     text or "—",
                     _cell(reviewer_rating(match)),
-                    f"<{url}>" if url is not None else _cell(match.url),
+                    # As inline code, like every address the report prints: never a link.
+                    _cell(match.url),
                 ]
             )
     table = _table(
