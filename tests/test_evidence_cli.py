@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +16,8 @@ from claimscope.analysis import new_dossier
 from claimscope.dossier import Citation, Claim
 from claimscope.evidence.factchecks import read_claimreview_json
 from claimscope.ingestion import make_document
-from tests.conftest import EXAMPLE
-from tests.store_support import claimscope
+from tests.conftest import EXAMPLE, cli_command, cli_environment
+from tests.store_support import DATABASES, claimscope, new_store_url
 from tests.test_evidence_passages import ICJ_ORDER, TRILATERAL_STATEMENT
 
 REVIEWS = {
@@ -248,3 +251,75 @@ def test_match_a_file_analysed_now(tmp_path: Path) -> None:
     # Nothing is stored by matching a file.
     with Store.open(db) as store:
         assert store.count() == 0
+
+
+def _library_files(folder: Path, files: int, per_file: int) -> dict[str, set[str]]:
+    """JSONL files of distinct fact-check records: each file's name and its ids."""
+    folder.mkdir()
+    ids: dict[str, set[str]] = {}
+    for number in range(files):
+        name = f"checks-{number:03d}.jsonl"
+        records = [
+            {
+                "id": f"fc-{number}-{index}",
+                "claim": f"Exports rose {index} percent in quarter {number}, the ministry said.",
+                "reviewer": "Example Checks",
+            }
+            for index in range(per_file)
+        ]
+        (folder / name).write_text(
+            "".join(json.dumps(record) + "\n" for record in records), encoding="utf-8"
+        )
+        ids[name] = {record["id"] for record in records}
+    return ids
+
+
+def _stored_ids(db: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT id FROM evidence_factchecks")).scalars())
+    except SQLAlchemyError:
+        return []  # no tables yet
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_sigkill_during_add_keeps_whole_files_and_a_rerun_finishes(
+    database: str, tmp_path: Path
+) -> None:
+    by_file = _library_files(tmp_path / "library", files=30, per_file=40)
+    everything = set().union(*by_file.values())
+    seed = random.randrange(1 << 30)
+    target = random.Random(seed).randint(1, len(everything) // 2)
+    with new_store_url(database, tmp_path) as db:
+        process = subprocess.Popen(
+            cli_command("evidence", "add", str(tmp_path / "library"), "--db", db),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=cli_environment(),
+        )
+        try:
+            while process.poll() is None and len(_stored_ids(db)) < target:
+                time.sleep(0.01)
+            process.kill()
+            process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        stored = _stored_ids(db)
+        assert len(stored) < len(everything), f"seed {seed}: finished before the kill"
+        assert len(stored) == len(set(stored))
+        # One transaction per file: a file is in the library whole or not at all.
+        for name, ids in by_file.items():
+            assert ids <= set(stored) or not ids & set(stored), f"seed {seed}: {name} half-added"
+        finished = claimscope("evidence", "add", str(tmp_path / "library"), "--db", db)
+        assert finished.returncode == 0, finished.stderr
+        stored = _stored_ids(db)
+        assert sorted(stored) == sorted(everything), f"seed {seed}: lost or duplicated"
