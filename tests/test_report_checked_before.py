@@ -106,3 +106,23 @@ def test_wording() -> None:
     assert web_link("https://example.org/a?b=1") == "https://example.org/a?b=1"
     for bad in ("javascript:alert(1)", "ftp://x", "https://x y", 'https://x"', None):
         assert web_link(bad) is None
+
+
+def test_markdown_keeps_the_spaces_around_the_highlight() -> None:
+    text = "5. A peacekeeping centre shall be deployed. Later text."
+    dossier = new_dossier(make_document("Peacekeepers were deployed.", "a.txt"))
+    match = _match(
+        kind="passage",
+        text=text,
+        end=len(text),
+        highlight=EvidenceHighlight(field="claim", start=3, end=43),
+        document_title="Statement",
+        label="paragraph 5",
+    )
+    dossier.claims.append(
+        Claim(text="Peacekeepers were deployed.", start=0, end=27, checkworthiness=0.5)
+    )
+    dossier.claims[0].matches = [match]
+    section = render_markdown([dossier])
+    assert "| 5\\. **A peacekeeping centre shall be deployed.** Later text. |" in section
+    assert "| Statement, paragraph 5 |" in section

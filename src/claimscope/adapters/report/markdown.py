@@ -295,10 +295,14 @@ def _checked_before(dossier: Dossier) -> str:
     for _, claim in claims:
         for match in claim.matches:
             before, marked, after = highlighted_window(match, 240)
-            text = escape_markdown(before)
+            # escape_markdown trims each piece: the spaces around the highlight come back.
+            pieces = [escape_markdown(before)]
             if marked.strip():
-                text += f"**{escape_markdown(marked.strip())}**"
-            text += escape_markdown(after)
+                pieces.append(f"**{escape_markdown(marked)}**")
+            pieces.append(escape_markdown(after))
+            text = _join_pieces(
+                pieces, [before, marked, after] if marked.strip() else [before, after]
+            )
             rows.append(
                 [
                     _excerpt(claim.text, 120) if match.rank == 1 else "",
@@ -317,6 +321,21 @@ def _checked_before(dossier: Dossier) -> str:
         rows,
     )
     return f"## Checked before ({len(claims)})\n\n{escape_markdown(CHECKED_BEFORE_NOTE)}\n\n{table}"
+
+
+def _join_pieces(pieces: Sequence[str], raw: Sequence[str]) -> str:
+    """Escaped pieces joined with a space wherever the raw text had one between them."""
+    joined = ""
+    for number, (piece, original) in enumerate(zip(pieces, raw, strict=True)):
+        if (
+            number
+            and piece
+            and joined
+            and (original[:1].isspace() or raw[number - 1][-1:].isspace())
+        ):
+            joined += " "
+        joined += piece
+    return joined
 
 
 def _techniques(dossier: Dossier) -> str:
