@@ -18,7 +18,7 @@ from claimscope.evidence.factchecks import read_claimreview_json
 from claimscope.ingestion import make_document
 from tests.conftest import EXAMPLE, cli_command, cli_environment
 from tests.store_support import DATABASES, claimscope, new_store_url
-from tests.test_evidence_passages import ICJ_ORDER, TRILATERAL_STATEMENT
+from tests.test_evidence_passages import ICJ_ORDER, TRILATERAL_STATEMENT, _pdf
 
 REVIEWS = {
     "@context": "https://schema.org",
@@ -323,3 +323,31 @@ def test_sigkill_during_add_keeps_whole_files_and_a_rerun_finishes(
         assert finished.returncode == 0, finished.stderr
         stored = _stored_ids(db)
         assert sorted(stored) == sorted(everything), f"seed {seed}: lost or duplicated"
+
+
+def test_a_pdf_document_is_matched_with_its_page(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    pdf = tmp_path / "order.pdf"
+    pdf.write_bytes(
+        _pdf(
+            [
+                ["ORDER", "6 July 2023", "1. The Court rejects the request of Armenia."],
+                ["2. The road through the Lachin corridor remains open to all traffic."],
+            ]
+        )
+    )
+    ran = claimscope(
+        "evidence", "add", str(pdf), "--db", db, "--issuer", "International Court of Justice"
+    )
+    assert ran.returncode == 0, ran.stderr
+    text = "The road through the Lachin corridor remains open to all traffic, a court said."
+    document = make_document(text, "news.txt")
+    dossier = new_dossier(document)
+    dossier.claims.append(Claim(text=text, start=0, end=len(text), checkworthiness=0.9))
+    with Store.open(db) as store:
+        store.write([Analysed(document, dossier)], versions=Versions("test", "test"))
+    record = _json(claimscope("match", document.id, "--db", db, "-f", "json").stdout)
+    best = record["documents"][0]["claims"][0]["matches"][0]
+    assert best["kind"] == "passage" and best["page"] == 2
+    assert best["text"].startswith("2. The road through the Lachin corridor")
+    assert (best["issuer"], best["date"]) == ("International Court of Justice", "2023-07-06")
