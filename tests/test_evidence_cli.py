@@ -218,6 +218,12 @@ def test_match_a_stored_document(library: tuple[str, Path], tmp_path: Path) -> N
     assert "## Checked before (2)" in markdown
     table = claimscope("match", document_id, "--db", db, "-f", "table").stdout
     assert "Snopes" in table and "not whether either is true" in table
+    every = _json(claimscope("match", "--all", "--db", db, "-f", "json").stdout)
+    assert [item["id"] for item in every["documents"]] == [document_id]
+    assert every["k"] == 5 and every["min_score"] == 0.05
+    written = tmp_path / "matches.json"
+    ran = claimscope("match", document_id, "--db", db, "-k", "2", "--out", str(written))
+    assert ran.returncode == 0 and json.loads(written.read_text(encoding="utf-8")) == record
     unknown = claimscope("match", "abcdef12", "--db", db)
     assert unknown.returncode == 2 and "no stored document" in unknown.stderr
     assert claimscope("match", "--db", db).returncode == 2

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -27,12 +27,14 @@ from claimscope.adapters.cli_common import (
     DbOption,
     FormatOption,
     ListingFormat,
+    Output,
     OutputFormat,
     error_console,
     fail,
     first_line,
     open_store,
     print_json,
+    quiet_when_reader_leaves,
     render,
     safe,
     say,
@@ -366,6 +368,11 @@ def match_command(
     """Match the claims of documents against the evidence library: what was checked before."""
     if not targets and not every:
         raise fail("give document ids or files to match, or --all")
+    chosen = output_format
+    if chosen is None:
+        chosen = MatchFormat.table if out is None and sys.stdout.isatty() else MatchFormat.json
+    if chosen is MatchFormat.table and out is not None:
+        raise fail("--format table prints to the terminal; use json, markdown or html")
     store = open_store(db)
     try:
         from claimscope.adapters.store.library import stored_documents, stored_factchecks
@@ -377,39 +384,60 @@ def match_command(
                 f"{store.location.shown}: the evidence library is empty "
                 "(add fact-checks and documents with `claimscope evidence add`)"
             )
-        matched = [
+        # A generator: with --all, documents are read, matched and written one at a time.
+        matched = (
             library.with_matches(dossier, k, min_score)
             for dossier in _target_dossiers(store, targets or [], every, disable or [])
-        ]
+        )
+        if chosen is MatchFormat.json:
+            _write_match_json(out, library, k, min_score, matched)
+        elif chosen is MatchFormat.table:
+            _print_match_tables(matched)
+        else:
+            # The reports index every document first: they need them all at once.
+            write_output(out, render(list(matched), OutputFormat(chosen.value)))
     except store_errors() as error:
         raise fail(f"{store.location.shown}: {first_line(error)}") from None
     finally:
         store.close()
-    chosen = output_format
-    if chosen is None:
-        chosen = MatchFormat.table if out is None and sys.stdout.isatty() else MatchFormat.json
-    if chosen is MatchFormat.json:
-        record = {
-            "schema": "claimscope.matches/1",
-            "library": {
-                "factchecks": len(library.factchecks),
-                "documents": len(library.documents),
-                "passages": library.passages,
-            },
-            "k": k,
-            "min_score": min_score,
-            "documents": [match_record(dossier, library) for dossier in matched],
-        }
-        write_output(out, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    elif chosen is MatchFormat.table:
-        if out is not None:
-            raise fail("--format table prints to the terminal; use json, markdown or html")
-        _print_match_tables(matched)
-    else:
-        write_output(out, render(matched, OutputFormat(chosen.value)))
 
 
-def _print_match_tables(dossiers: Sequence[Dossier]) -> None:
+def _write_match_json(
+    out: Path | None, library: Library, k: int, min_score: float, matched: Iterable[Dossier]
+) -> None:
+    """One JSON object, its documents written as they are matched."""
+    head = {
+        "schema": "claimscope.matches/1",
+        "library": {
+            "factchecks": len(library.factchecks),
+            "documents": len(library.documents),
+            "passages": library.passages,
+        },
+        "k": k,
+        "min_score": min_score,
+    }
+    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "documents": ['
+    with quiet_when_reader_leaves():
+        try:
+            output = Output(out)
+        except OSError as error:
+            raise fail(f"{out}: cannot write: {error.strerror}") from None
+        try:
+            output.write(opening)
+            for number, dossier in enumerate(matched):
+                record = json.dumps(match_record(dossier, library), ensure_ascii=False, indent=2)
+                output.write(("," if number else "") + "\n" + record)
+            output.write("\n]}\n")
+            output.commit()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise fail(f"{output.name}: cannot write: {error.strerror}") from None
+        finally:
+            output.discard()
+
+
+def _print_match_tables(dossiers: Iterable[Dossier]) -> None:
     console = Console(highlight=False)
     for dossier in dossiers:
         table = Table(
