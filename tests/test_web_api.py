@@ -292,12 +292,12 @@ def test_search_pages_and_facets(client: TestClient) -> None:
     assert narrowed["hits"][0]["highlights"], "the matched word is highlighted"
 
 
-def test_match_without_an_evidence_library_is_empty_and_says_so(client: TestClient) -> None:
+def test_match_with_an_empty_evidence_library_is_empty_and_says_so(client: TestClient) -> None:
     response = client.post("/api/v1/match", json={"claims": ["Prices rose 3 percent.", "x"]})
     assert response.status_code == 200
     body = response.json()
     assert body["library_available"] is False and body["library_entries"] == 0
-    assert "no evidence library yet" in body["message"]
+    assert "The evidence library is empty" in body["message"]
     assert [item["matches"] for item in body["results"]] == [[], []]
     assert client.post("/api/v1/match", json={"claims": []}).status_code == 422
     assert client.post("/api/v1/match", json={"text": "x"}).status_code == 422
@@ -317,7 +317,7 @@ EMPTY_PAGES = [
     ("/clusters", "No text among the 0 stored documents has been seen twice yet."),
     ("/claims", "No claim recurs across the 0 stored documents yet."),
     ("/actors", "No signatory among the 0 stored documents."),
-    ("/evidence", "no evidence library yet"),
+    ("/evidence", "The evidence library is empty"),
 ]
 
 
@@ -333,7 +333,7 @@ def test_a_new_store_s_pages_say_plainly_what_is_not_there(tmp_path: Path) -> No
         assert page.status_code == 200
         for said in (
             "Checked before",
-            "no evidence library yet",
+            "The evidence library is empty",
             "No other stored document shares its text.",
             "None of its claims recurs in another stored document.",
         ):
@@ -369,6 +369,44 @@ def test_a_text_seen_twice_is_a_cluster_on_its_page_and_in_the_api(tmp_path: Pat
         assert "Harbour Times" in page and "Coast Post" in page
         document_page = client.get("/documents/" + document_id.removeprefix("sha256:")).text
         assert f'href="/clusters/{cluster["id"]}"' in document_page
+
+
+def test_the_evidence_library_in_the_store_answers_pages_and_api(tmp_path: Path) -> None:
+    from claimscope.adapters.store.library import add_evidence
+    from claimscope.evidence.factchecks import read_records_jsonl
+
+    record_line = json.dumps(
+        {
+            "id": "fc-1",
+            "claim": "Ferry fares on the island routes rose by a tenth this year.",
+            "reviewer": "Harbour Checks",
+            "rating": "Accurate",
+            "url": "https://checks.example/ferry",
+        }
+    )
+    read = read_records_jsonl([record_line], "records.jsonl")
+    assert read.factchecks and not read.errors
+    # The claims stage runs: "Checked before" is about a document's claims.
+    with client_for(tmp_path, disabled=("voices", "techniques")) as client:
+        store = client.app.state.web.store  # type: ignore[attr-defined]
+        add_evidence(store, read.factchecks)
+        evidence_page = client.get("/evidence").text
+        assert "1 fact-checks and 0 primary documents" in evidence_page
+        body = client.post(
+            "/api/v1/match", json={"claims": ["Ferry fares rose by a tenth on the island routes."]}
+        ).json()
+        assert body["library_available"] is True and body["library_entries"] == 1
+        (found,) = body["results"][0]["matches"]
+        assert (found["evidence_id"], found["reviewer"], found["rank"]) == (
+            "fc-1",
+            "Harbour Checks",
+            1,
+        )
+        text = "Ferry fares on the island routes rose by a tenth this year, the operator said.\n"
+        stored = client.post("/api/v1/analyze", json=record(text)).json()
+        page = client.get("/documents/" + stored["document"]["id"].removeprefix("sha256:")).text
+        assert "Checked before" in page and "Harbour Checks" in page
+        assert 'href="https://checks.example/ferry"' in page
 
 
 # ---- the OpenAPI schema and the dossier's ---------------------------------------------------

@@ -25,8 +25,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from claimscope.adapters.report.where_else import WhereElse
-from claimscope.adapters.report.wording import dateline_place
-from claimscope.dossier import Dossier
+from claimscope.adapters.report.wording import (
+    CHECKED_BEFORE_NOTE,
+    dateline_place,
+    highlighted_window,
+    match_source,
+    matched_claims,
+    reviewer_rating,
+    web_link,
+)
+from claimscope.dossier import Claim, Dossier
 from claimscope.stages.techniques.descriptions import describe
 
 LAYERS: Final[tuple[tuple[str, str], ...]] = (
@@ -214,8 +222,14 @@ def configure_templates(environment: Environment) -> Environment:
         claim_level=claim_level,
         score=lambda value: f"{value:.2f}",
         plural=lambda count, singular, plural: singular if count == 1 else plural,
+        highlighted_window=highlighted_window,
+        match_source=match_source,
+        reviewer_rating=reviewer_rating,
+        web_link=web_link,
     )
-    environment.globals.update(layers=LAYERS, wide_fields=WIDE_FIELDS)
+    environment.globals.update(
+        layers=LAYERS, wide_fields=WIDE_FIELDS, checked_before_note=CHECKED_BEFORE_NOTE
+    )
     return environment
 
 
@@ -583,6 +597,10 @@ class DossierView:
     def dateline_summary(self) -> str:
         """The dateline's place and date in words."""
         return dateline_summary(self.dossier)
+
+    def matched_claims(self) -> list[tuple[int, Claim]]:
+        """The claims with matches in the library: (index, claim), most check-worthy first."""
+        return matched_claims(self.dossier)
 
     def where_else_count(self) -> int:
         """How many other stored documents carry this text or a near-identical one."""

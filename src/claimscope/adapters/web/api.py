@@ -26,7 +26,6 @@ from claimscope.adapters.web.models import (
     DocumentOut,
     DocumentPage,
     DocumentSummary,
-    EvidenceMatchOut,
     FacetValue,
     JobOut,
     MatchRequest,
@@ -331,7 +330,8 @@ def actors(request: Request) -> list[ActorOut]:
     responses={422: {"model": Problem, "description": "Malformed request"}},
 )
 def match(request: Request, body: MatchRequest) -> MatchResult:
-    """For each claim, the fact-checks and passages it matches (none until a library exists)."""
+    """For each claim, the fact-checks and passages it matches (none while the library is
+    empty), as a dossier's ``claims[].matches``."""
     library = state_of(request).corpus.evidence
     found = library.match(body.claims)
     return MatchResult(
@@ -341,9 +341,9 @@ def match(request: Request, body: MatchRequest) -> MatchResult:
         results=[
             ClaimMatches(
                 claim=claim,
-                matches=[EvidenceMatchOut(**item.__dict__) for item in checked.matches],
+                matches=matches,
             )
-            for claim, checked in zip(body.claims, found, strict=True)
+            for claim, matches in zip(body.claims, found, strict=True)
         ],
     )
 

@@ -7,8 +7,7 @@ index (``Store.duplicates``, ``Store.cluster_of``) and its readers across docume
 corpus-wide lists are computed once and cached until the store's document count changes
 (or ``CACHE_SECONDS`` pass, so that re-analysis and other writers show up too); a
 document's cluster and signatories elsewhere are read for that document alone. The
-evidence library is :class:`EvidenceLibrary`; until one exists,
-:class:`NoEvidenceLibrary` answers every question with an empty result and says so.
+evidence library is ``evidence_library.StoreEvidenceLibrary``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -33,6 +32,7 @@ from claimscope.adapters.store.across import (
 )
 from claimscope.adapters.store.index import Cluster as IndexedCluster
 from claimscope.adapters.store.index import ClusterSighting
+from claimscope.adapters.web.evidence_library import StoreEvidenceLibrary
 from claimscope.corpus.actors import Actor
 from claimscope.corpus.claims import RecurringClaim
 from claimscope.corpus.networks import cosignature_graph
@@ -41,10 +41,6 @@ CACHE_SECONDS = 60.0
 """How long a computed view is trusted when the store's document count has not changed."""
 MAX_NETWORK_NODES = 150
 """The co-signature network drawn on a page keeps its best-connected actors."""
-NO_EVIDENCE_LIBRARY = (
-    "no evidence library yet: this claimscope cannot load fact-checks or primary documents "
-    "to match claims against, so no claim shows what was checked before"
-)
 
 
 @dataclass(frozen=True)
@@ -107,64 +103,10 @@ class WhereElse:
     sightings: list[tuple[datetime, str]]
 
 
-@dataclass(frozen=True)
-class EvidenceMatch:
-    """An entry of the evidence library that a claim matches."""
-
-    title: str
-    score: float
-    publisher: str | None = None
-    rating: str | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckedBefore:
-    """What the evidence library says of one claim."""
-
-    matches: list[EvidenceMatch] = field(default_factory=list)
-    message: str = ""
-
-
-class EvidenceLibrary(Protocol):
-    """The evidence library as the web app uses it."""
-
-    @property
-    def available(self) -> bool:
-        """Whether there is a library to match against."""
-        ...
-
-    @property
-    def entries(self) -> int:
-        """How many entries (fact-checks, passages) it holds."""
-        ...
-
-    @property
-    def message(self) -> str:
-        """What to tell a user about the library's state."""
-        ...
-
-    def match(self, claims: Sequence[str]) -> list[CheckedBefore]:
-        """For each claim, the entries it matches, best first."""
-        ...
-
-
-class NoEvidenceLibrary:
-    """The evidence library before there is one: every claim matches nothing, and it says why."""
-
-    available = False
-    entries = 0
-    message = NO_EVIDENCE_LIBRARY
-
-    def match(self, claims: Sequence[str]) -> list[CheckedBefore]:
-        """An empty answer per claim, with the reason."""
-        return [CheckedBefore(message=NO_EVIDENCE_LIBRARY) for _ in claims]
-
-
 class CorpusViews(Protocol):
     """The questions the corpus pages and API ask."""
 
-    evidence: EvidenceLibrary
+    evidence: StoreEvidenceLibrary
 
     def titles(self, document_ids: Sequence[str]) -> dict[str, str]:
         """The titles of the given stored documents (for the links of the pages)."""
@@ -195,9 +137,9 @@ class CorpusViews(Protocol):
         ...
 
 
-def corpus_views_for(store: Store, evidence: EvidenceLibrary | None = None) -> CorpusViews:
+def corpus_views_for(store: Store) -> CorpusViews:
     """The corpus views of a store: the one place that chooses their implementation."""
-    return StoreCorpusViews(store, evidence or NoEvidenceLibrary())
+    return StoreCorpusViews(store, StoreEvidenceLibrary(store))
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -224,7 +166,7 @@ class _Snapshot:
 class StoreCorpusViews:
     """The corpus views read from the store (see the module's docstring)."""
 
-    def __init__(self, store: Store, evidence: EvidenceLibrary) -> None:
+    def __init__(self, store: Store, evidence: StoreEvidenceLibrary) -> None:
         self.store = store
         self.evidence = evidence
         self._lock = threading.Lock()

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimscope.dossier import Dossier
+from claimscope.dossier import Dossier, EvidenceMatch
 
 MAX_MATCH_CLAIMS = 100
 MAX_CLAIM_CHARS = 5_000
@@ -173,25 +173,17 @@ class MatchRequest(Model):
     claims: list[str] = Field(min_length=1, max_length=MAX_MATCH_CLAIMS)
 
 
-class EvidenceMatchOut(Model):
-    """An entry of the evidence library a claim matches."""
-
-    title: str
-    score: float
-    publisher: str | None = None
-    rating: str | None = None
-    url: str | None = None
-
-
 class ClaimMatches(Model):
     """What the library holds on one claim."""
 
     claim: str
-    matches: list[EvidenceMatchOut]
+    matches: list[EvidenceMatch] = Field(
+        description="The best entries first, as a dossier's claims[].matches give them."
+    )
 
 
 class MatchResult(Model):
-    """Matches per claim; without an evidence library every list is empty and ``message``
+    """Matches per claim; with an empty evidence library every list is empty and ``message``
     says so (the request is still answered with 200: nothing is wrong with it)."""
 
     library_available: bool

@@ -21,7 +21,6 @@ from claimscope.adapters.report.html import DossierView, Palette, render_html
 from claimscope.adapters.report.markdown import render_markdown
 from claimscope.adapters.report.network import network_svg, timeline_svg
 from claimscope.adapters.store import Filters, Hit
-from claimscope.adapters.web.corpus_views import CheckedBefore
 from claimscope.adapters.web.jobs import Job
 from claimscope.adapters.web.security import (
     CSRF_COOKIE,
@@ -142,15 +141,12 @@ def document_page(request: Request, document_id: str) -> HTMLResponse:
     """A dossier: the annotated text, the findings, where else the corpus has it."""
     state = state_of(request)
     stored = find_document(state, document_id)
-    dossier = stored.dossier
+    library = state.corpus.evidence
+    # Its claims with what the evidence library holds on them: the report's Checked before.
+    dossier = library.with_matches(stored.dossier)
     palette = Palette()
     palette.register(dossier)
     view = DossierView(dossier, "d1", palette)
-    library = state.corpus.evidence
-    checked_before: dict[int, CheckedBefore] | None = None
-    if library.available and dossier.claims:
-        found = library.match([claim.text for claim in dossier.claims])
-        checked_before = dict(enumerate(found))
     where = state.corpus.where_else(stored.document.id)
     others = [
         *(document.id for document in (where.cluster.documents if where.cluster else ())),
@@ -164,7 +160,6 @@ def document_page(request: Request, document_id: str) -> HTMLResponse:
         "document.html.j2",
         view=view,
         hex_id=stored.document.id.removeprefix("sha256:"),
-        checked_before=checked_before,
         library=library,
         where=where,
         titles=titles,
