@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
@@ -38,6 +38,9 @@ from rich.text import Text
 
 from claimscope.adapters.cli_common import (
     EXIT_BAD_INPUT,
+    DbOption,
+    FormatOption,
+    ListingFormat,
     Output,
     OutputFormat,
     error_console,
@@ -47,7 +50,13 @@ from claimscope.adapters.cli_common import (
     render,
     say,
 )
-from claimscope.adapters.report.terminal import terminal_safe
+from claimscope.adapters.cli_common import first_line as _first_line
+from claimscope.adapters.cli_common import json_default as _json_default
+from claimscope.adapters.cli_common import open_store as _open_store
+from claimscope.adapters.cli_common import print_json as _print_json
+from claimscope.adapters.cli_common import safe as _safe
+from claimscope.adapters.cli_common import store_errors as _store_errors
+from claimscope.adapters.cli_common import write_output as _write_output
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
@@ -70,22 +79,6 @@ corpus_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="The store: a SQLite file path or a database URL (sqlite:///FILE, "
-        "postgresql+psycopg://USER@HOST/DB). Default: $CLAIMSCOPE_DB, else ./claimscope.db.",
-    ),
-]
-
-
-class ListingFormat(StrEnum):
-    """How a listing command prints: a Rich table, or one JSON document for scripts."""
-
-    table = "table"
-    json = "json"
-
 
 class ExportFormat(StrEnum):
     """Formats of ``corpus export``."""
@@ -95,43 +88,7 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
-FormatOption = Annotated[
-    ListingFormat,
-    typer.Option("--format", "-f", help="table (Rich, for people) or json (one JSON document)."),
-]
-
 T = TypeVar("T")
-
-
-def _open_store(db: str | None) -> Store:
-    from claimscope.adapters.store import Store, StoreError
-
-    try:
-        return Store.open(db)
-    except StoreError as error:
-        raise fail(str(error)) from None
-
-
-def _store_errors() -> tuple[type[Exception], ...]:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from claimscope.adapters.store import StoreError
-
-    return (StoreError, SQLAlchemyError)
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def _safe(value: object) -> str:
-    return "" if value is None else terminal_safe(str(value), one_line=True)
 
 
 # -- add ----------------------------------------------------------------------------------
@@ -328,12 +285,6 @@ class _IngestProgress:
     def __exit__(self, *exc_info: object) -> None:
         if self.progress is not None:
             self.progress.stop()
-
-
-def _first_line(error: BaseException) -> str:
-    from claimscope.adapters.store.store import error_reason
-
-    return error_reason(error)
 
 
 # -- search -------------------------------------------------------------------------------
@@ -544,23 +495,6 @@ def _where_else(store: Store, document_id: str) -> WhereElse:
         claims=claims,
         signatories=signatories,
     )
-
-
-def _write_output(out: Path | None, content: str) -> None:
-    with quiet_when_reader_leaves():
-        try:
-            output = Output(out)
-        except OSError as error:
-            raise fail(f"{out}: cannot write: {error.strerror}") from None
-        try:
-            output.write(content)
-            output.commit()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise fail(f"{output.name}: cannot write: {error.strerror}") from None
-        finally:
-            output.discard()
 
 
 # -- export -------------------------------------------------------------------------------

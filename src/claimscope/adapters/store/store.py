@@ -36,7 +36,13 @@ from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import claimscope.adapters.store.facets as facet_fields
 import claimscope.adapters.store.index as part_index
-from claimscope.adapters.store.search import Filters, Hit, search_documents
+from claimscope.adapters.store.search import (
+    Filters,
+    Hit,
+    count_documents,
+    facet_counts,
+    search_documents,
+)
 from claimscope.adapters.store.tables import (
     CitationRow,
     CountryRow,
@@ -141,7 +147,7 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _key(*parts: str) -> str:
+def text_key(*parts: str) -> str:
     """A fixed-length unique key over text of any length (index entries have size limits)."""
     return hashlib.sha256("\0".join(parts).encode("utf-8", errors="surrogatepass")).hexdigest()
 
@@ -347,25 +353,32 @@ class Store:
                         sighting_rows,
                     ).all()
                 )
-            if rejected:
-                error_rows = {
-                    _key(item.source, item.reason): {
-                        "key": _key(item.source, item.reason),
-                        "source": item.source,
-                        "reason": item.reason,
-                        "added_at": now,
-                    }
-                    for item in rejected
-                }
-                result.errors_added = len(
-                    connection.execute(
-                        self._insert(ErrorRow)
-                        .on_conflict_do_nothing(index_elements=["key"])
-                        .returning(ErrorRow.id),
-                        list(error_rows.values()),
-                    ).all()
-                )
+            result.errors_added = self.insert_errors(connection, rejected, now)
         return result
+
+    def insert_errors(
+        self, connection: Connection, rejected: Sequence[Rejected], now: datetime
+    ) -> int:
+        """Record rejected inputs in the open transaction (each reason once); how many were new."""
+        if not rejected:
+            return 0
+        error_rows = {
+            text_key(item.source, item.reason): {
+                "key": text_key(item.source, item.reason),
+                "source": item.source,
+                "reason": item.reason,
+                "added_at": now,
+            }
+            for item in rejected
+        }
+        return len(
+            connection.execute(
+                self._insert(ErrorRow)
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(ErrorRow.id),
+                list(error_rows.values()),
+            ).all()
+        )
 
     def replace_dossiers(self, dossiers: Sequence[Dossier], versions: Versions) -> int:
         """Replace stored dossiers (re-analysis), their facet rows and their parts in the
@@ -410,6 +423,10 @@ class Store:
                 ).rowcount
             _insert_facets(connection, [(dossier.document.id, dossier) for dossier in dossiers])
         return changed
+
+    def insert_statement(self, model: type[Any]) -> Any:
+        """An INSERT of this dialect, which takes ON CONFLICT DO NOTHING."""
+        return self._insert(model)
 
     def _current_parts(
         self,
@@ -643,11 +660,23 @@ class Store:
             )
 
     def search(
-        self, query: str | None, filters: Filters | None = None, limit: int = 20
+        self, query: str | None, filters: Filters | None = None, limit: int = 20, offset: int = 0
     ) -> list[Hit]:
         """Documents matching a full-text query and filters, best first (see ``search.py``)."""
         with self.engine.connect() as connection:
-            return search_documents(connection, query, filters or Filters(), limit)
+            return search_documents(connection, query, filters or Filters(), limit, offset)
+
+    def count_matching(self, query: str | None, filters: Filters | None = None) -> int:
+        """How many documents a search matches."""
+        with self.engine.connect() as connection:
+            return count_documents(connection, query, filters or Filters())
+
+    def facets(
+        self, query: str | None, filters: Filters | None = None, limit: int = 10
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The facet counts of a search's matching documents (see ``search.facet_counts``)."""
+        with self.engine.connect() as connection:
+            return facet_counts(connection, query, filters or Filters(), limit)
 
     def errors(self) -> Iterator[tuple[str, str, datetime]]:
         """The rejected inputs (source, reason, when), oldest first, read a page at a time."""
@@ -832,7 +861,7 @@ def hints_from_json(stored: Mapping[str, Any]) -> Hints:
 def _sighting_row(document_id: str, sighting: Sighting, now: datetime) -> dict[str, Any]:
     return {
         "document_id": document_id,
-        "source_key": _key(sighting.source),
+        "source_key": text_key(sighting.source),
         "source": sighting.source,
         "outlet": sighting.outlet,
         "url": sighting.url,

@@ -164,6 +164,51 @@ FACET_TABLES = (SignatoryRow, TechniqueRow, CitationRow, CountryRow)
 """The tables filled from a dossier, emptied and refilled when it is re-analysed."""
 
 
+class FactCheckRow(Base):
+    """A fact-check of the evidence library, as its reviewer published it."""
+
+    __tablename__ = "evidence_factchecks"
+
+    number: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    # The sha256 of the fact-check's id: ids are the reviewers' and may be of any length.
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    id: Mapped[str] = mapped_column(Text)
+    claim: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    subtitle: Mapped[str] = mapped_column(Text)
+    rating_name: Mapped[str | None] = mapped_column(Text)
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    rating_best: Mapped[float | None] = mapped_column(Float)
+    rating_worst: Mapped[float | None] = mapped_column(Float)
+    reviewer: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(Text)
+    claimant: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EvidenceDocumentRow(Base):
+    """A primary document of the evidence library: its text, what it is, its passages."""
+
+    __tablename__ = "evidence_documents"
+
+    number: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(DOCUMENT_ID, unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(64))
+    issuer: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    # Passages as [start, end, label, number, page, page_end] lists: plain data, read whole.
+    passages: Mapped[list[Any]] = mapped_column(JSON)
+    page_starts: Mapped[list[int]] = mapped_column(JSON)
+    warnings: Mapped[list[str]] = mapped_column(JSON)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class IndexSettingsRow(Base):
     """The settings the near-duplicate index was built with (one row, ``parts``).
 
