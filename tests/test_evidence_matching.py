@@ -233,6 +233,29 @@ def test_recorded_map_clears_the_floor() -> None:
     assert figures["dev"]["map_at_5"] >= FLOORS["map_at_5"]
 
 
+def test_recorded_embedding_figures_are_consistent() -> None:
+    recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
+    figures = recorded["embeddings"]
+    assert figures["command"].endswith("--embeddings")
+    dev = figures["dev"]
+    assert dev["queries"] == 197
+    for key in ("map_at_5", "mrr", "precision_at_1", "recall_at_5"):
+        assert 0.0 <= dev[key] <= 1.0
+    assert dev["map_at_5"] > dev["first_stage"]["map_at_5"] + 0.03
+    # Embeddings are meant to add what words miss: the extra must beat the torch-free model.
+    assert dev["map_at_5"] > recorded["dev"]["map_at_5"]
+    speed = figures["speed_one_core"]
+    assert [measured["entries"] for measured in speed] == [10_375, 103_750]
+    assert all(measured["encoding_seconds_per_1000_entries"] > 0 for measured in speed)
+
+
+def test_recorded_embedding_map_clears_the_floor() -> None:
+    from bench.matching import FLOORS
+
+    figures = json.loads(RESULTS.read_text(encoding="utf-8"))["embeddings"]
+    assert figures["dev"]["map_at_5"] >= FLOORS["map_at_5"]
+
+
 def test_bench_runs_on_dev() -> None:
     from bench.matching import run
 
