@@ -28,6 +28,7 @@ from claimscope.adapters.cli_common import render as _render
 from claimscope.adapters.cli_common import say as _say
 from claimscope.adapters.corpus_commands import corpus_app
 from claimscope.adapters.report.terminal import summary_lines
+from claimscope.adapters.spark.cli import spark_app
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
@@ -265,6 +266,7 @@ score_app = typer.Typer(help="Score text with a shipped model.", no_args_is_help
 app.add_typer(train_app, name="train")
 app.add_typer(score_app, name="score")
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(spark_app, name="spark")
 
 DataOption = Annotated[
     Path,

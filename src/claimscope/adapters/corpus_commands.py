@@ -544,43 +544,34 @@ def export_command(
 
 
 def _export_rows(store: Store, *, with_dossier: bool) -> Iterator[dict[str, Any]]:
-    from claimscope.adapters.store.facets import date_of, facets_of, published
+    from claimscope.adapters.store.facets import searchable_fields
 
     for page in store.pages():
         sightings = store.sightings_of([stored.document.id for stored in page])
         for stored in page:
             dossier = stored.dossier.to_json_dict()
-            found = facets_of(dossier)
+            fields = searchable_fields(dossier, stored.document.hints)
             seen = sightings[stored.document.id]
-            when = published(dossier) or stored.document.hints.published
             row: dict[str, Any] = {
                 "id": stored.document.id,
-                "title": stored.document.hints.title,
-                "headline": (dossier["anatomy"].get("headline") or {}).get("text"),
-                "language": dossier["document"]["language"],
+                "title": fields.title,
+                "headline": fields.headline,
+                "language": fields.language,
                 "outlet": next((s.outlet for s in seen if s.outlet), None),
                 "outlets": sorted({s.outlet for s in seen if s.outlet}),
                 "sightings": len(seen),
                 "sources": [s.source for s in seen],
                 "urls": [s.url for s in seen if s.url],
-                "published": when,
-                "published_on": (date_of(when) or date_of(stored.document.hints.captured)),
-                "country": (dossier["anatomy"].get("dateline") or {}).get("country")
-                or stored.document.hints.country,
-                "countries": sorted(found.countries),
-                "signatories": [
-                    " — ".join(part for part in (person, organization) if part)
-                    for person, organization, _ in found.signatories
-                ],
-                "techniques": sorted(found.techniques),
-                "citations": sorted(
-                    {f"{kind}: {issuer}" if issuer else kind for kind, issuer in found.citations}
-                ),
+                "published": fields.published,
+                "published_on": fields.published_on.isoformat() if fields.published_on else None,
+                "country": fields.country,
+                "countries": fields.countries,
+                "signatories": fields.signatories,
+                "techniques": fields.techniques,
+                "citations": fields.citations,
                 "pipeline_version": stored.pipeline_version,
                 "models_version": stored.models_version,
             }
-            if row["published_on"] is not None:
-                row["published_on"] = row["published_on"].isoformat()
             if with_dossier:
                 row["dossier"] = dossier
             yield row

@@ -651,19 +651,17 @@ def _document_row(item: Analysed, versions: Versions, now: datetime) -> dict[str
     document, dossier = item.document, item.dossier
     stored = _stored_dossier(dossier)
     first = item.sightings[0] if item.sightings else Sighting.of(document)
-    published = facet_fields.published(stored) or document.hints.published
-    agency = dossier.anatomy.agency.name if dossier.anatomy.agency else None
+    searchable = facet_fields.searchable_fields(stored, document.hints)
     return {
         "id": document.id,
         "text": document.text,
-        "title": document.hints.title,
-        "headline": facet_fields.headline(stored),
-        "language": dossier.document.language,
-        "outlet": first.outlet or agency,
-        "published": published,
-        "published_on": facet_fields.date_of(published)
-        or facet_fields.date_of(document.hints.captured),
-        "country": facet_fields.document_country(stored) or document.hints.country,
+        "title": searchable.title,
+        "headline": searchable.headline,
+        "language": searchable.language,
+        "outlet": outlet_of(first, dossier),
+        "published": searchable.published,
+        "published_on": searchable.published_on,
+        "country": searchable.country,
         "hints": hints_to_json(document.hints),
         "dossier": stored,
         "pipeline_version": versions.pipeline,
@@ -671,6 +669,12 @@ def _document_row(item: Analysed, versions: Versions, now: datetime) -> dict[str
         "created_at": now,
         "updated_at": now,
     }
+
+
+def outlet_of(sighting: Sighting, dossier: Dossier) -> str | None:
+    """The outlet a document is filed under: its sighting's, else the agency its text names."""
+    agency = dossier.anatomy.agency.name if dossier.anatomy.agency else None
+    return sighting.outlet or agency
 
 
 def hints_to_json(hints: Hints) -> dict[str, Any]:
