@@ -95,7 +95,7 @@ def write_inputs(folder: Path) -> dict[str, Path]:
         + "\n",
         encoding="utf-8",
     )
-    parquet = folder / "rows.parquet"
+    parquet = folder / "rows 1+2.parquet"
     pq.write_table(
         pa.table(
             {
@@ -408,9 +408,11 @@ def test_spark_submit_runs_the_launcher(tmp_path: Path) -> None:
         check=False,
         timeout=600,
     )
-    # One record rejected: exit status 2, as for `claimscope analyze`.
-    assert result.returncode == 2, result.stderr[-3000:]
-    assert "claimscope: 1 document(s), 1 rejected" in result.stderr
+    # One record rejected: exit status 2, as for `claimscope analyze`. (spark-submit runs the
+    # Python driver with its standard error joined to standard output.)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output[-3000:]
+    assert "claimscope: 1 document(s), 1 rejected" in output
     rejected = pq.read_table(tmp_path / "out" / "rejected").to_pylist()
     assert rejected == [
         {

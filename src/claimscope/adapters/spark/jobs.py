@@ -204,7 +204,10 @@ def _parquet_records(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     """
     frame = spark.read.option("mergeSchema", "true").parquet(*paths)
     present = set(frame.columns)
-    file_path = F.url_decode(F.regexp_replace(F.col("_metadata.file_path"), r"^file:(//)?", ""))
+    # Spark names the file by its URI: a local file as its path, percent-escapes decoded
+    # ("+" kept: url_decode would read it as a space).
+    uri = F.regexp_replace(F.col("_metadata.file_path"), r"^file:(//)?", "")
+    file_path = F.url_decode(F.regexp_replace(uri, r"\+", "%2B"))
     columns: list[Column] = [
         F.concat(file_path, F.lit("#"), (F.col("_metadata.row_index") + 1).cast("string")).alias(
             "source"
