@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -52,6 +53,15 @@ def sniff_kind(data: bytes) -> InputKind:
         first_line = head.split(b"\n", 1)[0].rstrip()
         return "jsonl" if first_line.endswith(b"}") and b"\n" in head.strip() else "json"
     return "text"
+
+
+# A URI with a scheme (s3://, hdfs://, file://), read through pyarrow's file systems.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://")
+
+
+def is_uri(path: str) -> bool:
+    """Whether an input names a URI (``s3://…``, ``hdfs://…``, ``file://…``), not a local path."""
+    return _URI.match(path) is not None
 
 
 def shown(path: str) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -26,6 +25,7 @@ import pyarrow as pa
 
 from claimscope.adapters.inputs import (
     WarcPage,
+    is_uri,
     open_file,
     page_documents,
     read_at_most,
@@ -49,8 +49,6 @@ if TYPE_CHECKING:
     from claimscope.dossier import Dossier
     from claimscope.pipeline import Pipeline
 
-# A URI with a scheme (s3://, hdfs://, file://): opened through pyarrow's file systems.
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://")
 # Rows of read input gathered into one batch: few enough that a batch of whole pages stays
 # small in memory, many enough that Arrow's per-batch cost does not matter.
 _READ_BATCH_ROWS = 64
@@ -98,10 +96,13 @@ DOCUMENT_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ("citations", _TEXTS),
     ("pipeline_version", pa.string()),
     ("models_version", pa.string()),
+    ("hints", pa.string()),
     ("dossier", pa.string()),
 )
 """The columns of the analysis output, one row per document: the searchable fields of
-:func:`claimscope.adapters.store.facets.searchable_fields` with the dossier's JSON."""
+:func:`claimscope.adapters.store.facets.searchable_fields`, the metadata the input gave
+(``hints``, JSON as the store keeps it, so ``corpus import`` stores the document as
+``corpus add`` would) and the dossier's JSON."""
 
 REJECTED_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ("source", pa.string()),
@@ -174,7 +175,7 @@ def _file_rows(path: str, kind: str, limit: int) -> Iterator[dict[str, Any]]:
 
 def open_input(path: str) -> BinaryIO:
     """A file for reading: a local path, or a URI through pyarrow's file systems."""
-    if _URI.match(path):
+    if is_uri(path):
         from pyarrow import fs
 
         filesystem, inner = fs.FileSystem.from_uri(path)
@@ -320,7 +321,7 @@ def _analysed(
 def document_row(document: Document, dossier: Dossier, versions: tuple[str, str]) -> dict[str, Any]:
     """The output row of one analysed document (DOCUMENT_FIELDS, status "document")."""
     from claimscope.adapters.store.facets import searchable_fields
-    from claimscope.adapters.store.store import Sighting, outlet_of
+    from claimscope.adapters.store.store import Sighting, hints_to_json, outlet_of
 
     sighting = Sighting.of(document)
     fields = searchable_fields(dossier.to_json_dict(), document.hints)
@@ -334,6 +335,7 @@ def document_row(document: Document, dossier: Dossier, versions: tuple[str, str]
         **asdict(fields),
         "pipeline_version": versions[0],
         "models_version": versions[1],
+        "hints": json.dumps(hints_to_json(document.hints), ensure_ascii=False),
         "dossier": dossier.to_json(indent=None),
     }
 

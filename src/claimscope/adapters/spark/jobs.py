@@ -13,7 +13,6 @@ The driver lists the inputs and plans; executors do the work with the functions 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +25,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.storagelevel import StorageLevel
 
-from claimscope.adapters.inputs import expand_paths_by, shown
+from claimscope.adapters.inputs import expand_paths_by, is_uri, shown
 from claimscope.adapters.spark.executor import (
     ANALYSED_SCHEMA,
     DOCUMENT_FIELDS,
@@ -47,7 +46,6 @@ from claimscope.ingestion import kind_for_name
 if TYPE_CHECKING:
     from pyspark.sql.column import Column
 
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://")
 _SUPPORTED = ".txt, .html, .json, .jsonl, .warc, .parquet"
 # Rows handed to Python at once: one batch of raw pages or records is analysed at a time,
 # so this bounds a worker's memory (Spark's default, 10,000 pages, would not).
@@ -119,7 +117,7 @@ def list_inputs(paths: Sequence[str]) -> tuple[list[tuple[str, str]], list[tuple
     for path in paths:
         if path == "-":
             errors.append(("-", "standard input cannot be read by a Spark job: give files"))
-        elif _URI.match(path):
+        elif is_uri(path):
             _list_uri(path, files, errors)
         else:
             local.append(path)

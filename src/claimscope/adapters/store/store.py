@@ -79,10 +79,14 @@ class Sighting:
     @classmethod
     def of(cls, document: Document) -> Sighting:
         """Where and when this copy of the document was seen, from its metadata."""
-        hints = document.hints
+        return cls.seen(document.source, document.hints)
+
+    @classmethod
+    def seen(cls, source: str, hints: Hints) -> Sighting:
+        """A sighting at ``source`` of a document that came with these hints."""
         outlet = hints.outlet or hints.site_name or _host(hints.url)
         return cls(
-            source=document.source,
+            source=source,
             outlet=outlet,
             url=hints.url,
             published=hints.published,
@@ -695,6 +699,19 @@ def hints_from_json(stored: Mapping[str, Any]) -> Hints:
     return Hints(**values)
 
 
+def document_of(dossier: Dossier, hints: Hints) -> Document:
+    """The document a dossier was made from (its text, source and format), with its hints."""
+    return Document(
+        id=dossier.document.id,
+        source=dossier.document.source,
+        text=dossier.document.text,
+        format=dossier.document.format,
+        hints=hints,
+        # What ingestion repaired is in the dossier; a full re-analysis must keep saying so.
+        warnings=tuple(w.message for w in dossier.warnings if w.stage == "ingestion"),
+    )
+
+
 def _sighting_row(document_id: str, sighting: Sighting, now: datetime) -> dict[str, Any]:
     return {
         "document_id": document_id,
@@ -750,18 +767,8 @@ def _stored_document(row: Any) -> StoredDocument:
     payload = dict(stored)
     payload["document"] = {**stored["document"], "text": row.text}
     dossier = Dossier.model_validate(payload)
-    hints = hints_from_json(row.hints or {})
-    document = Document(
-        id=row.id,
-        source=dossier.document.source,
-        text=row.text,
-        format=dossier.document.format,
-        hints=hints,
-        # What ingestion repaired is in the dossier; a full re-analysis must keep saying so.
-        warnings=tuple(w.message for w in dossier.warnings if w.stage == "ingestion"),
-    )
     return StoredDocument(
-        document=document,
+        document=document_of(dossier, hints_from_json(row.hints or {})),
         dossier=dossier,
         number=row.number,
         pipeline_version=row.pipeline_version,
