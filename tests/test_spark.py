@@ -2,9 +2,11 @@
 
 The tests that run Spark need the ``spark`` extra (pyspark) and Java 17; without either
 they skip, saying which (``scripts/test`` installs the extra where Java is present or
-installable). They share one local[2] session, run with the parse-reading stages disabled
-where the test is about plumbing, and stay a handful of documents each. The executor
-functions are plain functions over Arrow batches and are tested without Spark.
+installable). They share one local[2] session for the whole test run
+(``tests/conftest.py``), run with the parse-reading stages disabled where the test is about
+plumbing (one test compares the whole pipeline's dossiers with the command line's), and
+stay a handful of documents each. The executor functions are plain functions over Arrow
+batches and are tested without Spark.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ import pyarrow.parquet as pq  # noqa: E402
 from claimscope.adapters.inputs import read_documents  # noqa: E402
 from claimscope.adapters.spark import executor  # noqa: E402
 from claimscope.adapters.spark.executor import AnalysisSettings  # noqa: E402
+from claimscope.adapters.store import Store  # noqa: E402
+from claimscope.adapters.store.imports import import_analysis  # noqa: E402
 from claimscope.corpus.duplicates import find_shared_texts  # noqa: E402
 from claimscope.document import Document  # noqa: E402
 from claimscope.ingestion import Settings, document_from_record  # noqa: E402
-from claimscope.pipeline import build_pipeline  # noqa: E402
+from claimscope.pipeline import Pipeline, build_pipeline  # noqa: E402
+from tests.conftest import EXAMPLE  # noqa: E402
 from tests.test_corpus_cli import write_warc  # noqa: E402
 
 if TYPE_CHECKING:
@@ -53,27 +58,6 @@ def _spark_missing() -> str | None:
 
 
 needs_spark = pytest.mark.skipif(_spark_missing() is not None, reason=_spark_missing() or "")
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    """One local[2] session for the module (starting one takes seconds)."""
-    from claimscope.adapters.spark.session import local_environment
-
-    local_environment()
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("claimscope tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 # -- inputs: one bad record in each kind ----------------------------------------------------
@@ -114,6 +98,16 @@ def write_inputs(folder: Path) -> dict[str, Path]:
 
 def local_dossiers(inputs: dict[str, Path]) -> dict[str, str]:
     """Each good input's dossier JSON as the local pipeline writes it, by source."""
+    documents = local_documents(inputs)
+    pipeline = build_pipeline(PLUMBING.disabled)
+    return {
+        d.source: dossier.to_json(indent=None)
+        for d, dossier in zip(documents, pipeline.pipe(documents), strict=True)
+    }
+
+
+def local_documents(inputs: dict[str, Path]) -> list[Document]:
+    """Each good input as the command line ingests it."""
     documents = [
         item
         for item in read_documents([str(inputs["jsonl"]), str(inputs["warc"])])
@@ -130,11 +124,7 @@ def local_dossiers(inputs: dict[str, Path]) -> dict[str, str]:
     )
     assert isinstance(record, Document)
     documents.append(record)
-    pipeline = build_pipeline(PLUMBING.disabled)
-    return {
-        d.source: dossier.to_json(indent=None)
-        for d, dossier in zip(documents, pipeline.pipe(documents), strict=True)
-    }
+    return documents
 
 
 @needs_spark
@@ -195,6 +185,28 @@ def test_analyze_reads_jsonl_parquet_and_warc_and_rejects_each_bad_record(
     assert rejected[f"{parquet}#2"] == "malformed record: field 'text' missing or not a string"
     assert rejected[f"{warc}#6"].startswith("broken WARC record")
     assert rejected[str(missing)] == "no such file or directory"
+
+    # The output goes into the store (`corpus import`) as each input came: one document per
+    # text, a sighting per source, the input's metadata, the rejected inputs; once.
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        imported = import_analysis(store, str(tmp_path / "out"))
+        again = import_analysis(store, str(tmp_path / "out"))
+        stored = {item.document.source: item.document for item in store.documents()}
+        sightings = sum(
+            len(found)
+            for found in store.sightings_of(
+                list(store.known([row["id"] for row in documents]))
+            ).values()
+        )
+        errors = sorted(source for source, _, _ in store.errors())
+    assert (imported.added + imported.already_present, imported.unreadable) == (5, 0)
+    assert (imported.rejected, imported.errors_added) == (4, 4)
+    assert (again.added, again.sightings_added, again.errors_added) == (0, 0, 0)
+    assert sightings == 5 and errors == sorted(rejected)
+    for document in local_documents(inputs):
+        if document.source in stored:
+            assert stored[document.source] == document
+    assert len(stored) == imported.added
 
 
 @needs_spark
@@ -368,6 +380,44 @@ def test_duplicates_job_finds_the_local_clusters(spark: SparkSession, tmp_path: 
     sources = next(row["sources"] for row in cluster_rows if row["id"] == original)
     assert len(sources) == 2
     assert (summary.documents, summary.pairs, summary.clusters) == (6, len(expected_pairs), 2)
+
+
+# -- the whole pipeline ----------------------------------------------------------------------
+
+CITING = (
+    "UNITED NATIONS, Jan. 5 (Reuters) - The Security Council adopted resolution 2334 (2016) "
+    'on Friday, diplomats said. "This is a turning point," the ambassador told reporters. '
+    "The International Court of Justice ordered provisional measures on 26 January 2024."
+)
+
+
+@needs_spark
+def test_every_dossier_of_the_job_equals_the_command_lines(
+    spark: SparkSession, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """A sample through every stage (parse, models, techniques): ids and every field equal."""
+    from claimscope.adapters.spark.jobs import analyze
+
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        "".join(json.dumps({"text": text}) + "\n" for text in (STORY, CITING)), encoding="utf-8"
+    )
+    inputs = [str(records), str(EXAMPLE)]
+    # One partition: one Python worker builds the whole pipeline once.
+    summary = analyze(spark, inputs, str(tmp_path / "out"), AnalysisSettings(), 1)
+    assert (summary.documents, summary.rejected) == (3, 0)
+    rows = pq.read_table(tmp_path / "out" / "documents", columns=["id", "source", "dossier"])
+    found = {row["source"]: (row["id"], row["dossier"]) for row in rows.to_pylist()}
+    documents = [item for item in read_documents(inputs) if isinstance(item, Document)]
+    expected = {
+        document.source: (document.id, dossier.to_json(indent=None))
+        for document, dossier in zip(documents, pipeline.pipe(documents), strict=True)
+    }
+    assert found == expected
+    # Not an empty comparison: the sample reaches the parse-reading stages and the models.
+    layers = [json.loads(dossier) for _, dossier in found.values()]
+    for name in ("entities", "voices", "claims", "citations", "signatories"):
+        assert any(layer[name] for layer in layers), name
 
 
 # -- the launcher and the command line -------------------------------------------------------
