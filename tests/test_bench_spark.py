@@ -21,3 +21,12 @@ def test_recorded_spark_figures_agree_with_the_local_paths() -> None:
     assert duplicates["documents"] <= documents
     assert duplicates["same_pairs"] is True
     assert duplicates["same_clusters"] is True
+
+
+def test_recorded_worker_memory_is_that_of_a_whole_pipeline() -> None:
+    memory = json.loads((RESULTS / "spark.json").read_text(encoding="utf-8"))["worker_memory"]
+    assert memory["documents"] > 0
+    # Imports, then the pipeline's models on top, then what analysis adds: in that order.
+    assert 0 < memory["rss_after_imports_mb"] < memory["rss_with_pipeline_mb"]
+    assert memory["rss_with_pipeline_mb"] <= memory["peak_rss_mb"]
+    assert memory["parquet_bytes_per_document"] < memory["dossier_json_bytes_per_document"]
