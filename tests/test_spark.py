@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,8 +53,20 @@ def _spark_missing() -> str | None:
     except ImportError:
         return "pyspark is not installed: pip install -e '.[spark]' (scripts/test does with Java)"
     java_home = os.environ.get("JAVA_HOME")
-    if shutil.which("java") is None and not (java_home and Path(java_home, "bin", "java").exists()):
+    java = str(Path(java_home, "bin", "java")) if java_home else shutil.which("java")
+    if java is None or not Path(java).exists():
         return "no Java runtime: Spark needs Java 17 (Debian: openjdk-17-jre-headless)"
+    try:
+        version = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=60, check=False
+        ).stderr
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{java} -version failed ({error}): Spark needs Java 17"
+    # 'openjdk version "17.0.15"', 'java version "1.8.0_402"': the major version.
+    match = re.search(r'version "(?:1\.)?(\d+)', version)
+    if match is None or int(match.group(1)) < 17:
+        found = match.group(1) if match else "of unknown version"
+        return f"Java {found} found: Spark 4 needs Java 17 or newer"
     return None
 
 
