@@ -1,5 +1,6 @@
-"""The recorded Spark benchmark: both paths analysed every story, and the duplicates job
-found the local pairs and clusters (no wall-clock assertion; running it needs Spark)."""
+"""The recorded Spark benchmark: both paths analysed every story into the same dossiers, and
+the duplicates job found the local pairs and clusters (no wall-clock assertion; running it
+needs Spark)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ def test_recorded_spark_figures_agree_with_the_local_paths() -> None:
     for name, run in figures["spark"].items():
         assert (run["documents"], run["rejected"]) == (documents, 0), name
         assert run["documents_per_second"] > 0, name
+        # Every dossier of the job equals the command line's for the same record.
+        equality = run["dossiers_against_local"]
+        assert equality["compared"] == documents, name
+        assert (equality["all_equal"], equality["equal"]) == (True, documents), name
+    assert figures["local"]["workers_2"]["dossiers_against_workers_1"]["all_equal"] is True
     for name, run in figures["local"].items():
         assert run["documents_per_second"] > 0, name
     duplicates = figures["duplicates"]
