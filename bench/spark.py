@@ -23,8 +23,9 @@ written once as a JSONL file of records, which both paths read.
   :func:`claimscope.corpus.duplicates.find_shared_texts` on the same texts and statements,
   with whether both found the same pairs and clusters.
 
-The figures depend on the machine and its load (2 cores shared with other work here);
-compare the runs of one invocation with each other, not across machines.
+The figures depend on the machine and its load (2 cores shared with other work here; each
+timed run records the one-minute load average before and after it); compare the runs of
+one invocation with each other, not across machines.
 
 Run: ``.venv/bin/python -m bench.spark [--limit K]`` (needs the ``spark`` extra and Java 17).
 """
@@ -64,6 +65,11 @@ def write_records(folder: Path, limit: int | None) -> tuple[Path, int, int]:
         for document in documents:
             handle.write(json.dumps({"text": document.text}, ensure_ascii=False) + "\n")
     return path, len(documents), sum(len(document.text) for document in documents)
+
+
+def _load() -> float:
+    """The one-minute load average: what else ran on the machine during a timed run."""
+    return round(os.getloadavg()[0], 1)
 
 
 def _rate(seconds: float, documents: int) -> dict[str, float]:
@@ -140,12 +146,14 @@ def time_spark(path: Path, cores: int, out: Path, expected: Dossiers) -> dict[st
     spark.range(1).count()
     session_seconds = time.perf_counter() - started
     try:
+        load_before = _load()
         started = time.perf_counter()
         summary = analyze(spark, [str(path)], str(out), AnalysisSettings(), overwrite=True)
         seconds = time.perf_counter() - started
     finally:
         spark.stop()
     return {
+        "load_average_before_after": [load_before, _load()],
         "session_seconds": round(session_seconds, 2),
         "partitions": summary.partitions,
         "documents": summary.documents,
@@ -282,9 +290,13 @@ def run(limit: int | None = None) -> dict[str, Any]:
         local: dict[str, dict[str, Any]] = {}
         expected: Dossiers = {}
         for workers in (1, 2):
+            load_before = _load()
             seconds, dossiers = time_local(path, workers)
             assert len(dossiers) == documents, (len(dossiers), documents)
-            local[f"workers_{workers}"] = _rate(seconds, len(dossiers))
+            local[f"workers_{workers}"] = {
+                "load_average_before_after": [load_before, _load()],
+                **_rate(seconds, len(dossiers)),
+            }
             if workers == 1:
                 expected = dossiers
             else:
