@@ -52,7 +52,8 @@ EXAMPLE_SIGNATORIES: list[tuple[str | None, str | None, str | None, str | None, 
     ("Peter Musyoka", None, "Twene Mbee Networking and Development group", None, "KE"),
     ("Maryam Danesh", "social activist", None, None, "US"),
     ("Eliud Idoket", None, "Consortium of Grassroots Organizations in Kenya", "CGOK", "KE"),
-    ("Fred Wanyonyi", None, "REDO NGO", None, "KE"),
+    # The gold guidelines keep a country word printed in the name ("Haki Africa Kenya").
+    ("Fred Wanyonyi", None, "REDO NGO Kenya", None, "KE"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,17 +15,24 @@ import pytest
 from bench.checkworthiness import (
     FLOORS,
     average_precision,
+    bootstrap_intervals,
+    clef2020_segments,
     clef_leave_one_debate_out,
+    clef_out_of_time,
+    debate_date,
     precision_at,
     r_precision,
+    ranking_summary,
 )
 from claimscope.artefacts import load_artefact
 from claimscope.stages.claims.checkworthiness import (
     CLAIMBUSTER_FILE,
     CLEF2019_FILE,
     CheckworthinessModel,
+    FeatureSettings,
     LabelledSentence,
     classification_figures,
+    model_texts,
     normalise_text,
     parse_line,
     read_claimbuster,
@@ -190,6 +198,182 @@ def test_leave_one_debate_out_runs_on_the_fixture() -> None:
     assert 0.0 <= result["map"] <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("20160209_msnbc_dem.tsv", date(2016, 2, 9)),
+        ("20190108_oval_office.tsv", date(2019, 1, 8)),
+        # Written year-day-month: Trump's Davos speech of 26 January 2018.
+        ("20182601_trump_world.tsv", date(2018, 1, 26)),
+    ],
+)
+def test_debate_dates_from_file_names(name: str, expected: date) -> None:
+    assert debate_date(name) == expected
+
+
+def test_bootstrap_intervals_by_hand() -> None:
+    # Two debates scoring 0 and 1: a resample's mean is 0, 0.5 or 1, each end with
+    # probability 1/4, so the 2.5th and 97.5th percentiles are the ends.
+    rows = [{"x": 0.0, "y": 0.3}, {"x": 1.0, "y": 0.3}]
+    intervals = bootstrap_intervals(rows, ["x", "y"])
+    assert intervals["x"] == (0.0, 1.0)
+    assert intervals["y"] == pytest.approx((0.3, 0.3))
+    # Seeded: the same rows give the same interval.
+    many = [{"x": value / 10} for value in range(10)]
+    assert bootstrap_intervals(many, ["x"]) == bootstrap_intervals(many, ["x"])
+    low, high = bootstrap_intervals(many, ["x"])["x"]
+    assert low < 0.45 < high
+
+
+def test_ranking_summary_leaves_out_debates_without_check_worthy_sentences() -> None:
+    figures = {key: 0.5 for key in ("r_precision", "precision_at_1", "precision_at_3")}
+    figures |= {f"precision_at_{rank}": 0.5 for rank in (5, 10, 20, 50)}
+    per_debate = {
+        "a": {**figures, "average_precision": 0.2, "check_worthy": 2},
+        "b": {**figures, "average_precision": 0.4, "check_worthy": 1},
+        "c": {**figures, "average_precision": 0.0, "check_worthy": 0},
+    }
+    summary = ranking_summary(per_debate)
+    assert summary["map"] == pytest.approx(0.3)
+    assert summary["debates_scored"] == 2
+    assert summary["debates_without_check_worthy"] == ["c"]
+    low, high = summary["map_ci95"]
+    assert 0.2 <= low <= 0.3 <= high <= 0.4
+
+
+def test_out_of_time_trains_on_the_earlier_debates_only() -> None:
+    claimbuster = read_claimbuster(FIXTURE / CLAIMBUSTER_FILE)
+    clef = read_clef2019(FIXTURE / CLEF2019_FILE)
+    result = clef_out_of_time(clef, claimbuster, cutoff=date(2016, 2, 1))
+    assert result["train_debates"] == ["20160101_first.tsv"]
+    assert result["test_debates"] == ["20160202_second.tsv"]
+    assert result["debates"]["20160202_second.tsv"]["check_worthy"] == 3
+    assert result["map_ci95"][0] <= result["map"] <= result["map_ci95"][1]
+
+
+def test_clef2020_segments_drop_what_training_holds() -> None:
+    def sentence(text: str, debate: str = "", source: str = "clef2020") -> LabelledSentence:
+        return LabelledSentence(text, 0, source, debate)
+
+    known = [
+        sentence(f"Known sentence number {i}.", "20160101_a.tsv", "clef2019") for i in range(60)
+    ]
+    claimbuster = [sentence("Seen in ClaimBuster.", source="claimbuster")]
+    rows = [sentence(f"New row {i} of the first run.") for i in range(150)]
+    # A stock phrase of the known debate, far from it: dropped as seen, not as the debate.
+    rows[10] = sentence("Known sentence number 3.")
+    block = [sentence(item.text) for item in known]
+    # The 2020 transcript has a few sentences of its own inside the known debate.
+    for offset in (5, 20, 35, 45, 55):
+        block.insert(offset, sentence(f"A variant inside the known debate {offset}."))
+    rows += block  # rows 150-214
+    rows.append(sentence("Seen in ClaimBuster."))  # row 215
+    rows += [sentence(f"New row {i} of a short run.") for i in range(50)]  # rows 216-265
+    segments, dropped = clef2020_segments(
+        rows, known, claimbuster, segment_sentences=100, min_segment_sentences=100
+    )
+    # 149 rows remain of the first run: two segments, cut after 74 of them.
+    assert {name: len(items) for name, items in segments.items()} == {
+        "rows_0-74": 74,
+        "rows_75-149": 75,
+    }
+    assert "Known sentence number 3." not in {item.text for item in segments["rows_0-74"]}
+    assert dropped == {
+        "clef2019_debates_dropped": {"20160101_a.tsv": [150, 214]},
+        "rows_in_clef2019_debates": 65,
+        "rows_seen_in_training": 2,
+        "rows_in_short_runs": 50,
+        "rows_kept": 149,
+    }
+
+
+SAME_CLAIM_OTHER_SIDE = [
+    (
+        "Hillary Clinton denounced the bank on the campaign trail.",
+        "Donald Trump denounced the bank on the campaign trail.",
+    ),
+    (
+        "New Poll Gives Hillary Clinton A Double-Digit National Lead.",
+        "New Poll Gives Donald Trump A Double-Digit National Lead.",
+    ),
+    (
+        "Democrats blocked the bill in the Senate last year.",
+        "Republicans blocked the bill in the Senate last year.",
+    ),
+    (
+        "The Democratic candidate raised $10 million in May.",
+        "The Republican candidate raised $10 million in May.",
+    ),
+    (
+        "Azerbaijan shelled villages near the border in 2020.",
+        "Armenia shelled villages near the border in 2020.",
+    ),
+    (
+        "The talks in Baku ended without an agreement.",
+        "The talks in Yerevan ended without an agreement.",
+    ),
+    (
+        "Trump said Clinton lied about the emails.",
+        "Clinton said Trump lied about the emails.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("one_side", "other_side"), SAME_CLAIM_OTHER_SIDE)
+def test_shipped_model_scores_a_claim_the_same_whichever_side_it_names(
+    one_side: str, other_side: str
+) -> None:
+    first, second = CheckworthinessModel.load().score([one_side, other_side])
+    assert abs(first - second) < 0.01
+
+
+ARTICLE = (
+    "Campaign notebook\n\n"
+    "WASHINGTON (Reuters) - Hillary Clinton said on Tuesday that the Democrats would cut "
+    "taxes for 40 million families if they won the Senate.\n\n"
+    "Bill Clinton campaigned in Ohio, where Donald Trump leads by 3 points among "
+    "Republicans, according to a poll released on Monday.\n\n"
+    "Clinton's aides called the report a distraction."
+)
+EXCHANGED = {"Hillary": "Donald", "Donald": "Hillary", "Clinton": "Trump", "Trump": "Clinton"}
+EXCHANGED |= {"Democrats": "Republicans", "Republicans": "Democrats"}
+
+
+def test_claims_score_the_same_whichever_side_the_article_names(pipeline: Any) -> None:
+    import re
+
+    from claimscope.ingestion import make_document
+
+    pattern = re.compile(r"\b(" + "|".join(EXCHANGED) + r")\b")
+    other = pattern.sub(lambda match: EXCHANGED[match.group()], ARTICLE)
+    # The swap is consistent: the two candidates trade places, and "Bill Clinton" becomes
+    # a name the model has never seen.
+    assert "Bill Trump campaigned" in other and "Hillary Clinton leads" in other
+    assert "Donald Trump said on Tuesday" in other
+    first = pipeline.analyze(make_document(ARTICLE, "one")).claims
+    second = pipeline.analyze(make_document(other, "other")).claims
+    assert len(first) == len(second) >= 3
+    for claim, twin in zip(first, second, strict=True):
+        assert pattern.sub(lambda match: EXCHANGED[match.group()], claim.text) == twin.text
+        assert abs(claim.checkworthiness - twin.checkworthiness) < 0.01
+
+
+def test_shipped_model_reads_names_as_their_type() -> None:
+    model = CheckworthinessModel.load()
+    assert model.settings.names_as_types
+    assert model_texts(
+        ["Hillary Clinton told Reuters in Baku that Democrats would win."],
+        model.settings,
+        known=model.known,
+    ) == ["Personname told Orgname in Placename that Groupname would win."]
+
+
+def test_artefacts_without_the_names_setting_read_names_as_words() -> None:
+    _, meta = load_artefact("checkworthiness_embeddings")
+    assert "names_as_types" not in meta["features"]
+    assert not FeatureSettings.from_json(meta["features"]).names_as_types
+
+
 def _recorded_results() -> dict[str, Any]:
     path = Path(__file__).parent.parent / "bench" / "results" / "checkworthiness.json"
     results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -204,6 +388,21 @@ def test_recorded_benchmark_reaches_the_map_floor_and_lists_what_is_below() -> N
     assert any(line.startswith("claimbuster_f1") for line in below) == (
         results["claimbuster"]["f1"] < FLOORS["claimbuster_f1"]
     )
+
+
+def test_recorded_benchmark_reaches_the_out_of_time_floor() -> None:
+    results = _recorded_results()
+    out_of_time = results["clef2019_out_of_time"]
+    assert out_of_time["map"] >= FLOORS["out_of_time_map"]
+    assert out_of_time["map_ci95"][0] <= out_of_time["map"] <= out_of_time["map_ci95"][1]
+    assert out_of_time["train_debates"] and out_of_time["test_debates"]
+    assert max(map(debate_date, out_of_time["train_debates"])) < min(
+        map(debate_date, out_of_time["test_debates"])
+    )
+    clef2020 = results["clef2020"]
+    assert clef2020["map_ci95"][0] <= clef2020["map"] <= clef2020["map_ci95"][1]
+    assert clef2020["debates_scored"] >= 10
+    assert not any(line.startswith("out_of_time_map") for line in results["floors"]["below"])
 
 
 @pytest.mark.xfail(

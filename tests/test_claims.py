@@ -22,7 +22,12 @@ from claimscope.text.spans import overlapping
 class LengthScorer:
     """Scores a sentence by its length: a stand-in whose ranking is known in advance."""
 
-    def score(self, sentences: Sequence[str]) -> list[float]:
+    def score(
+        self,
+        sentences: Sequence[str],
+        *,
+        names: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+    ) -> list[float]:
         return [min(1.0, len(sentence) / 400) for sentence in sentences]
 
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bench.ptc import (
+    SpanSums,
+    bootstrap_micro_f1,
+    bootstrap_span_scores,
     end_to_end_scores,
+    end_to_end_sums,
     merge_overlapping,
+    per_article_quantiles,
+    pooled_scores,
+    scores_by_gold_density,
     si_scores,
+    si_sums,
     tc_micro_f1,
     tc_per_technique_f1,
 )
@@ -127,3 +135,58 @@ def test_end_to_end_merges_overlaps_within_a_technique_only() -> None:
     assert scores.precision == pytest.approx(1.0)
     assert scores.recall == pytest.approx(0.5)
     assert scores.f1 == pytest.approx(2 / 3)
+
+
+def test_per_article_sums_add_up_to_the_corpus_score() -> None:
+    # The corpus case above, article by article: 1 has a prediction and no gold, 2 gold and
+    # no prediction, 3 a prediction of 4 characters inside a gold span of 8.
+    sums = si_sums({1: [(0, 4)], 3: [(0, 4)]}, {2: [(0, 8)], 3: [(0, 8)]})
+    assert sums == {
+        1: SpanSums(0.0, 1, 0.0, 0),
+        2: SpanSums(0.0, 0, 0.0, 1),
+        3: SpanSums(1.0, 1, 0.5, 1),
+    }
+    pooled = pooled_scores(sums.values())
+    assert (pooled.precision, pooled.recall) == (0.5, 0.25)
+    # End to end per article: a right span with the wrong technique counts for nothing.
+    labelled = end_to_end_sums({1: [("Doubt", 0, 4)]}, {1: [("Slogans", 0, 4)]})
+    assert labelled == {1: SpanSums(0.0, 1, 0.0, 1)}
+
+
+def test_per_article_quantiles_and_density_groups() -> None:
+    # Precision per article with a prediction: 0.0, 0.5, 1.0 (article 4 has none).
+    # Recall per article with gold: 0.25, 0.5 (articles 3 and 4 have none).
+    sums = [
+        SpanSums(0.0, 2, 0.5, 2),
+        SpanSums(1.0, 2, 0.5, 1),
+        SpanSums(3.0, 3, 0.0, 0),
+        SpanSums(0.0, 0, 0.0, 0),
+    ]
+    quantiles = per_article_quantiles(sums)
+    assert quantiles["precision"] == {"q00": 0.0, "q10": 0.1, "q25": 0.25, "q50": 0.5, "q75": 0.75}
+    assert quantiles["recall"]["q00"] == 0.25 and quantiles["recall"]["q50"] == 0.375
+    # Gold spans per 1,000 characters: 2, 1, 0, 0 -> two groups, sparsest first.
+    groups = scores_by_gold_density(sums, [1000, 1000, 1000, 1000], groups=2)
+    assert [group["articles"] for group in groups] == [2, 2]
+    assert groups[0]["gold_spans_per_1000_chars"] == [0.0, 0.0]
+    assert groups[1]["gold_spans_per_1000_chars"] == [1.0, 2.0]
+    # The denser half: precision (0 + 1) / 4 = 0.25, recall (0.5 + 0.5) / 3 = 1/3.
+    assert (groups[1]["precision"], groups[1]["recall"]) == (0.25, 0.3333)
+
+
+def test_bootstrap_intervals_hold_the_figure_and_repeat() -> None:
+    # Every article alike: every resample gives the same figures, so the interval is a point.
+    same = [SpanSums(1.0, 2, 1.0, 4)] * 10
+    assert bootstrap_span_scores(same) == {
+        "precision": [0.5, 0.5],
+        "recall": [0.25, 0.25],
+        "f1": [0.3333, 0.3333],
+    }
+    mixed = [SpanSums(float(index % 3), 3, float(index % 2), 2) for index in range(30)]
+    interval = bootstrap_span_scores(mixed)
+    assert interval == bootstrap_span_scores(mixed)
+    point = pooled_scores(mixed)
+    assert interval["precision"][0] <= point.precision <= interval["precision"][1]
+    assert interval["precision"][0] < interval["precision"][1]
+    # TC: 3 of 4 agree in each article -> micro-F1 0.75 whatever the resample.
+    assert bootstrap_micro_f1([(3, 4, 4)] * 5) == [0.75, 0.75]

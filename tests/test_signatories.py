@@ -124,7 +124,8 @@ BLOCKS: list[tuple[str, str, list[Row]]] = [
         "Tom Becker, director of Open Society Institute\n",
         [
             (
-                "Dr. Amina Yusuf",
+                # The guidelines leave titles out of the name (bench/data/SIGNATORIES_GOLD.md).
+                "Amina Yusuf",
                 "Professor of Law",
                 "University of Nairobi",
                 None,
@@ -197,7 +198,15 @@ BLOCKS: list[tuple[str, str, list[Row]]] = [
         "Li Wei, independent journalist, China\n"
         "Samuel Osei, Coalition of NGOs in Ghana\n",
         [
-            ("Grace Achieng", None, "Haki Africa", None, "KE", "Grace Achieng, Haki Africa Kenya"),
+            # The guidelines keep a country word printed in the name ("Indymedia Ecuador").
+            (
+                "Grace Achieng",
+                None,
+                "Haki Africa Kenya",
+                None,
+                "KE",
+                "Grace Achieng, Haki Africa Kenya",
+            ),
             (
                 "Li Wei",
                 "independent journalist",
@@ -259,32 +268,29 @@ def test_signatory_blocks(stages: Pipeline, case: str, text: str, expected: list
     assert dossier.warnings == []
 
 
-def test_unsplittable_lines_are_kept_with_a_warning(stages: Pipeline) -> None:
+def test_lines_that_name_no_signatory_are_skipped(stages: Pipeline) -> None:
+    # The guidelines: an entry names a person or an organisation; a date and place line,
+    # an illegible line are not entries (they were kept with a warning before issue 12).
     text = "Signed by:\nSarah Lee, #StandWithGaza, UK\n12 April 2023, Geneva\nOxfam\n"
     document, dossier = analyze(stages, text)
-    assert records(document, dossier) == [
-        ("Sarah Lee", None, "#StandWithGaza", None, "GB", "Sarah Lee, #StandWithGaza, UK"),
-        (None, None, "12 April 2023, Geneva", None, None, "12 April 2023, Geneva"),
-        (None, None, "Oxfam", None, None, "Oxfam"),
+    assert [document.text[s.start : s.end] for s in dossier.signatories] == [
+        "Sarah Lee, #StandWithGaza, UK",
+        "Oxfam",
     ]
-    warned = [
-        (warning.stage, text[warning.start or 0 : warning.end]) for warning in dossier.warnings
+    assert [(s.person, s.country) for s in dossier.signatories] == [
+        ("Sarah Lee", "GB"),
+        (None, None),
     ]
-    assert warned == [
-        ("signatories", "Sarah Lee, #StandWithGaza, UK"),
-        ("signatories", "12 April 2023, Geneva"),
-    ]
+    assert dossier.signatories[1].organization == "Oxfam"
 
 
-def test_a_short_line_inside_a_block_is_never_dropped(stages: Pipeline) -> None:
+def test_an_illegible_line_inside_a_block_does_not_end_it(stages: Pipeline) -> None:
     text = "Signed by:\nAmnesty International\n?? illegible ??\nHuman Rights Watch\n"
     document, dossier = analyze(stages, text)
     assert [document.text[s.start : s.end] for s in dossier.signatories] == [
         "Amnesty International",
-        "?? illegible ??",
         "Human Rights Watch",
     ]
-    assert [warning.start for warning in dossier.warnings] == [dossier.signatories[1].start]
 
 
 def test_block_after_a_statement_belongs_to_it(stages: Pipeline) -> None:

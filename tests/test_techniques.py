@@ -33,7 +33,12 @@ from claimscope.stages.techniques.corpus import (
     read_split,
 )
 from claimscope.stages.techniques.features import split_sentences, tokenize
-from claimscope.stages.techniques.identification import SpanIdentifier
+from claimscope.stages.techniques.identification import (
+    PRIOR_TOKENS,
+    SpanIdentifier,
+    decode_spans,
+    with_document_prior,
+)
 from claimscope.stages.techniques.training import _ranked_micro_f1, train_techniques
 
 MODELS = Path(models_init).parent
@@ -306,3 +311,42 @@ def test_a_doc_of_another_text_is_refused() -> None:
         find_techniques(PARAGRAPH, doc=other)
     with pytest.raises(ValueError, match="not of this text"):
         SpanClassifier.load().classify(PARAGRAPH, [], doc=other)
+
+
+def test_a_span_is_kept_when_its_peak_reaches_the_bar() -> None:
+    # Tokens a(0,1) b(2,3) c(4,5) d(6,7) e(8,9) of one sentence.
+    tokens = tokenize("a b c d e")
+    probabilities = np.array([0.3, 0.35, 0.1, 0.3, 0.3])
+    # Runs at 0.3 without gaps: a-b (peak 0.35, kept) and d-e (peak 0.3 < 0.34, dropped).
+    [(start, end, score)] = decode_spans(tokens, probabilities, 0.3, 0, 0.34)
+    assert (start, end) == (0, 3) and score == pytest.approx(0.325)
+    # Bridging one token joins them: one span a-e, mean (0.3+0.35+0.1+0.3+0.3)/5 = 0.27.
+    [(start, end, score)] = decode_spans(tokens, probabilities, 0.3, 1, 0.34)
+    assert (start, end) == (0, 9) and score == pytest.approx(0.27)
+    # Without a peak both runs stay.
+    assert [span[:2] for span in decode_spans(tokens, probabilities, 0.3, 0)] == [(0, 3), (6, 9)]
+
+
+@pytest.mark.parametrize(
+    ("scores", "weight", "centre", "expected"),
+    [
+        # 200 tokens at 1.0 against a centre of 0: the mean shrunk as if 200 more tokens sat
+        # at 0 is 0.5, so every score moves up by 0.5.
+        ([1.0] * 200, 1.0, 0.0, [1.5] * 200),
+        # Half the weight, half the move; a document below the centre moves down.
+        ([1.0] * 200, 0.5, 0.0, [1.25] * 200),
+        ([-1.0] * 200, 1.0, 0.0, [-1.5] * 200),
+        # One token scoring 2 barely moves: its mean counts as 2/201.
+        ([2.0], 1.0, 0.0, [2.0 + 2.0 / 201]),
+        # A document at the centre, no weight or no tokens: unchanged.
+        ([0.5, -0.5], 1.0, 0.0, [0.5, -0.5]),
+        ([3.0, 1.0], 0.0, 0.0, [3.0, 1.0]),
+        ([], 1.0, 0.0, []),
+    ],
+)
+def test_document_prior_moves_scores_by_the_shrunk_mean(
+    scores: list[float], weight: float, centre: float, expected: list[float]
+) -> None:
+    assert PRIOR_TOKENS == 200
+    moved = with_document_prior(np.array(scores, dtype=np.float64), weight, centre)
+    assert moved.tolist() == pytest.approx(expected)

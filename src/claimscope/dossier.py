@@ -171,6 +171,11 @@ class Signatory(Layer):
     organization: str | None = None
     acronym: str | None = None
     country: str | None = Field(None, description="ISO 3166-1 alpha-2.")
+    url: str | None = Field(
+        None,
+        description="The link target of an organisation given as a link, as printed; "
+        "several linked organisations: the targets joined with '; '.",
+    )
     start: int
     end: int
 

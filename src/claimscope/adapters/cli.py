@@ -381,6 +381,27 @@ def train_techniques_command(
     _train("techniques", train_techniques, data, out, seed)
 
 
+@train_app.command("signatories")
+def train_signatories_command(
+    data: Annotated[
+        Path,
+        typer.Option(
+            help="The folder holding signatories_gold.jsonl (in the repository: bench/data)."
+        ),
+    ],
+    out: ModelsOption = None,
+    seed: SeedOption = 13,
+) -> None:
+    """Train the signatory field tagger on the gold letters (needs the 'train' extra)."""
+    try:
+        import pycrfsuite  # noqa: F401
+
+        from claimscope.stages.signatories.training import train_signatories
+    except ImportError:
+        raise _fail("training needs python-crfsuite: pip install 'claimscope[train]'") from None
+    _train("signatories", train_signatories, data, out, seed)
+
+
 @score_app.command("techniques")
 def score_techniques_command(
     articles: Annotated[Path, typer.Option(help="Folder of the articles, named article<ID>.txt.")],

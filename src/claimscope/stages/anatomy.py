@@ -34,6 +34,7 @@ from claimscope.dossier import (
 from claimscope.gazetteer import CityChoice, Gazetteer, fold
 from claimscope.page_metadata import is_site_name, site_keys
 from claimscope.text.dates import MONTHS, WEEKDAYS, month_number, reference_date, resolve_year
+from claimscope.text.markup import markup_title
 
 STAGE_NAME = "anatomy"
 
@@ -888,6 +889,10 @@ class AnatomyStage:
             header_lines.append(line)
 
         anatomy.headline = header.headline
+        # A Markdown or HTML page names its title itself: front matter, "# Title", <h1>.
+        title = markup_title(text)
+        if title is not None:
+            anatomy.headline = TextSpan(text=title[0], start=title[1], end=title[2])
         if anatomy.headline is None and hints.title:
             anatomy.headline = _locate_title(text, hints.title)
         if anatomy.headline is not None:

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from claimscope.analysis import Analysis
 from claimscope.data import load_table
 from claimscope.dossier import Span, Statement, TextSpan
-from claimscope.text.lists import block_starts
+from claimscope.text.lists import block_starts, load_tables
+from claimscope.text.markup import front_matter_end, visible
 from claimscope.text.patterns import alternation
 from claimscope.text.quotes import Mark, classify_mark
 
@@ -357,6 +358,59 @@ def _unquoted_statements(
     return found
 
 
+# --- a document that is the letter ------------------------------------------------------
+
+MIN_LETTER_WORDS = 20
+_SALUTATION = re.compile(
+    r"^[ \t*_>]*(?:<[^<>\n]{0,40}>)?[ \t]*dear\b", re.IGNORECASE | re.MULTILINE
+)
+_HEADING_LINE = re.compile(r"[ \t]*(?:#{1,6}[ \t]+[^\n]*|<h[1-6][^\n]*)")
+
+
+def _letter_start(text: str, low: int, high: int) -> int:
+    """Where a letter's own text starts: after its front matter and its title heading."""
+    position = max(low, front_matter_end(text))
+    while position < high:
+        start, end = _trim(text, position, _line_end(text, position, high))
+        if start >= end:
+            position = _line_end(text, position, high) + 1
+            continue
+        if _HEADING_LINE.match(text, start, end) and position < low + 2000:
+            position = end + 1
+            continue
+        return start
+    return high
+
+
+def _letter_document(
+    text: str, low: int, high: int, cues: Cues, starts: Sequence[int]
+) -> Found | None:
+    """The whole document as one statement, when it is a letter followed by its signatories.
+
+    A letter shows itself by a salutation ("Dear ..."), a closing ("Yours sincerely,") that
+    opens its signatory block, "the undersigned", or a title naming it ("Open letter to
+    ..."); its text runs from after its title to its first signatory block.
+    """
+    start = _letter_start(text, low, high)
+    for block in starts:
+        if block <= start:
+            continue
+        end = _trim(text, start, block)[1]
+        if _words(text, start, end) < MIN_LETTER_WORDS:
+            continue
+        closing_line = text[block : _line_end(text, block, high)]
+        signals = (
+            _SALUTATION.search(text, start, end) is not None
+            or load_tables().closing.fullmatch(visible(closing_line).text) is not None
+            or re.search(r"\bundersign", text[start:end], re.IGNORECASE) is not None
+            or cues.noun.search(text, low, start) is not None
+        )
+        if not signals:
+            return None
+        return Found(start, end, None, None)
+    return None
+
+
 # --- issuers -----------------------------------------------------------------------------
 
 
@@ -437,7 +491,12 @@ class StatementsStage:
         blocks = _BlockStarts(text, low, high)
         quoted = _quoted_statements(analysis, low, high, self.cues, blocks)
         unquoted = _unquoted_statements(analysis, low, high, self.cues, quoted, blocks)
-        for item in sorted([*quoted, *unquoted], key=lambda found: found.start):
+        found = [*quoted, *unquoted]
+        if not found:
+            letter = _letter_document(text, low, high, self.cues, blocks.get())
+            if letter is not None:
+                found.append(letter)
+        for item in sorted(found, key=lambda found: found.start):
             issuer = _issuer(text, item, low, self.cues)
             analysis.dossier.statements.append(
                 Statement(

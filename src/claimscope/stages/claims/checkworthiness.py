@@ -11,6 +11,30 @@ text-only so the stage can score any sentence string:
   comparatives and superlatives, past tense, modal and future verbs, first-person opinion,
   questions and length.
 
+Names are read as their type, not their identity: before any feature is computed, every
+person, organisation, group (nationality, religion, party), country and place in the
+sentence is replaced by its placeholder word (:mod:`claimscope.text.names`), in training
+and at inference alike, so that a sentence scores the same whichever side it names.
+:func:`find_names` finds them in two steps, on the sentence alone:
+
+1. the names the model knows, by lookup: those of its training data and the gazetteer's
+   countries, nationalities, bodies and big cities
+   (:mod:`claimscope.stages.claims.known_names`);
+2. spaCy's entity recogniser, shown the sentence with those names already replaced, for
+   the others.
+
+The recogniser alone reads a name by its spelling and context: it tags "Hillary Clinton"
+and misses "Donald Trump" in the same headline, calls Armenia an organisation and Yerevan
+a person. Both steps see the same text whichever known name stands in it, so a sentence
+reads the same whichever side it names. The claims stage lets the model find the names
+of each claim this way rather than take them from the document's parse: measured on
+PolNeAR dev with Clinton/Trump, Hillary/Donald and Democrat(s/ic)/Republican(s)
+exchanged, the parse's or the entities layer's names (with the known ones) moved a
+claim's score by up to 0.20 and read 15-17% of the claims differently from training;
+this way, by up to 0.06 and 0% (see the README). No feature needs a name's surface form:
+the cues look for numbers, dates, money and tense, and the n-grams of a name would only
+teach the model who was speaking in the training debates.
+
 A logistic regression on these features gives a probability. The model is trained by
 :func:`train_checkworthiness` from ClaimBuster's 2.5xNCS set and the CLEF 2019 training
 debates and saved as arrays plus JSON through :mod:`claimscope.artefacts` (no pickle).
@@ -18,6 +42,7 @@ debates and saved as arrays plus JSON through :mod:`claimscope.artefacts` (no pi
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import hashlib
@@ -25,7 +50,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +60,13 @@ import numpy.typing as npt
 from scipy import sparse
 
 from claimscope.artefacts import load_artefact, save_artefact
+from claimscope.stages.claims.known_names import (
+    KnownNames,
+    NameSpan,
+    learn_known_names,
+    with_known_names,
+)
+from claimscope.text.names import PLACEHOLDERS, masked, name_spans
 
 ARTEFACT_NAME = "checkworthiness"
 CLAIMBUSTER_FILE = Path("claimbuster") / "kfold_25ncs.json"
@@ -46,18 +78,28 @@ TOKEN_PATTERN = r"(?u)\b\w{1,40}\b"
 _DIGIT_RUN = re.compile(r"\d{1,40}")
 _NOT_WORD = re.compile(r"[\W_]{1,200}")
 
+NAME_BATCH = 256
+
 
 @dataclass(frozen=True)
 class FeatureSettings:
-    """How sentences become feature vectors; stored in the artefact so scoring matches training."""
+    """How sentences become feature vectors; stored in the artefact so scoring matches training.
 
-    word_ngrams: tuple[int, int] = (1, 2)
+    Chosen by the out-of-time MAP (``bench/checkworthiness_selection.py``): word unigrams
+    ranked the later debates as well as word 1-2 grams (0.332 against 0.325) with fewer
+    features; every other variant tried fell within the same noise.
+    """
+
+    word_ngrams: tuple[int, int] = (1, 1)
     char_ngrams: tuple[int, int] = (2, 5)
     char_analyzer: str = "char_wb"
     word_bits: int = 18
     char_bits: int = 18
     fold_digits: bool = True
     dense_weight: float = 1.0
+    # Whether names are replaced by their type's placeholder before the features are
+    # computed. Artefacts written before this setting existed read names as words.
+    names_as_types: bool = True
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> FeatureSettings:
@@ -70,6 +112,7 @@ class FeatureSettings:
             char_bits=int(raw["char_bits"]),
             fold_digits=bool(raw["fold_digits"]),
             dense_weight=float(raw["dense_weight"]),
+            names_as_types=bool(raw.get("names_as_types", False)),
         )
 
 
@@ -96,14 +139,22 @@ def linear_arrays(
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    """The learner and how the two data sources are mixed."""
+    """The learner and how the two data sources are mixed.
+
+    Chosen by the out-of-time MAP (``bench/checkworthiness_selection.py``, word 1-2
+    grams): C from 0.5 to 8 gave 0.289 to 0.328, C = 4 and 8 tied; class balance made no
+    difference beyond noise.
+    """
 
     regularisation: float = 4.0
     balanced: bool = True
     # CLEF's labels are stricter than ClaimBuster's: at full weight its negatives cut
-    # ClaimBuster recall (cross-validated F1 0.72 against 0.79) for no gain in CLEF
-    # leave-one-debate-out MAP (0.251 against 0.249 at this weight).
+    # ClaimBuster recall (cross-validated F1 0.72 against 0.79) and rank the later debates
+    # no better (out-of-time MAP 0.309 at weight 1, 0.322 at 0.2, 0.325 at 0.05).
     clef_weight: float = 0.05
+    # ClaimBuster's weight against CLEF's: 0 trains on the CLEF debates alone, which
+    # ranks the later debates far worse (out-of-time MAP 0.23 to 0.24 against 0.33).
+    claimbuster_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -276,6 +327,143 @@ def feature_matrix(
     )
 
 
+def recognised_names(texts: Sequence[str]) -> list[list[NameSpan]]:
+    """The names spaCy's entity recogniser finds in each text read on its own.
+
+    Texts go through :func:`claimscope.parsing.parse_texts` in batches with every component
+    but the recogniser switched off (its entities do not depend on them).
+    """
+    if not texts:
+        return []
+    from claimscope.parsing import load_spacy, parse_texts
+
+    nlp = load_spacy()
+    disabled = [name for name in nlp.pipe_names if name != "ner"]
+    return [
+        name_spans([(entity.start_char, entity.end_char, entity.label_) for entity in doc.ents])
+        for doc, _ in parse_texts(nlp, texts, batch_size=NAME_BATCH, disable=disabled)
+    ]
+
+
+Recogniser = Callable[[Sequence[str]], list[list[NameSpan]]]
+
+
+def find_names(
+    texts: Sequence[str],
+    known: KnownNames | None = None,
+    recognise: Recogniser = recognised_names,
+) -> list[list[NameSpan]]:
+    """The names of each text: its known names, then what the recogniser finds around them.
+
+    The recogniser reads each text with its known names already replaced by their
+    placeholders, so that what it makes of the rest cannot depend on which known name
+    stands there; its names are mapped back to the text and combined with the known ones
+    (:func:`~claimscope.stages.claims.known_names.with_known_names`). A text in which
+    nothing but its first word can be another name (:func:`may_hold_other_names`) is not
+    shown to the recogniser at all: it would find a name there about once in twenty such
+    news sentences (a surname opening the sentence), and this halves the cost of scoring
+    news.
+    """
+    shown = [Placeholders(text, known.find(text) if known else []) for text in texts]
+    asked = [index for index, view in enumerate(shown) if may_hold_other_names(view.text)]
+    found: list[list[NameSpan]] = [[] for _ in texts]
+    for index, names in zip(asked, recognise([shown[i].text for i in asked]), strict=True):
+        found[index] = names
+    return [
+        with_known_names(view.known, view.original_spans(names), text)
+        for text, view, names in zip(texts, shown, found, strict=True)
+    ]
+
+
+_PLACEHOLDER_WORDS = frozenset(PLACEHOLDERS.values())
+_LETTERS_RE = re.compile(r"[^\W\d_]{1,40}")
+
+
+def may_hold_other_names(shown: str) -> bool:
+    """Whether a text, its known names replaced, may hold other names: a capitalised word
+    after its first one that is not a placeholder, or a first word joined to a placeholder
+    ("Bill Personname") that may be part of its name (the recogniser finds names by their
+    capitals)."""
+    words = [(match.start(), match.end(), match.group()) for match in _LETTERS_RE.finditer(shown)]
+    if len(words) > 1 and words[0][2] not in _PLACEHOLDER_WORDS:
+        second_start, _, second = words[1]
+        if second in _PLACEHOLDER_WORDS and shown[words[0][1] : second_start] == " ":
+            return True
+    return any(
+        word not in _PLACEHOLDER_WORDS and any(letter.isupper() for letter in word)
+        for _, _, word in words[1:]
+    )
+
+
+class Placeholders:
+    """A text with some of its names replaced by placeholders, and the way back to it."""
+
+    def __init__(self, text: str, known: Sequence[NameSpan]) -> None:
+        self.known = name_spans(sorted(known))
+        self.text = masked(text, 0, len(text), self.known)
+        # (start in the shown text, end there, start in the original, end there) of each
+        # placeholder, in order.
+        self.swaps: list[tuple[int, int, int, int]] = []
+        shift = 0
+        for start, end, label in self.known:
+            placeholder = PLACEHOLDERS[label]
+            self.swaps.append((start + shift, start + shift + len(placeholder), start, end))
+            shift += len(placeholder) - (end - start)
+        self.starts = [swap[0] for swap in self.swaps]
+
+    def original_offset(self, offset: int, is_end: bool) -> int:
+        """An offset of the shown text in the original: a placeholder maps to its name."""
+        # The last placeholder starting before the offset (at or before it, for a start).
+        position = bisect.bisect_left(self.starts, offset) if is_end else None
+        if position is None:
+            position = bisect.bisect_right(self.starts, offset)
+        if position == 0:
+            return offset
+        _, shown_end, start, end = self.swaps[position - 1]
+        if offset < shown_end or (is_end and offset == shown_end):
+            return end if is_end else start
+        return offset + end - shown_end
+
+    def original_spans(self, spans: Iterable[NameSpan]) -> list[NameSpan]:
+        """Spans of the shown text as spans of the original text."""
+        return [
+            (self.original_offset(start, False), self.original_offset(end, True), label)
+            for start, end, label in spans
+        ]
+
+
+def model_texts(
+    sentences: Sequence[str],
+    settings: FeatureSettings,
+    names: Sequence[Sequence[NameSpan]] | None = None,
+    known: KnownNames | None = None,
+) -> list[str]:
+    """The sentences as the model reads them: names replaced by their type's placeholder.
+
+    ``names``: per sentence, its names in its own offsets as :func:`find_names` gives them
+    (the known names included); found that way when not given. Unchanged sentences for a
+    model that reads names as words.
+    """
+    if not settings.names_as_types:
+        return list(sentences)
+    if names is None:
+        names = find_names(sentences, known)
+    if len(names) != len(sentences):
+        raise ValueError(f"{len(sentences)} sentences but names for {len(names)}")
+    return [
+        masked(sentence, 0, len(sentence), found)
+        for sentence, found in zip(sentences, names, strict=True)
+    ]
+
+
+def _known_names(rows: Iterable[Sequence[str]] | dict[tuple[str, ...], str]) -> KnownNames:
+    from claimscope.gazetteer import default_gazetteer
+
+    if isinstance(rows, dict):
+        return KnownNames(rows, default_gazetteer())
+    return KnownNames.from_json(rows, default_gazetteer())
+
+
 @dataclass
 class CheckworthinessModel:
     """A trained check-worthiness model: feature settings, idf weights and linear weights."""
@@ -286,6 +474,8 @@ class CheckworthinessModel:
     weights: npt.NDArray[np.float32]
     bias: float
     meta: dict[str, Any] = field(default_factory=dict)
+    known: KnownNames | None = None
+    """The names read as their type wherever they occur (a model with names as types)."""
 
     @classmethod
     def load(cls, directory: Path | None = None) -> CheckworthinessModel:
@@ -297,29 +487,40 @@ class CheckworthinessModel:
     @classmethod
     def _read(cls, directory: Path | None) -> CheckworthinessModel:
         arrays, meta = load_artefact(ARTEFACT_NAME, directory)
+        settings = FeatureSettings.from_json(meta["features"])
         return cls(
-            settings=FeatureSettings.from_json(meta["features"]),
+            settings=settings,
             word_idf=arrays["word_idf"].astype(np.float32),
             char_idf=arrays["char_idf"].astype(np.float32),
             weights=arrays["weights"].astype(np.float32),
             bias=float(arrays["bias"][0]),
             meta=meta,
+            known=_known_names(meta.get("known_names", [])) if settings.names_as_types else None,
         )
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The arrays to save: nothing but plain float32 numbers."""
         return linear_arrays(self.word_idf, self.char_idf, self.weights, self.bias)
 
-    def decision(self, sentences: Sequence[str]) -> npt.NDArray[np.float64]:
-        """The linear score (log-odds) of each sentence."""
+    def decision(
+        self, sentences: Sequence[str], names: Sequence[Sequence[NameSpan]] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """The linear score (log-odds) of each sentence (names as in :func:`model_texts`)."""
         if not sentences:
             return np.zeros(0, dtype=np.float64)
-        matrix = feature_matrix(sentences, self.settings, self.word_idf, self.char_idf)
+        texts = model_texts(sentences, self.settings, names, self.known)
+        matrix = feature_matrix(texts, self.settings, self.word_idf, self.char_idf)
         return np.asarray(matrix @ self.weights, dtype=np.float64) + self.bias
 
-    def score(self, sentences: Sequence[str]) -> list[float]:
-        """The probability that each sentence is check-worthy, in [0, 1]."""
-        return probabilities(self.decision(list(sentences)))
+    def score(
+        self, sentences: Sequence[str], names: Sequence[Sequence[NameSpan]] | None = None
+    ) -> list[float]:
+        """The probability that each sentence is check-worthy, in [0, 1].
+
+        ``names``: per sentence, its names as :func:`find_names` gives them (found if not
+        given; the claims stage and ``claimscope score`` let the model find them).
+        """
+        return probabilities(self.decision(list(sentences), names))
 
 
 @functools.cache
@@ -332,11 +533,24 @@ def fit_model(
     features: FeatureSettings = FeatureSettings(),
     training: TrainingSettings = TrainingSettings(),
     seed: int = 13,
+    recognise: Recogniser = recognised_names,
 ) -> CheckworthinessModel:
-    """Fit the linear model on labelled sentences (deterministic for a given seed)."""
+    """Fit the linear model on labelled sentences (deterministic for a given seed).
+
+    With names as types, the names the model will know are learnt from what the
+    recogniser finds in the sentences; then each sentence's names are found as at
+    inference (:func:`find_names`). ``recognise`` lets a caller reuse the recogniser's
+    results.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    texts = [sentence.text for sentence in sentences]
+    raw = [sentence.text for sentence in sentences]
+    known = None
+    names = None
+    if features.names_as_types:
+        known = _known_names(learn_known_names(raw, recognise(raw)))
+        names = find_names(raw, known, recognise)
+    texts = model_texts(raw, features, names, known)
     labels = np.array([sentence.label for sentence in sentences], dtype=np.int64)
     word_counts, char_counts = hashed_counts(texts, features)
     word_idf = inverse_document_frequency(word_counts)
@@ -353,6 +567,7 @@ def fit_model(
         char_idf=char_idf,
         weights=learner.coef_.ravel().astype(np.float32),
         bias=float(np.float32(learner.intercept_[0])),
+        known=known,
     )
 
 
@@ -367,7 +582,9 @@ def _sample_weights(
         members = [index for index, sentence in enumerate(sentences) if sentence.source == source]
         positives = sum(sentences[index].label for index in members)
         negatives = len(members) - positives
-        source_weight = 1.0 if source == "claimbuster" else training.clef_weight
+        source_weight = (
+            training.claimbuster_weight if source == "claimbuster" else training.clef_weight
+        )
         for index in members:
             weight = source_weight
             if training.balanced and positives and negatives:
@@ -477,9 +694,20 @@ def train_checkworthiness(data_dir: Path, out_dir: Path, seed: int = 13) -> dict
     started = time.perf_counter()
     sentences = training_sentences(data_dir)
     features, training = FeatureSettings(), TrainingSettings()
-    model = fit_model(sentences, features, training, seed)
+    texts = [sentence.text for sentence in sentences]
+    found: dict[str, list[NameSpan]] = {}
+
+    def recognise(shown: Sequence[str]) -> list[list[NameSpan]]:
+        # Training reads most sentences twice (to learn the known names, then around
+        # them); a sentence without a known name is the same text both times.
+        missing = sorted({text for text in shown if text not in found})
+        found.update(zip(missing, recognised_names(missing), strict=True))
+        return [found[text] for text in shown]
+
+    model = fit_model(sentences, features, training, seed, recognise)
     seconds = time.perf_counter() - started
-    scores = np.array(model.score([sentence.text for sentence in sentences]))
+    names = find_names(texts, model.known, recognise) if model.known is not None else None
+    scores = np.array(model.score(texts, names))
     metrics, meta = training_report(
         data_dir,
         sentences,
@@ -488,6 +716,8 @@ def train_checkworthiness(data_dir: Path, out_dir: Path, seed: int = 13) -> dict
         {"features": asdict(features), "training": asdict(training)},
         seed,
     )
+    if model.known is not None:
+        meta["known_names"] = model.known.to_json()
     save_artefact(out_dir, ARTEFACT_NAME, model.arrays(), meta)
     return metrics
 
@@ -519,8 +749,10 @@ def parse_line(line: str, number: int) -> tuple[str, str] | None:
 class SentenceScorer(Protocol):
     """What scoring needs of a model: a check-worthiness in [0, 1] per sentence."""
 
-    def score(self, sentences: Sequence[str]) -> list[float]:
-        """One score per sentence, in order."""
+    def score(
+        self, sentences: Sequence[str], *, names: Sequence[Sequence[NameSpan]] | None = None
+    ) -> list[float]:
+        """One score per sentence, in order; ``names`` per sentence, found if not given."""
         ...
 
 

@@ -6,16 +6,24 @@ classification says which (``chain.find_techniques``). The stage runs them over 
 text, headline first as in the corpus, and keeps the spans outside the layout (bylines,
 dateline, boilerplate, signatory lines). Each span carries a score, P(span) × P(technique);
 a technique span marks how a passage tries to persuade, never whether it is right.
+
+Both models read the document's names as their type (``claimscope.text.names``), so that a
+span and its label do not depend on which side, person or country it names. The names are
+those of the entities layer: spaCy's entities corrected by the gazetteer and the layout
+(spaCy alone reads "Armenia" as an organisation in one sentence and a country in the next,
+and would give the two sides different placeholders); the Doc's own entities when the
+entities stage did not run.
 """
 
 from __future__ import annotations
 
 from claimscope.analysis import Analysis
-from claimscope.dossier import Technique
+from claimscope.dossier import Dossier, Technique
 from claimscope.stages.techniques.chain import find_techniques
 from claimscope.stages.techniques.classification import SpanClassifier
-from claimscope.stages.techniques.features import MAX_SENTENCE_CHARS, split_sentences
+from claimscope.stages.techniques.features import MAX_SENTENCE_CHARS, Name, split_sentences
 from claimscope.stages.techniques.identification import SpanIdentifier
+from claimscope.text.names import name_spans
 from claimscope.text.spans import excluded_spans, overlapping
 
 STAGE = "techniques"
@@ -53,7 +61,9 @@ class TechniquesStage:
                 f"{cut} sentence(s) longer than {MAX_SENTENCE_CHARS} characters were read "
                 "in pieces by the technique models",
             )
-        found_spans = find_techniques(text, self.identifier, self.classifier, analysis.parsed)
+        found_spans = find_techniques(
+            text, self.identifier, self.classifier, analysis.parsed, document_names(dossier)
+        )
         hits = overlapping(
             [(found.start, found.end) for found in found_spans],
             [(start, end, None) for start, end in layout],
@@ -70,3 +80,12 @@ class TechniquesStage:
                     text=text[found.start : found.end],
                 )
             )
+
+
+def document_names(dossier: Dossier) -> list[Name] | None:
+    """The names the technique models read as their type: those of the entities layer, or
+    None (meaning the Doc's entities) when the layer is empty, as when its stage is off."""
+    entities = dossier.entities
+    if not entities:
+        return None
+    return name_spans([(entity.start, entity.end, entity.label) for entity in entities])

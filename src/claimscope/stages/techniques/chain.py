@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from claimscope.stages.techniques.classification import SpanClassifier, tagged
+from claimscope.stages.techniques.classification import SpanClassifier, doc_names, tagged
 from claimscope.stages.techniques.corpus import article_path, parse_article_id, read_text
+from claimscope.stages.techniques.features import Name
 from claimscope.stages.techniques.identification import SpanIdentifier
 
 if TYPE_CHECKING:
@@ -40,19 +41,23 @@ def find_techniques(
     identifier: SpanIdentifier | None = None,
     classifier: SpanClassifier | None = None,
     doc: Doc | None = None,
+    names: Iterable[Name] | None = None,
 ) -> list[TechniqueSpan]:
     """Technique spans of a text, in text order (packaged models unless others are given).
 
     ``doc``, a spaCy Doc of the text (ValueError if of another), saves tagging it again.
+    ``names``, ``(start, end, label)`` spans of the text, are the names both models read as
+    their type (``claimscope.text.names``); without them, the names among the Doc's
+    entities.
     """
-    if doc is not None:
-        tagged(text, doc)
+    doc = tagged(text, doc)
+    kept = doc_names(doc) if names is None else list(names)
     identifier = identifier or SpanIdentifier.load()
     classifier = classifier or SpanClassifier.load()
-    found = identifier.find(text)
+    found = identifier.find(text, kept)
     if not found:
         return []
-    probabilities = classifier.classify(text, [(start, end) for start, end, _ in found], doc)
+    probabilities = classifier.classify(text, [(start, end) for start, end, _ in found], doc, kept)
     result: list[TechniqueSpan] = []
     for (start, end, span_score), row in zip(found, probabilities, strict=True):
         best = int(np.argmax(row))
@@ -66,14 +71,16 @@ def classify_spans(
     spans: Sequence[tuple[int, int]],
     classifier: SpanClassifier | None = None,
     doc: Doc | None = None,
+    names: Iterable[Name] | None = None,
 ) -> list[tuple[str, float]]:
     """For each given span of a text, its most probable technique and that probability
-    (``doc``, a spaCy Doc of the text, saves tagging it again)."""
+    (``doc``, a spaCy Doc of the text, saves tagging it again; ``names`` as for
+    :func:`find_techniques`)."""
     for start, end in spans:
         if not 0 <= start < end <= len(text):
             raise ValueError(f"span {start}-{end} is not inside the text of {len(text)} characters")
     classifier = classifier or SpanClassifier.load()
-    probabilities = classifier.classify(text, spans, doc)
+    probabilities = classifier.classify(text, spans, doc, names)
     return [(classifier.labels[int(np.argmax(row))], float(np.max(row))) for row in probabilities]
 
 

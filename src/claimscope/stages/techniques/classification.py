@@ -7,6 +7,13 @@ few dense ones (length, how often the span's text recurs in the article and whet
 was said before, capitals, ! ? and quotes, how much of its sentence it covers, its length
 bucket alone and crossed with said-before), and of its parts of speech (spaCy's tagger).
 
+Names read as their type (``claimscope.text.names``): the span's and the context's words,
+character n-grams, lengths and capitals are read from the text with every person,
+organisation, group and place replaced by its placeholder, and a name's tokens are one
+proper noun for the part-of-speech features, so that a span's label does not depend on whom
+or which country it names, nor on how long that name is. Only the repetition features read
+the surface form (see ``span_features``).
+
 The part-of-speech names use only the fine tags (``Token.tag_``) and a fixed map from them
 to coarse classes, never ``Token.pos_``: spaCy's attribute ruler sets ``pos_`` partly from
 the dependency parse, so a Doc parsed in full and one only tagged would give different
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -33,12 +40,15 @@ from claimscope.artefacts import load_artefact
 from claimscope.parsing import load_spacy, parse_texts, shape_for_tokenizer
 from claimscope.stages.techniques.features import (
     TOKEN_PATTERN,
+    Name,
     Sentence,
     dense_weights,
+    disjoint_names,
     hash_rows,
     lexicon_hits,
     split_sentences,
 )
+from claimscope.text.names import PLACEHOLDERS, masked
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -74,8 +84,11 @@ LENGTH_BUCKETS = (1, 3, 6, 12)
 """Upper ends (in whitespace-separated words) of the span-length buckets; the last is open."""
 GROUP_WEIGHTS = (1.0, 1.0, 0.5, 1.0)
 """Scale of the span-word, span-character, sentence-context and part-of-speech groups."""
-UNTAGGED_PIPES = ("parser", "ner", "lemmatizer")
-"""Pipes the tagger does without: disabled when this module parses a text itself."""
+UNTAGGED_PIPES = ("parser", "lemmatizer")
+"""Pipes the tagger and the entity recogniser do without: disabled when this module parses
+a text itself."""
+NAME_TAG = "NNP"
+"""The fine tag a name reads as, one token whatever its length: a proper noun."""
 COARSE_TAGS: dict[str, str] = {
     **dict.fromkeys((".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP"), "PUNCT"),
     **dict.fromkeys(("$", "#", "SYM"), "SYM"),
@@ -107,24 +120,52 @@ class ArticleContext:
     sentences: tuple[Sentence, ...]
     sentence_starts: tuple[int, ...]
     token_starts: tuple[int, ...]
-    """Start offsets of the text's spaCy tokens, whitespace tokens left out."""
+    """Start offsets of the text's spaCy tokens, whitespace tokens and the tokens of a name
+    after its first left out."""
     tags: tuple[str, ...]
-    """The fine part-of-speech tag of each of those tokens."""
+    """The fine part-of-speech tag of each of those tokens (NAME_TAG for a name)."""
+    names: tuple[Name, ...] = ()
+    """The names of the text, sorted and disjoint (``features.disjoint_names``)."""
+    name_ends: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, text: str, doc: Doc | None = None) -> ArticleContext:
+    def of(
+        cls, text: str, doc: Doc | None = None, names: Iterable[Name] | None = None
+    ) -> ArticleContext:
         """The context of a text, its tags read from ``doc`` (a Doc of that very text) or,
-        without one, from the text tagged by the cached spaCy pipeline."""
+        without one, from the text tagged by the cached spaCy pipeline; its names are
+        ``names`` (``(start, end, label)``) or, without them, the Doc's entities."""
         doc = tagged(text, doc)
+        if names is None:
+            names = doc_names(doc)
+        kept = disjoint_names(names)
         sentences = tuple(split_sentences(text))
-        tokens = [token for token in doc if not token.is_space]
+        token_starts: list[int] = []
+        tags: list[str] = []
+        position = 0
+        for token in doc:
+            if token.is_space:
+                continue
+            while position < len(kept) and kept[position][1] <= token.idx:
+                position += 1
+            if position < len(kept) and kept[position][0] < token.idx + len(token):
+                # A token of a name: the name's first token stands for all of it.
+                if tags and tags[-1] == NAME_TAG and token_starts[-1] >= kept[position][0]:
+                    continue
+                token_starts.append(token.idx)
+                tags.append(NAME_TAG)
+                continue
+            token_starts.append(token.idx)
+            tags.append(token.tag_)
         return cls(
             text,
             text.lower(),
             sentences,
             tuple(item.start for item in sentences),
-            tuple(token.idx for token in tokens),
-            tuple(token.tag_ for token in tokens),
+            tuple(token_starts),
+            tuple(tags),
+            kept,
+            tuple(end for _, end, _ in kept),
         )
 
     def sentence_at(self, offset: int) -> Sentence | None:
@@ -135,10 +176,31 @@ class ArticleContext:
         sentence = self.sentences[position]
         return sentence if offset < sentence.end else None
 
+    def masked(self, start: int, end: int) -> str:
+        """``text[start:end]`` with the names in it read as their type."""
+        first = bisect.bisect_right(self.name_ends, start)
+        inside: list[Name] = []
+        for name in self.names[first:]:
+            if name[0] >= end:
+                break
+            inside.append(name)
+        return masked(self.text, start, end, inside)
+
+
+def doc_names(doc: Doc) -> list[Name]:
+    """The names among a Doc's entities as ``(start, end, label)`` character spans."""
+    if len(doc) and not doc.has_annotation("ENT_IOB"):
+        raise ValueError("the Doc given has no named entities: give the names instead")
+    return [
+        (entity.start_char, entity.end_char, entity.label_)
+        for entity in doc.ents
+        if entity.label_ in PLACEHOLDERS
+    ]
+
 
 def tagged(text: str, doc: Doc | None = None) -> Doc:
-    """``doc`` checked to be a tagged Doc of ``text``, or, without one, ``text`` tagged by the
-    cached spaCy pipeline (its parser, entity recogniser and lemmatiser left out).
+    """``doc`` checked to be a tagged Doc of ``text``, or, without one, ``text`` tagged and
+    its entities found by the cached spaCy pipeline (its parser and lemmatiser left out).
 
     The parse of a text reads a long run of punctuation marks as its first mark followed by
     spaces (``claimscope.parsing``), so a Doc of the text so shaped is accepted too; its
@@ -195,9 +257,10 @@ def span_features(
     context: ArticleContext, start: int, end: int
 ) -> tuple[tuple[list[str], list[str], list[str], list[str]], list[float]]:
     """Feature names of one span in four groups (span words, span characters, sentence
-    context, parts of speech), and its dense values."""
+    context, parts of speech), and its dense values; names read as their type."""
     span_text = context.text[start:end]
-    words = _words(span_text)
+    read = context.masked(start, end)
+    words = _words(read)
     word_names: list[str] = []
     for size in (1, 2, 3):
         word_names.extend(
@@ -216,12 +279,16 @@ def span_features(
     sentence = context.sentence_at(start)
     sentence_start = sentence.start if sentence else start
     sentence_end = sentence.end if sentence else end
-    left = _words(context.text[sentence_start:start])
-    right = _words(context.text[end : max(end, sentence_end)])
+    left = _words(context.masked(sentence_start, start))
+    right = _words(context.masked(end, max(end, sentence_end)))
     context_names = [f"ctx:{word}" for word in left + right]
     context_names.extend(f"left:{word}" for word in left[-CONTEXT_WORDS:])
     context_names.extend(f"right:{word}" for word in right[:CONTEXT_WORDS])
     context_names.extend(f"ctxlex:{name}" for name in lexicon_hits(left + right))
+    # The repetition features alone read the surface form: Repetition is the same words
+    # said again, and read as placeholders any "Personname said" would repeat any other.
+    # They still do not depend on who is named: exchanging two names throughout a text
+    # turns each repeat of the one into a repeat of the other, and the counts stay the same.
     key = span_text.strip().lower()
     # Repetitions are counted within REPETITION_WINDOW_CHARS either side of the span, so
     # each span costs a bounded scan however long the document (all of a PTC article).
@@ -232,23 +299,23 @@ def span_features(
     said_before = 1.0 if key and context.lowered.find(key, low, high) < start else 0.0
     said_after = 1.0 if key and context.lowered.find(key, start + 1, high) >= 0 else 0.0
     buckets = [0.0] * (len(LENGTH_BUCKETS) + 1)
-    buckets[length_bucket(span_text)] = 1.0
-    letters = [character for character in span_text if character.isalpha()]
+    buckets[length_bucket(read)] = 1.0
+    letters = [character for character in read if character.isalpha()]
     capitals = sum(character.isupper() for character in letters)
-    sentence_length = max(1, sentence_end - sentence_start)
+    sentence_length = max(1, len(context.masked(sentence_start, max(end, sentence_end))))
     dense = [
-        math.log1p(len(span_text)) / 6.0,
+        math.log1p(len(read)) / 6.0,
         math.log1p(len(words)) / 4.0,
         1.0 if occurrences > 1 else 0.0,
         math.log1p(max(0, occurrences - 1)) / 2.0,
         capitals / len(letters) if letters else 0.0,
-        1.0 if "!" in span_text else 0.0,
-        1.0 if "?" in span_text else 0.0,
-        1.0 if any(character in QUOTES for character in span_text) else 0.0,
-        min(1.0, (end - start) / sentence_length),
+        1.0 if "!" in read else 0.0,
+        1.0 if "?" in read else 0.0,
+        1.0 if any(character in QUOTES for character in read) else 0.0,
+        min(1.0, len(read) / sentence_length),
         1.0 if not context.text[sentence_start:start].strip() else 0.0,
         1.0 if sentence is not None and sentence.index == 0 else 0.0,
-        1.0 if any(len(word) > 2 and word.isupper() for word in span_text.split()) else 0.0,
+        1.0 if any(len(word) > 2 and word.isupper() for word in read.split()) else 0.0,
         said_before,
         said_after,
         *buckets,
@@ -331,15 +398,20 @@ class SpanClassifier:
         return result
 
     def classify(
-        self, text: str, spans: Sequence[tuple[int, int]], doc: Doc | None = None
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        doc: Doc | None = None,
+        names: Iterable[Name] | None = None,
     ) -> npt.NDArray[np.float64]:
         """Technique probabilities for spans of one text; ``doc``, a spaCy Doc of that text
-        (ValueError otherwise), saves tagging it again."""
+        (ValueError otherwise), saves tagging it again; ``names`` (``(start, end, label)``)
+        are the names read as their type, by default the Doc's entities."""
         if doc is not None:
             tagged(text, doc)
         if not spans:
             return np.zeros((0, len(self.labels)))
-        context = ArticleContext.of(text, doc)
+        context = ArticleContext.of(text, doc, names)
         # In batches: a span's character n-grams are hundreds of strings, so the rows of
         # every span of a long document at once would not fit in memory.
         return np.concatenate(

@@ -1,7 +1,11 @@
-"""Text helpers shared by both models: tokens, sentences, word lists and feature hashing.
+"""Text helpers shared by both models: tokens, sentences, names, word lists and hashing.
 
 The word lists below are model features: a model is trained with them, so changing one
 means retraining, which is why they live here and not in a user-editable data table.
+
+Both models read a name as its type (``claimscope.text.names``): a technique span must not
+get its label from which side, person or country it names, and the training data (articles
+from partisan outlets about a few people and countries) would otherwise teach exactly that.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
+
+from claimscope.text.names import PLACEHOLDERS
 
 # Bounded quantifiers keep both patterns linear on adversarial text; a word longer than
 # 64 characters is simply cut into several tokens.
@@ -144,6 +150,53 @@ def tokenize(text: str, sentences: Sequence[Sentence] | None = None) -> list[Tok
         for match in TOKEN_PATTERN.finditer(text, sentence.start, sentence.end):
             tokens.append(Token(match.start(), match.end(), match.group(), sentence.index))
     return tokens
+
+
+Name = tuple[int, int, str]
+"""A name in the text: ``(start, end, label)`` with a label among ``PLACEHOLDERS``."""
+
+
+def disjoint_names(names: Iterable[Name]) -> tuple[Name, ...]:
+    """The names with a placeholder, sorted and without overlaps (the earlier, then the
+    longer wins, as in ``claimscope.text.names.masked``), so both ends increase."""
+    kept: list[Name] = []
+    for name in sorted(names, key=lambda item: (item[0], -item[1], item[2])):
+        start, end, label = name
+        if label not in PLACEHOLDERS or end <= start or (kept and start < kept[-1][1]):
+            continue
+        kept.append(name)
+    return tuple(kept)
+
+
+def tokens_with_names(tokens: Sequence[Token], names: Sequence[Name]) -> list[Token]:
+    """The tokens with each name read as its type: the tokens of one sentence that overlap a
+    name become one token reading its placeholder, over their characters (offsets stay those
+    of the text). One token whatever the name's length, so that "Trump" and "Hillary Clinton"
+    leave the same neighbours, sentence length and positions. ``names`` as from
+    :func:`disjoint_names`."""
+    if not names:
+        return list(tokens)
+    result: list[Token] = []
+    position = 0
+    # The (name index, sentence) of the last token appended when that token is a name.
+    current: tuple[int, int] | None = None
+    for token in tokens:
+        while position < len(names) and names[position][1] <= token.start:
+            position += 1
+        if position == len(names) or names[position][0] >= token.end:
+            result.append(token)
+            current = None
+            continue
+        key = (position, token.sentence)
+        if current == key:
+            previous = result[-1]
+            result[-1] = Token(previous.start, token.end, previous.text, previous.sentence)
+        else:
+            result.append(
+                Token(token.start, token.end, PLACEHOLDERS[names[position][2]], token.sentence)
+            )
+            current = key
+    return result
 
 
 def lexicon_hits(words: Iterable[str]) -> list[str]:

@@ -77,21 +77,49 @@ def _overlap_sums(predicted: Sequence[Span], gold: Sequence[Span]) -> tuple[floa
     return precision_sum, recall_sum
 
 
+@dataclass(frozen=True)
+class SpanSums:
+    """One article's share of the SI score: its overlap sums and the counts they divide."""
+
+    precision_sum: float
+    predicted: int
+    recall_sum: float
+    gold: int
+
+
+def pooled_scores(sums: Iterable[SpanSums]) -> Scores:
+    """SI precision, recall and F1 of articles taken together (denominators summed)."""
+    precision_sum = recall_sum = 0.0
+    predicted = gold = 0
+    for item in sums:
+        precision_sum += item.precision_sum
+        recall_sum += item.recall_sum
+        predicted += item.predicted
+        gold += item.gold
+    return _scores(precision_sum, predicted, recall_sum, gold)
+
+
+def si_sums(
+    predicted: Mapping[int, Sequence[Span]], gold: Mapping[int, Sequence[Span]]
+) -> dict[int, SpanSums]:
+    """Each article's SI sums (every article id of either side), so that scores of any
+    group of articles (a fold, a bootstrap sample, one article) come without rescoring."""
+    result: dict[int, SpanSums] = {}
+    for article_id in sorted(set(predicted) | set(gold)):
+        article_predicted = merge_overlapping(predicted.get(article_id, ()))
+        article_gold = merge_overlapping(gold.get(article_id, ()))
+        precision_sum, recall_sum = _overlap_sums(article_predicted, article_gold)
+        result[article_id] = SpanSums(
+            precision_sum, len(article_predicted), recall_sum, len(article_gold)
+        )
+    return result
+
+
 def si_scores(
     predicted: Mapping[int, Sequence[Span]], gold: Mapping[int, Sequence[Span]]
 ) -> Scores:
     """SI precision, recall and F1 with partial overlap, per article id, over the corpus."""
-    precision_sum = recall_sum = 0.0
-    predicted_count = gold_count = 0
-    for article_id in set(predicted) | set(gold):
-        article_predicted = merge_overlapping(predicted.get(article_id, ()))
-        article_gold = merge_overlapping(gold.get(article_id, ()))
-        predicted_count += len(article_predicted)
-        gold_count += len(article_gold)
-        article_precision, article_recall = _overlap_sums(article_predicted, article_gold)
-        precision_sum += article_precision
-        recall_sum += article_recall
-    return _scores(precision_sum, predicted_count, recall_sum, gold_count)
+    return pooled_scores(si_sums(predicted, gold).values())
 
 
 def _by_technique(spans: Iterable[LabelledSpan]) -> dict[str, list[Span]]:
@@ -101,24 +129,35 @@ def _by_technique(spans: Iterable[LabelledSpan]) -> dict[str, list[Span]]:
     return {technique: merge_overlapping(items) for technique, items in grouped.items()}
 
 
-def end_to_end_scores(
+def end_to_end_sums(
     predicted: Mapping[int, Sequence[LabelledSpan]], gold: Mapping[int, Sequence[LabelledSpan]]
-) -> Scores:
-    """Span and technique both right, with partial overlap (the task's FLC score)."""
-    precision_sum = recall_sum = 0.0
-    predicted_count = gold_count = 0
-    for article_id in set(predicted) | set(gold):
+) -> dict[int, SpanSums]:
+    """Each article's share of the end-to-end score (as :func:`si_sums` for SI)."""
+    result: dict[int, SpanSums] = {}
+    for article_id in sorted(set(predicted) | set(gold)):
         article_predicted = _by_technique(predicted.get(article_id, ()))
         article_gold = _by_technique(gold.get(article_id, ()))
-        predicted_count += sum(len(items) for items in article_predicted.values())
-        gold_count += sum(len(items) for items in article_gold.values())
+        precision_sum = recall_sum = 0.0
         for technique, items in article_predicted.items():
             technique_precision, technique_recall = _overlap_sums(
                 items, article_gold.get(technique, [])
             )
             precision_sum += technique_precision
             recall_sum += technique_recall
-    return _scores(precision_sum, predicted_count, recall_sum, gold_count)
+        result[article_id] = SpanSums(
+            precision_sum,
+            sum(len(items) for items in article_predicted.values()),
+            recall_sum,
+            sum(len(items) for items in article_gold.values()),
+        )
+    return result
+
+
+def end_to_end_scores(
+    predicted: Mapping[int, Sequence[LabelledSpan]], gold: Mapping[int, Sequence[LabelledSpan]]
+) -> Scores:
+    """Span and technique both right, with partial overlap (the task's FLC score)."""
+    return pooled_scores(end_to_end_sums(predicted, gold).values())
 
 
 def _tc_counts(
@@ -142,13 +181,24 @@ def _tc_counts(
     return agreeing, predicted_counts, gold_counts
 
 
+def tc_agreement(
+    predicted: Mapping[int, Sequence[LabelledSpan]], gold: Mapping[int, Sequence[LabelledSpan]]
+) -> tuple[int, int, int]:
+    """TC counts: agreeing pairs, predictions and gold lines (micro-F1's three numbers)."""
+    agreeing, predicted_counts, gold_counts = _tc_counts(predicted, gold)
+    return (
+        sum(agreeing.values()),
+        sum(predicted_counts.values()),
+        sum(gold_counts.values()),
+    )
+
+
 def tc_micro_f1(
     predicted: Mapping[int, Sequence[LabelledSpan]], gold: Mapping[int, Sequence[LabelledSpan]]
 ) -> Scores:
     """TC micro precision, recall and F1 on identical spans (the official TC measure)."""
-    agreeing, predicted_counts, gold_counts = _tc_counts(predicted, gold)
-    correct = sum(agreeing.values())
-    return _scores(correct, sum(predicted_counts.values()), correct, sum(gold_counts.values()))
+    correct, predicted_count, gold_count = tc_agreement(predicted, gold)
+    return _scores(correct, predicted_count, correct, gold_count)
 
 
 def tc_per_technique_f1(
