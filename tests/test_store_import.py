@@ -224,6 +224,7 @@ def test_a_damaged_row_is_rejected_and_the_rest_imported(database: str, tmp_path
     rows[0]["dossier"] = rows[0]["dossier"].replace("GENEVA", "BERLIN", 1)  # text edited
     rows[1]["dossier"] = "{not json"
     rows[2]["hints"] = "[]"
+    rows[3]["models_version"] = None
     damaged = tmp_path / "damaged"
     (damaged / "documents").mkdir(parents=True)
     pq.write_table(
@@ -232,12 +233,13 @@ def test_a_damaged_row_is_rejected_and_the_rest_imported(database: str, tmp_path
     (tmp_path / "store").mkdir()
     with new_store_url(database, tmp_path / "store") as url, Store.open(url) as store:
         summary = import_analysis(store, str(damaged), batch_size=2)
-        assert (summary.added, summary.unreadable, summary.rejected) == (2, 3, 0)
+        assert (summary.added, summary.unreadable, summary.rejected) == (1, 4, 0)
         reasons = {source: reason for source, reason, _ in store.errors()}
     assert reasons == {
         rows[0]["source"]: "cannot import: the id is not the sha256 of the dossier's text",
         rows[1]["source"]: reasons[rows[1]["source"]],
         rows[2]["source"]: "cannot import: hints: not an object",
+        rows[3]["source"]: "cannot import: no pipeline or models version",
     }
     assert reasons[rows[1]["source"]].startswith("cannot import: 1 validation error for Dossier")
 

@@ -139,8 +139,9 @@ def _import_documents(
                 new[identifier].sightings.append(Sighting.seen(source, hints))
                 summary.already_present += 1
             else:
+                row_versions = _versions(row)
                 new[identifier] = _analysed(row, source, hints)
-                versions_of[identifier] = _versions(row)
+                versions_of[identifier] = row_versions
         except ValueError as error:
             unreadable.append(Rejected(source, f"cannot import: {error}"))
     by_versions: dict[Versions | None, list[Analysed]] = {}
