@@ -219,16 +219,25 @@ def _store_only(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "claimscope", "corpus", "add", *arguments, *disabled]
 
 
-def run_add(inputs: Path, url: str) -> dict[str, Any]:
+def run_add(inputs: Path, url: str, *options: str) -> dict[str, Any]:
     """One ``corpus add`` process with every stage disabled: seconds, rate, peak RSS."""
+    seconds, peak_kb, output = run_measured(
+        _store_only(str(inputs), "--db", url, "--format", "json", *options)
+    )
+    counts = json.loads(output)
+    return {
+        "documents": counts["added"],
+        "seconds": round(seconds, 2),
+        "documents_per_second": round(counts["added"] / seconds, 1),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
+
+
+def run_measured(command: Sequence[str]) -> tuple[float, int, bytes]:
+    """Run a command to its end: wall seconds, peak RSS (kB) and standard output."""
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            _store_only(str(inputs), "--db", url, "--format", "json"),
-            stdout=stdout,
-            stderr=stderr,
-            env=_environment(),
-        )
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=_environment())
         peak_kb = 0
         while process.poll() is None:
             # VmHWM is the peak resident set of the process's own memory. (rusage's
@@ -240,14 +249,10 @@ def run_add(inputs: Path, url: str) -> dict[str, Any]:
         stdout.seek(0)
         stderr.seek(0)
         if process.returncode != 0:
-            raise RuntimeError(f"corpus add failed ({process.returncode}): {stderr.read()!r}")
-        counts = json.loads(stdout.read())
-    return {
-        "documents": counts["added"],
-        "seconds": round(seconds, 2),
-        "documents_per_second": round(counts["added"] / seconds, 1),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
-    }
+            raise RuntimeError(
+                f"{' '.join(command[2:5])} failed ({process.returncode}): {stderr.read()!r}"
+            )
+        return seconds, peak_kb, stdout.read()
 
 
 def _peak_rss_kb(pid: int) -> int:

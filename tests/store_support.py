@@ -97,12 +97,17 @@ def corpus(*args: str, env: dict[str, str] | None = None) -> Ran:
     In-process, since a new interpreter per command costs seconds of imports; the tests
     that need a real process (killed, concurrent) use :func:`corpus_process`.
     """
+    return claimscope("corpus", *args, env=env)
+
+
+def claimscope(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """Run ``claimscope ARGS`` in this process (Typer's runner), capturing its output."""
     from typer.testing import CliRunner
 
     from claimscope.adapters.cli import app
 
     environment: dict[str, str | None] = {"CLAIMSCOPE_DB": None, **(env or {})}
-    result = CliRunner().invoke(app, ["corpus", *args], env=environment, catch_exceptions=False)
+    result = CliRunner().invoke(app, list(args), env=environment, catch_exceptions=False)
     return Ran(result.exit_code, result.stdout, result.stderr)
 
 

@@ -18,8 +18,12 @@ from claimscope.corpus.minhash import (
     estimated_jaccard,
     normalized_words,
     shingle_hashes,
+    shingle_sequence,
     signatures,
+    signatures_of_ranges,
     similar_pairs,
+    text_words,
+    word_hashes,
 )
 
 BASE = (
@@ -164,3 +168,50 @@ def test_a_statement_embedded_in_another_article_is_found_with_its_span() -> Non
     first_text = original[link.first_part.start : link.first_part.end]
     assert first_text == framed[link.second_part.start : link.second_part.end]
     assert first_text in statement
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain text, with punctuation: and 42 numbers.",
+        "Straße in İstanbul … ﬁne — Ｔhe MINISTRY™ said ½ x² ŉ",  # characters that change length
+        "Co\u0301rdoba and cafe\u0301 are not in NFC",  # composed by NFKC only
+        "a\u00a0b…c  ß" + "x" * 70 + " done",  # a 70-letter run is cut into 64 + 6
+        "",
+        "!!! ...",
+    ],
+)
+def test_text_words_are_the_normalised_words_with_their_spans(text: str) -> None:
+    found = text_words(text)
+    assert found.words == normalized_words(text)
+    for word, start, end in zip(found.words, found.starts, found.ends, strict=True):
+        # The span a word came from holds that word once normalised.
+        assert word in normalized_words(text[start:end])
+
+
+def test_words_within_a_span_are_a_slice() -> None:
+    text = "One two three. Four five six."
+    found = text_words(text)
+    first, last = found.within(text.index("Four"), len(text))
+    assert found.words[first:last] == ["four", "five", "six"]
+    # A word cut by the span's edge is not inside it.
+    assert found.words[slice(*found.within(1, len(text)))][0] == "two"
+    assert found.within(5, 5) == (2, 2)  # inside "two": no word
+
+
+def test_signatures_of_nested_ranges_equal_those_of_their_texts() -> None:
+    settings = MinHashSettings()
+    texts = [BASE, "Officials said the news on Wednesday. " + BASE, "short", ""]
+    vocabulary: dict[str, int] = {}
+    sequences = [
+        shingle_sequence(word_hashes(normalized_words(text), vocabulary), 5) for text in texts
+    ]
+    values = np.concatenate(sequences)
+    ends = np.cumsum([len(sequence) for sequence in sequences])
+    starts = ends - [len(sequence) for sequence in sequences]
+    # Every text, the first two together (a range holding two others), and an empty range.
+    ranges = np.array([*zip(starts, ends, strict=True), (starts[0], ends[1]), (3, 3)])
+    rows = signatures_of_ranges(values, ranges, settings)
+    assert np.array_equal(rows[:4], signatures(texts, settings))
+    assert np.array_equal(rows[4], np.minimum(rows[0], rows[1]))
+    assert (rows[5] == np.iinfo(np.uint32).max).all()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert, inspect, text
+from sqlalchemy import insert, inspect, select, text
 
 from claimscope.adapters.store import Filters, Store, StoreError
-from claimscope.adapters.store.tables import Base, DocumentRow, SightingRow
+from claimscope.adapters.store.tables import Base, DocumentPartRow, DocumentRow, SightingRow
 from claimscope.analysis import new_dossier
+from claimscope.corpus.minhash import DEFAULT_SETTINGS
 from claimscope.dossier import Signatory, Technique
 from claimscope.ingestion import make_document
 from tests.store_support import store_url as store_url  # the fixture
@@ -61,7 +62,7 @@ def test_a_store_at_the_first_revision_is_upgraded_when_opened(store_url: str) -
                 },
             )
     with Store.open(store_url) as store:
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == "0004"
         assert store.count() == 1
         assert [hit.id for hit in store.search("undersigned")] == [document.id]
         # The facet rows were filled from the stored dossier by the migration.
@@ -71,6 +72,12 @@ def test_a_store_at_the_first_revision_is_upgraded_when_opened(store_url: str) -
         read = store.get(document.id)
         assert read is not None and read.dossier == dossier
         assert read.pipeline_version == "old pipeline"
+        # Revision 0003 indexed the stored document for near-duplicates.
+        assert store.unindexed() == 0
+        assert store.index_settings() == DEFAULT_SETTINGS
+        with store.engine.connect() as connection:
+            kinds = connection.execute(select(DocumentPartRow.kind)).scalars().all()
+        assert kinds == ["document"]
 
 
 def test_opening_again_changes_nothing(store_url: str) -> None:
@@ -78,7 +85,7 @@ def test_opening_again_changes_nothing(store_url: str) -> None:
         tables = set(inspect(store.engine).get_table_names())
     with Store.open(store_url) as store:
         assert set(inspect(store.engine).get_table_names()) == tables
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == "0004"
 
 
 def test_a_store_from_a_newer_claimscope_is_refused(store_url: str) -> None:

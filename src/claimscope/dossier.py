@@ -249,6 +249,53 @@ class Citation(Layer):
     )
 
 
+class EvidenceHighlight(Span):
+    """The part of a match that shares the most with the claim: offsets into ``field``."""
+
+    field: Literal["claim", "title", "subtitle"] = Field(
+        description="The field of the evidence entry: a fact-check's claim reviewed, title or "
+        "subtitle; a passage's text ('claim'), its document's title or its label."
+    )
+
+
+class EvidenceMatch(Layer):
+    """A library entry matched to a claim: a pointer to read, never claimscope's verdict.
+
+    The score says how much the claim and the entry share, not whether either is true; a
+    fact-check's rating is the reviewer's, as the reviewer wrote it.
+    """
+
+    evidence_id: str = Field(
+        description="The fact-check's id, or 'DOCUMENT_ID#PASSAGE' for a primary document's "
+        "passage."
+    )
+    kind: Literal["factcheck", "passage"]
+    rank: int = Field(ge=1, description="1 for the claim's best match.")
+    score: float = Field(ge=0, le=1, description="How much the two share, 0-1.")
+    text: str = Field(description="The claim the fact-check reviewed, or the passage's text.")
+    start: int = Field(
+        ge=0,
+        description="Span of the matched passage in its primary document's text (a "
+        "fact-check: of the claim it reviewed, from 0).",
+    )
+    end: int = Field(ge=0)
+    highlight: EvidenceHighlight | None = None
+    document_id: str | None = Field(None, description="The primary document of a passage.")
+    document_title: str | None = None
+    document_kind: str | None = None
+    issuer: str | None = None
+    label: str | None = Field(None, description='The passage\'s heading ("Article 7").')
+    page: int | None = Field(None, description="The PDF page the passage starts on.")
+    reviewer: str | None = Field(None, description="Who published the fact-check.")
+    rating: str | None = Field(None, description="The reviewer's rating, as the reviewer wrote it.")
+    rating_value: float | None = None
+    rating_best: float | None = None
+    rating_worst: float | None = None
+    claimant: str | None = Field(None, description="Who made the claim, per the reviewer.")
+    date: str | None = Field(None, description="When the fact-check or document was published.")
+    url: str | None = None
+
+
 class Claim(Layer):
     """A sentence (or an independent clause of one) of the body, scored for check-worthiness."""
 
@@ -277,6 +324,11 @@ class Claim(Layer):
     )
     dates: list[int] = Field(
         default_factory=list, description="Indices of the entities that are dates or times."
+    )
+    matches: list[EvidenceMatch] = Field(
+        default_factory=list,
+        description="Earlier fact-checks and primary-document passages of the user's evidence "
+        "library that share the most with the claim, best first (filled by `claimscope match`).",
     )
 
 

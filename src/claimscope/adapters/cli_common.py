@@ -1,7 +1,8 @@
 """What the commands of the ``claimscope`` CLI share: exit codes, one-line errors, output.
 
-``cli.py`` (``analyze``, ``schema``, ``train``, ``score``) and ``corpus_commands.py``
-(``corpus …``) both use these, so they live apart from either command module.
+``cli.py`` (``analyze``, ``schema``, ``train``, ``score``), ``corpus_commands.py``
+(``corpus …``) and ``evidence_commands.py`` (``evidence …``, ``match``) use these, so they
+live apart from any one command module.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from claimscope.adapters.report.terminal import terminal_safe
 from claimscope.dossier import Dossier
+
+if TYPE_CHECKING:
+    from claimscope.adapters.store import Store
 
 EXIT_BAD_INPUT = 2
 # What a shell reports for a tool that SIGPIPE ended (128 + 13): the reader of the
@@ -197,3 +202,87 @@ def render(dossiers: Sequence[Dossier], output_format: OutputFormat) -> str:
     from claimscope.adapters.report.terminal import render_text
 
     return render_text(dossiers)
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The store: a SQLite file path or a database URL (sqlite:///FILE, "
+        "postgresql+psycopg://USER@HOST/DB). Default: $CLAIMSCOPE_DB, else ./claimscope.db.",
+    ),
+]
+
+
+class ListingFormat(StrEnum):
+    """How a listing command prints: a Rich table, or one JSON document for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[
+    ListingFormat,
+    typer.Option("--format", "-f", help="table (Rich, for people) or json (one JSON document)."),
+]
+
+
+def open_store(db: str | None) -> Store:
+    """The store named by --db (else $CLAIMSCOPE_DB, else ./claimscope.db); exit 2 if not."""
+    from claimscope.adapters.store import Store, StoreError
+
+    try:
+        return Store.open(db)
+    except StoreError as error:
+        raise fail(str(error)) from None
+
+
+def store_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a store operation raises for a database problem."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from claimscope.adapters.store import StoreError
+
+    return (StoreError, SQLAlchemyError)
+
+
+def print_json(value: Any) -> None:
+    """Print one JSON document (dates as ISO 8601) on standard output."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=json_default) + "\n")
+
+
+def json_default(value: Any) -> Any:
+    """Dates and times as ISO 8601 for json.dumps."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def safe(value: object) -> str:
+    """A value as one line of terminal-safe text ("" for None)."""
+    return "" if value is None else terminal_safe(str(value), one_line=True)
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a database error."""
+    from claimscope.adapters.store.store import error_reason
+
+    return error_reason(error)
+
+
+def write_output(out: Path | None, content: str) -> None:
+    """Write rendered output to --out (replaced only when complete) or standard output."""
+    with quiet_when_reader_leaves():
+        try:
+            output = Output(out)
+        except OSError as error:
+            raise fail(f"{out}: cannot write: {error.strerror}") from None
+        try:
+            output.write(content)
+            output.commit()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise fail(f"{output.name}: cannot write: {error.strerror}") from None
+        finally:
+            output.discard()

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
@@ -38,6 +39,9 @@ from rich.text import Text
 
 from claimscope.adapters.cli_common import (
     EXIT_BAD_INPUT,
+    DbOption,
+    FormatOption,
+    ListingFormat,
     Output,
     OutputFormat,
     error_console,
@@ -47,7 +51,13 @@ from claimscope.adapters.cli_common import (
     render,
     say,
 )
-from claimscope.adapters.report.terminal import terminal_safe
+from claimscope.adapters.cli_common import first_line as _first_line
+from claimscope.adapters.cli_common import json_default as _json_default
+from claimscope.adapters.cli_common import open_store as _open_store
+from claimscope.adapters.cli_common import print_json as _print_json
+from claimscope.adapters.cli_common import safe as _safe
+from claimscope.adapters.cli_common import store_errors as _store_errors
+from claimscope.adapters.cli_common import write_output as _write_output
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
@@ -55,6 +65,7 @@ from claimscope.ingestion import DEFAULT_MAX_CHARS, IngestionError, Settings
 # The store (SQLAlchemy) and the pipeline are imported when a command runs: they take a
 # second or so to load, and `claimscope --help` should not wait for them.
 if TYPE_CHECKING:
+    from claimscope.adapters.report.where_else import WhereElse
     from claimscope.adapters.store import Store
     from claimscope.dossier import Dossier
 
@@ -69,22 +80,6 @@ corpus_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="The store: a SQLite file path or a database URL (sqlite:///FILE, "
-        "postgresql+psycopg://USER@HOST/DB). Default: $CLAIMSCOPE_DB, else ./claimscope.db.",
-    ),
-]
-
-
-class ListingFormat(StrEnum):
-    """How a listing command prints: a Rich table, or one JSON document for scripts."""
-
-    table = "table"
-    json = "json"
-
 
 class ExportFormat(StrEnum):
     """Formats of ``corpus export``."""
@@ -94,43 +89,7 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
-FormatOption = Annotated[
-    ListingFormat,
-    typer.Option("--format", "-f", help="table (Rich, for people) or json (one JSON document)."),
-]
-
 T = TypeVar("T")
-
-
-def _open_store(db: str | None) -> Store:
-    from claimscope.adapters.store import Store, StoreError
-
-    try:
-        return Store.open(db)
-    except StoreError as error:
-        raise fail(str(error)) from None
-
-
-def _store_errors() -> tuple[type[Exception], ...]:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from claimscope.adapters.store import StoreError
-
-    return (StoreError, SQLAlchemyError)
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def _safe(value: object) -> str:
-    return "" if value is None else terminal_safe(str(value), one_line=True)
 
 
 # -- add ----------------------------------------------------------------------------------
@@ -177,6 +136,14 @@ def add_command(
         ListingFormat,
         typer.Option("--format", "-f", help="table: a summary line; json: the counts as JSON."),
     ] = ListingFormat.table,
+    no_index: Annotated[
+        bool,
+        typer.Option(
+            "--no-index",
+            help="Leave the documents out of the near-duplicate index, for a faster bulk "
+            "load; 'corpus reindex' adds them later.",
+        ),
+    ] = False,
 ) -> None:
     """Analyse documents and add them to the store (already stored texts are not re-analysed)."""
     from claimscope.adapters.inputs import read_documents
@@ -241,7 +208,13 @@ def add_command(
                 show(totals)
 
             summary = ingest(
-                store, documents(), analyse, versions, batch_size=batch_size, on_batch=committed
+                store,
+                documents(),
+                analyse,
+                versions,
+                batch_size=batch_size,
+                on_batch=committed,
+                index=not no_index,
             )
     except KeyboardInterrupt:
         say(
@@ -313,12 +286,6 @@ class _IngestProgress:
     def __exit__(self, *exc_info: object) -> None:
         if self.progress is not None:
             self.progress.stop()
-
-
-def _first_line(error: BaseException) -> str:
-    from claimscope.adapters.store.store import error_reason
-
-    return error_reason(error)
 
 
 # -- import -------------------------------------------------------------------------------
@@ -517,38 +484,103 @@ def show_command(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
 ) -> None:
-    """Print a stored dossier in any of analyze's formats (html: the self-contained report)."""
+    """Print a stored dossier in any of analyze's formats (html: the self-contained report,
+    with a "Where else" panel: the same text elsewhere, its claims in other documents, its
+    signatories' other statements)."""
     from claimscope.adapters.store import StoreError
 
-    store = _open_store(db)
-    try:
-        stored = store.get(store.resolve_id(document_id))
-    except StoreError as error:
-        raise fail(str(error)) from None
-    finally:
-        store.close()
-    assert stored is not None
     chosen = output_format
     if chosen is None:
         chosen = OutputFormat.text if out is None and sys.stdout.isatty() else OutputFormat.json
-    _write_output(out, render([stored.dossier], chosen))
+    store = _open_store(db)
+    try:
+        stored = store.get(store.resolve_id(document_id))
+        assert stored is not None
+        panel = _where_else(store, stored.document.id) if chosen is OutputFormat.html else None
+    except StoreError as error:
+        raise fail(str(error)) from None
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+    if panel is not None:
+        from claimscope.adapters.report.html import render_html
+
+        content = render_html([stored.dossier], [panel])
+    else:
+        content = render([stored.dossier], chosen)
+    _write_output(out, content)
 
 
-def _write_output(out: Path | None, content: str) -> None:
-    with quiet_when_reader_leaves():
-        try:
-            output = Output(out)
-        except OSError as error:
-            raise fail(f"{out}: cannot write: {error.strerror}") from None
-        try:
-            output.write(content)
-            output.commit()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise fail(f"{output.name}: cannot write: {error.strerror}") from None
-        finally:
-            output.discard()
+def _where_else(store: Store, document_id: str) -> WhereElse:
+    """What the store holds about a document elsewhere: its cluster, claims, signatories."""
+    from claimscope.adapters.report.where_else import (
+        Appearance,
+        ClaimElsewhere,
+        SignedElsewhere,
+        WhereElse,
+    )
+    from claimscope.adapters.store.across import (
+        actors_of,
+        document_facts,
+        stored_recurring_claims,
+        timeline,
+    )
+
+    cluster = store.cluster_of(document_id)
+    appearances = (
+        [
+            Appearance(
+                document_id=sighting.document_id,
+                source=sighting.source,
+                outlet=sighting.outlet,
+                published=sighting.published,
+                similarity=sighting.similarity,
+                shared=None if sighting.shared is None else _span_words(sighting.shared),
+                earliest=sighting.earliest,
+                this_document=sighting.document_id == document_id,
+            )
+            for sighting in cluster.sightings
+        ]
+        if cluster is not None
+        else []
+    )
+    claims = [
+        ClaimElsewhere(
+            text=next(
+                (s.text for s in item.claim.sightings if s.document == document_id),
+                item.claim.text,
+            ),
+            documents=len(item.documents),
+            outlets=item.outlets,
+            first_seen=item.first_seen,
+            last_seen=item.last_seen,
+            speakers=item.claim.speakers,
+        )
+        for item in stored_recurring_claims(store, document_id)
+    ]
+    actors = actors_of(store, document_id)
+    facts = document_facts(
+        store, [d for actor in actors for d in actor.documents if d != document_id]
+    )
+    signatories = [
+        SignedElsewhere(
+            name=actor.name,
+            kind=actor.kind,
+            documents=[
+                (other, facts[other].title, facts[other].published)
+                for other in actor.documents
+                if other != document_id and other in facts
+            ],
+        )
+        for actor in actors
+    ]
+    return WhereElse(
+        appearances=appearances,
+        timeline=timeline(cluster) if cluster is not None else [],
+        claims=claims,
+        signatories=signatories,
+    )
 
 
 # -- export -------------------------------------------------------------------------------
@@ -888,3 +920,647 @@ class _CountingProgress:
     def __exit__(self, *exc_info: object) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+# -- across documents ---------------------------------------------------------------------
+
+
+class NetworkKind(StrEnum):
+    """The networks of ``corpus network``."""
+
+    cosignature = "cosignature"
+    outlets = "outlets"
+
+
+class NetworkFormat(StrEnum):
+    """Formats of ``corpus network``."""
+
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    html = "html"
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str) -> timedelta:
+    """A duration such as ``30m``, ``1h``, ``2d``, ``90s`` or ``1h30m``."""
+    text = value.strip().lower()
+    position = 0
+    seconds = 0.0
+    for match in _DURATION.finditer(text):
+        if text[position : match.start()].strip():
+            break
+        seconds += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        position = match.end()
+    if position == 0 or text[position:].strip() or seconds <= 0:
+        raise ValueError(f"{value!r} is not a duration such as 30m, 1h, 2d or 1h30m")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(duration: timedelta) -> str:
+    """A duration in words: ``45 minutes``, ``2 hours 30 minutes``, ``3 days``."""
+    minutes = max(1, round(duration.total_seconds() / 60))
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        f"{count} {unit}{'s' if count != 1 else ''}"
+        for count, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+        if count
+    ]
+    return " ".join(parts)
+
+
+def _threshold_option() -> Any:
+    return typer.Option(
+        "--threshold",
+        min=0.01,
+        max=1.0,
+        help="Estimated Jaccard a pair needs (default: the index's, 0.5). The stored "
+        "signatures are re-verified; pairs below about 0.4 are seldom candidates with 32 "
+        "bands of 4 rows (reindex with more --bands to reach them).",
+    )
+
+
+ThresholdOption = Annotated[float | None, _threshold_option()]
+
+
+def _warn_unindexed(store: Store, errors: Console) -> None:
+    missing = store.unindexed()
+    if missing:
+        say(
+            errors,
+            f"claimscope: {missing:,} stored document(s) are not in the near-duplicate index "
+            "(added with --no-index, or a reindex was interrupted): run claimscope corpus "
+            "reindex",
+        )
+
+
+def _warn_weak_threshold(store: Store, threshold: float | None, errors: Console) -> None:
+    settings = store.index_settings()
+    chosen = settings.threshold if threshold is None else threshold
+    chance = 1 - (1 - chosen**settings.rows) ** settings.bands
+    if chance < 0.5:
+        say(
+            errors,
+            f"claimscope: note: a pair of similarity {chosen:g} shares a band, and so becomes "
+            f"a candidate, with probability {chance:.2f} under the index's {settings.bands} "
+            f"bands of {settings.rows} rows; reindex with more bands (corpus reindex --bands) "
+            "to find such pairs reliably",
+        )
+
+
+def _span(value: tuple[str, int, int] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    kind, start, end = value
+    return {"kind": kind, "start": start, "end": end}
+
+
+def _span_words(value: tuple[str, int, int] | None) -> str:
+    if value is None:
+        return "–"
+    kind, start, end = value
+    return f"{kind}, characters {start:,}–{end:,}"
+
+
+@corpus_app.command("duplicates")
+def duplicates_command(
+    db: DbOption = None,
+    threshold: ThresholdOption = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Most clusters listed (default: all).", min=1)
+    ] = None,
+    output_format: FormatOption = ListingFormat.table,
+) -> None:
+    """Republication and near-duplicates: clusters of the same or near-identical texts.
+
+    Each cluster lists every sighting (a text seen from several sources appears once per
+    source) with its outlet, publication time and similarity to the cluster's earliest
+    member, the earliest known appearance marked, and the part each shares with it (the
+    whole text, an embedded statement, a paragraph, a list).
+    """
+    store = _open_store(db)
+    errors = error_console()
+    try:
+        _warn_unindexed(store, errors)
+        _warn_weak_threshold(store, threshold, errors)
+        settings = store.index_settings()
+        clusters = store.duplicates(threshold)
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+    shown = clusters[:limit] if limit is not None else clusters
+    with quiet_when_reader_leaves():
+        if output_format is ListingFormat.json:
+            _print_json(
+                {
+                    "threshold": settings.threshold if threshold is None else threshold,
+                    "index": {
+                        "shingle_words": settings.shingle_words,
+                        "permutations": settings.permutations,
+                        "bands": settings.bands,
+                        "rows": settings.rows,
+                    },
+                    "clusters": [
+                        {
+                            "id": cluster.id,
+                            "documents": [
+                                {
+                                    "id": sighting.document_id,
+                                    "source": sighting.source,
+                                    "outlet": sighting.outlet,
+                                    "published": sighting.published,
+                                    "similarity": sighting.similarity,
+                                    "earliest": sighting.earliest,
+                                    "shared": _span(sighting.shared),
+                                    "earliest_shared": _span(sighting.earliest_shared),
+                                }
+                                for sighting in cluster.sightings
+                            ],
+                        }
+                        for cluster in shown
+                    ],
+                }
+            )
+            return
+        console = Console(highlight=False)
+        if not shown:
+            console.print("No two stored documents share their text.")
+        for cluster in shown:
+            table = Table(
+                title=f"cluster {cluster.id}: {len(cluster.sightings)} sightings of "
+                f"{len(cluster.documents)} text(s), {len(cluster.outlets)} outlet(s), "
+                f"{_safe(cluster.first_published or '–')} to "
+                f"{_safe(cluster.last_published or '–')}",
+                title_justify="left",
+            )
+            for name in ("", "published", "outlet", "source", "document", "similarity", "shared"):
+                table.add_column(name, overflow="fold")
+            for sighting in cluster.sightings:
+                table.add_row(
+                    "earliest" if sighting.earliest else "",
+                    _safe(sighting.published or "–"),
+                    _safe(sighting.outlet or "–"),
+                    _safe(sighting.source),
+                    sighting.document_id[7:19],
+                    f"{sighting.similarity:.2f}",
+                    _span_words(sighting.shared),
+                )
+            console.print(table)
+        if limit is not None and len(clusters) > limit:
+            console.print(f"… {len(clusters) - limit:,} more cluster(s) (--limit)")
+
+
+@corpus_app.command("reindex")
+def reindex_command(
+    db: DbOption = None,
+    shingle_words: Annotated[
+        int | None, typer.Option(help="Words per shingle (index default 5).", min=1)
+    ] = None,
+    permutations: Annotated[
+        int | None, typer.Option(help="MinHash permutations (index default 128).", min=1)
+    ] = None,
+    bands: Annotated[
+        int | None,
+        typer.Option(help="LSH bands; must divide the permutations (index default 32).", min=1),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="The default threshold of queries (index default 0.5).", min=0.01),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Rebuild the whole index, not only what it lacks.")
+    ] = False,
+) -> None:
+    """Build the near-duplicate index for the documents it lacks, or rebuild it.
+
+    Shingles, permutations and bands shape every stored signature: changing any of them
+    empties the index and rebuilds it. A new threshold only changes the queries' default.
+    """
+    from claimscope.corpus.minhash import MinHashSettings
+
+    store = _open_store(db)
+    errors = error_console()
+    done = 0
+    try:
+        current = store.index_settings()
+        try:
+            settings = MinHashSettings(
+                shingle_words=shingle_words or current.shingle_words,
+                permutations=permutations or current.permutations,
+                bands=bands or current.bands,
+                threshold=current.threshold if threshold is None else threshold,
+            )
+        except ValueError as error:
+            raise fail(str(error)) from None
+        total = store.count() if every or settings != current else store.unindexed()
+        with _CountingProgress(errors, total, "indexing") as advance:
+            for count in store.reindex(settings, every=every):
+                done += count
+                advance(count)
+    except KeyboardInterrupt:
+        say(errors, f"claimscope: interrupted after {done:,} indexed; run it again to go on")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+    say(
+        errors,
+        f"claimscope: {done:,} document(s) indexed (shingles of {settings.shingle_words} "
+        f"words, {settings.permutations} permutations, {settings.bands} bands of "
+        f"{settings.rows} rows, threshold {settings.threshold:g})",
+    )
+
+
+@corpus_app.command("claims")
+def claims_command(
+    db: DbOption = None,
+    limit: Annotated[int | None, typer.Option(help="Most claims listed.", min=1)] = None,
+    output_format: FormatOption = ListingFormat.table,
+) -> None:
+    """Recurring claims: the same claim worded almost the same way in several documents."""
+    from claimscope.adapters.store.across import stored_recurring_claims
+
+    store = _open_store(db)
+    try:
+        found = stored_recurring_claims(store)
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+    shown = found[:limit] if limit is not None else found
+    with quiet_when_reader_leaves():
+        if output_format is ListingFormat.json:
+            _print_json(
+                {
+                    "claims": [
+                        {
+                            "text": item.claim.text,
+                            "documents": len(item.documents),
+                            "outlets": item.outlets,
+                            "first_seen": item.first_seen,
+                            "last_seen": item.last_seen,
+                            "speakers": item.claim.speakers,
+                            "sightings": [
+                                {
+                                    "document": sighting.document,
+                                    "claim": sighting.index,
+                                    "text": sighting.text,
+                                    "speaker": sighting.speaker,
+                                }
+                                for sighting in item.claim.sightings
+                            ],
+                        }
+                        for item in shown
+                    ]
+                }
+            )
+            return
+        table = Table(title=f"{len(found)} recurring claim(s)", show_lines=True)
+        for name in ("claim", "documents", "outlets", "first seen", "last seen", "speakers"):
+            table.add_column(name, overflow="fold")
+        for item in shown:
+            table.add_row(
+                _safe(item.claim.text),
+                str(len(item.documents)),
+                _safe(", ".join(item.outlets) or "–"),
+                _safe(item.first_seen or "–"),
+                _safe(item.last_seen or "–"),
+                _safe(", ".join(item.claim.speakers) or "–"),
+            )
+        Console(highlight=False).print(table)
+
+
+@corpus_app.command("actors")
+def actors_command(
+    db: DbOption = None,
+    min_documents: Annotated[
+        int, typer.Option(help="Only actors named in at least this many documents.", min=1)
+    ] = 2,
+    limit: Annotated[int | None, typer.Option(help="Most actors listed.", min=1)] = None,
+    output_format: FormatOption = ListingFormat.table,
+) -> None:
+    """Recurring people and organisations among the signatories, with what they signed.
+
+    Signatory lines are resolved into actors (the same name written differently, an
+    acronym, initials) with a confidence per actor: the lowest of the merges that made it.
+    """
+    from claimscope.adapters.store.across import document_facts, stored_actors
+
+    store = _open_store(db)
+    try:
+        actors = [actor for actor in stored_actors(store) if len(actor.documents) >= min_documents]
+        shown = actors[:limit] if limit is not None else actors
+        facts = document_facts(store, [d for actor in shown for d in actor.documents])
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+
+    def printed(actor: Any, document: str) -> list[str]:
+        names = []
+        for mention in actor.mentions:
+            if mention.document == document:
+                value = mention.person if actor.kind == "person" else mention.organization
+                names.append(value or mention.acronym or "")
+        return list(dict.fromkeys(name for name in names if name))
+
+    with quiet_when_reader_leaves():
+        if output_format is ListingFormat.json:
+            _print_json(
+                {
+                    "actors": [
+                        {
+                            "kind": actor.kind,
+                            "name": actor.name,
+                            "confidence": actor.confidence,
+                            "countries": sorted(actor.countries),
+                            "first_date": actor.first_date,
+                            "last_date": actor.last_date,
+                            "documents": [
+                                {
+                                    "id": document,
+                                    "title": facts[document].title if document in facts else None,
+                                    "published": facts[document].published
+                                    if document in facts
+                                    else None,
+                                    "as": printed(actor, document),
+                                }
+                                for document in actor.documents
+                            ],
+                        }
+                        for actor in shown
+                    ]
+                }
+            )
+            return
+        table = Table(title=f"{len(actors)} recurring actor(s)", show_lines=True)
+        for name in ("actor", "kind", "countries", "first", "last", "confidence", "signed"):
+            table.add_column(name, overflow="fold")
+        for actor in shown:
+            signed = "\n".join(
+                f"{document[7:19]} {_safe(facts[document].title) if document in facts else ''}"
+                for document in actor.documents
+            )
+            table.add_row(
+                _safe(actor.name),
+                actor.kind,
+                ", ".join(sorted(actor.countries)) or "–",
+                _safe(actor.first_date or "–"),
+                _safe(actor.last_date or "–"),
+                f"{actor.confidence:.2f}",
+                signed,
+            )
+        Console(highlight=False).print(table)
+
+
+@corpus_app.command("network")
+def network_command(
+    kind: Annotated[
+        NetworkKind,
+        typer.Option(
+            "--kind",
+            help="cosignature: actors linked by the statements they signed together; "
+            "outlets: outlets linked to the clusters of near-identical texts they carried.",
+        ),
+    ],
+    network_format: Annotated[
+        NetworkFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="graphml, gexf (Gephi), csv (an edge list) or html (a self-contained view).",
+        ),
+    ] = NetworkFormat.graphml,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The file to write (default: stdout).")
+    ] = None,
+    db: DbOption = None,
+    threshold: ThresholdOption = None,
+    min_documents: Annotated[
+        int,
+        typer.Option(help="cosignature: only actors named in at least this many documents.", min=1),
+    ] = 1,
+) -> None:
+    """Export a network of the corpus: co-signatures or outlets and the texts they carried."""
+    from claimscope.adapters.store.across import stored_actors, timeline
+    from claimscope.corpus.networks import NetworkFormat as ExchangeFormat
+    from claimscope.corpus.networks import cosignature_graph, export, outlet_graph
+
+    store = _open_store(db)
+    timelines: list[tuple[str, list[tuple[datetime, str]]]] = []
+    try:
+        if kind is NetworkKind.cosignature:
+            actors = [a for a in stored_actors(store) if len(a.documents) >= min_documents]
+            graph = cosignature_graph(actors)
+            title = "Co-signature network"
+            note = (
+                "Actors (people and organisations among the signatories) linked by the "
+                "statements they signed together; a thicker line, more statements."
+            )
+        else:
+            clusters = store.duplicates(threshold)
+            graph = outlet_graph(
+                (cluster.id, [sighting.outlet for sighting in cluster.sightings])
+                for cluster in clusters
+            )
+            title = "Outlets and the texts they carried"
+            note = (
+                "Outlets linked to the clusters of near-identical texts they carried; a "
+                "thicker line, more sightings."
+            )
+            for cluster in clusters[:_TIMELINES]:
+                points = timeline(cluster)
+                if points:
+                    timelines.append((f"Sightings of cluster {cluster.id}", points))
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+    if network_format is NetworkFormat.html:
+        from claimscope.adapters.report.network import render_network_html
+
+        content = render_network_html(graph, title, note, timelines)
+    else:
+        exchange: dict[NetworkFormat, ExchangeFormat] = {
+            NetworkFormat.graphml: "graphml",
+            NetworkFormat.gexf: "gexf",
+            NetworkFormat.csv: "csv",
+        }
+        content = export(graph, exchange[network_format]).decode("utf-8")
+    _write_output(out, content)
+    if out is not None:
+        say(
+            error_console(),
+            f"wrote {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} links "
+            f"as {network_format.value} to {out}",
+        )
+
+
+_TIMELINES = 10
+"""Clusters (the most seen first) whose sightings the outlets page draws on a timeline."""
+
+
+@corpus_app.command("coordination")
+def coordination_command(
+    db: DbOption = None,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            help="The window, e.g. 30m, 1h, 2d (default: estimated from the corpus as "
+            "CooRnet does: among the fastest-spreading 10 % of clusters, the median time "
+            "to reach half of their sightings)."
+        ),
+    ] = None,
+    threshold: ThresholdOption = None,
+    output_format: FormatOption = ListingFormat.table,
+) -> None:
+    """Near-identical texts published by several outlets within a short window.
+
+    A group says when and where a text appeared ("published within 12 minutes by 3
+    outlets"), never why. Sightings without a publication time are listed apart, never
+    taken as simultaneous.
+    """
+    from claimscope.adapters.store.across import text_spans, timed_sightings
+    from claimscope.corpus.coordination import coordinated_groups, estimate_window, untimed
+
+    given: timedelta | None = None
+    if window is not None:
+        try:
+            given = parse_duration(window)
+        except ValueError as error:
+            raise fail(f"--window: {error}") from None
+    store = _open_store(db)
+    try:
+        _warn_unindexed(store, error_console())
+        clusters = store.duplicates(threshold)
+        sightings = [timed_sightings(cluster) for cluster in clusters]
+        chosen = given if given is not None else estimate_window(sightings)
+        groups = coordinated_groups(sightings, chosen) if chosen is not None else []
+        excerpts = text_spans(
+            store,
+            {
+                earliest.document_id: (earliest.shared[1], earliest.shared[2])
+                for group in groups
+                for earliest in clusters[group.cluster].sightings[:1]
+                if earliest.shared is not None
+            },
+        )
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        store.close()
+    missing = untimed(sightings)
+
+    def shared_of(group: Any) -> dict[str, Any] | None:
+        earliest = clusters[group.cluster].sightings[0]
+        if earliest.shared is None:
+            return None
+        kind, start, end = earliest.shared
+        return {
+            "document": earliest.document_id,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "text": excerpts.get(earliest.document_id, ""),
+        }
+
+    window_json = (
+        None
+        if chosen is None
+        else {
+            "seconds": chosen.total_seconds(),
+            "text": format_duration(chosen),
+            "estimated": given is None,
+        }
+    )
+    with quiet_when_reader_leaves():
+        if output_format is ListingFormat.json:
+            _print_json(
+                {
+                    "window": window_json,
+                    "groups": [
+                        {
+                            "cluster": clusters[group.cluster].id,
+                            "description": group.describe(),
+                            "outlets": group.outlets,
+                            "first": min(s.published for s in group.sightings if s.published),
+                            "last": max(s.published for s in group.sightings if s.published),
+                            "sightings": [
+                                {
+                                    "document": s.document,
+                                    "source": s.source,
+                                    "outlet": s.outlet,
+                                    "published": s.published,
+                                }
+                                for s in group.sightings
+                            ],
+                            "shared": shared_of(group),
+                        }
+                        for group in groups
+                    ],
+                    "untimed": [
+                        {
+                            "cluster": clusters[number].id,
+                            "document": s.document,
+                            "source": s.source,
+                            "outlet": s.outlet,
+                        }
+                        for number, s in missing
+                    ],
+                }
+            )
+            return
+        console = Console(highlight=False)
+        if chosen is None:
+            console.print(
+                "No window could be estimated: no cluster has two sightings with a "
+                "publication time. Give one with --window."
+            )
+        else:
+            how = "given" if given is not None else "estimated from the corpus"
+            console.print(f"Window: {format_duration(chosen)} ({how}).")
+        if chosen is not None and not groups:
+            console.print("No near-identical text was published by two outlets within it.")
+        for group in groups:
+            cluster = clusters[group.cluster]
+            shared = shared_of(group)
+            table = Table(title=f"cluster {cluster.id}: {group.describe()}", title_justify="left")
+            for name in ("published", "outlet", "source", "document"):
+                table.add_column(name, overflow="fold")
+            for sighting in group.sightings:
+                table.add_row(
+                    _safe(sighting.published.isoformat() if sighting.published else "–"),
+                    _safe(sighting.outlet or "–"),
+                    _safe(sighting.source),
+                    sighting.document[7:19],
+                )
+            console.print(table)
+            if shared is not None:
+                excerpt = " ".join(shared["text"].split())
+                console.print(
+                    f"  shared {shared['kind']} (characters {shared['start']:,}–"
+                    f"{shared['end']:,}): {_safe(excerpt[:300])}"
+                    + ("…" if len(excerpt) > 300 else "")
+                )
+        if missing:
+            table = Table(
+                title=f"{len(missing)} sighting(s) without a publication time (not placed in "
+                "any window)",
+                title_justify="left",
+            )
+            for name in ("cluster", "outlet", "source", "document"):
+                table.add_column(name, overflow="fold")
+            for number, sighting in missing:
+                table.add_row(
+                    clusters[number].id,
+                    _safe(sighting.outlet or "–"),
+                    _safe(sighting.source),
+                    sighting.document[7:19],
+                )
+            console.print(table)

@@ -17,7 +17,16 @@ from importlib import resources
 from itertools import pairwise
 from typing import Final, Protocol
 
-from claimscope.adapters.report.wording import dateline_place
+from claimscope.adapters.report.where_else import WhereElse
+from claimscope.adapters.report.wording import (
+    CHECKED_BEFORE_NOTE,
+    dateline_place,
+    highlighted_window,
+    match_source,
+    matched_claims,
+    reviewer_rating,
+    web_link,
+)
 from claimscope.dossier import Dossier
 from claimscope.stages.techniques.descriptions import describe
 
@@ -159,14 +168,21 @@ def split_into_segments(length: int, marks: Sequence[Mark]) -> list[Segment]:
     return segments
 
 
-def render_html(dossiers: Sequence[Dossier]) -> str:
-    """The dossiers as one self-contained HTML page."""
+def render_html(
+    dossiers: Sequence[Dossier], where_else: Sequence[WhereElse | None] | None = None
+) -> str:
+    """The dossiers as one self-contained HTML page.
+
+    ``where_else`` gives a stored document's "Where else" panel (one entry per dossier,
+    None for none): what the corpus store knows about the same text elsewhere.
+    """
     palette = _Palette()
     for dossier in dossiers:
         palette.register(dossier)
+    panels = list(where_else) if where_else is not None else [None] * len(dossiers)
     sections = [
-        _DossierView(dossier, f"d{number}", palette).render()
-        for number, dossier in enumerate(dossiers, start=1)
+        _DossierView(dossier, f"d{number}", palette, panel).render()
+        for number, (dossier, panel) in enumerate(zip(dossiers, panels, strict=True), start=1)
     ]
     page_title = _title_of(dossiers[0]) if len(dossiers) == 1 else f"{len(dossiers)} documents"
     index = _render_index(dossiers) if len(dossiers) > 1 else ""
@@ -265,8 +281,15 @@ class _Palette:
 class _DossierView:
     """The section of the page for one dossier: header, highlighted text and findings."""
 
-    def __init__(self, dossier: Dossier, prefix: str, palette: _Palette) -> None:
+    def __init__(
+        self,
+        dossier: Dossier,
+        prefix: str,
+        palette: _Palette,
+        where_else: WhereElse | None = None,
+    ) -> None:
         self.dossier = dossier
+        self.where_else = where_else
         self.prefix = prefix
         self.palette = palette
         self.text = dossier.document.text
@@ -588,10 +611,81 @@ class _DossierView:
             parts.append(self._panel_citations())
         if dossier.claims:
             parts.append(self._panel_claims())
+        if any(claim.matches for claim in dossier.claims):
+            parts.append(self._panel_checked_before())
         if dossier.techniques:
             parts.append(self._panel_techniques())
+        if self.where_else is not None:
+            parts.append(self._panel_where_else(self.where_else))
         parts.append(self._panel_warnings())
         return "".join(parts)
+
+    def _panel_where_else(self, found: WhereElse) -> str:
+        blocks = [
+            '<p class="sub">What the corpus store holds besides this document: the same or '
+            "a near-identical text seen elsewhere, its claims in other documents, its "
+            "signatories' other statements. Appearing together says where and when, not "
+            "why.</p>"
+        ]
+        if found.appearances:
+            rows = []
+            for item in found.appearances:
+                marks = []
+                if item.earliest:
+                    marks.append('<span class="pill">earliest known</span>')
+                if item.this_document:
+                    marks.append('<span class="pill">this text</span>')
+                rows.append(
+                    (
+                        f'<span class="nowrap">{_escape(item.published or "—")}</span>'
+                        + (" " + " ".join(marks) if marks else ""),
+                        _escape(item.outlet or "—"),
+                        _escape(item.source),
+                        f"{item.similarity:.2f}",
+                        _escape(item.shared or "—"),
+                    )
+                )
+            blocks.append(
+                "<h3>Same or near-identical text</h3>"
+                + _table(("Published", "Outlet", "Source", "Similarity", "Shared part"), rows)
+            )
+            if found.timeline:
+                # networkx (network.py's import) is loaded only for a panel that needs it.
+                from claimscope.adapters.report.network import timeline_svg
+
+                blocks.append(f'<div class="timeline">{timeline_svg(found.timeline, 480)}</div>')
+        else:
+            blocks.append('<p class="empty">No other sighting of this text in the store.</p>')
+        if found.claims:
+            items = "".join(
+                f"<li>{_escape(claim.text)} "
+                f'<span class="sub">in {claim.documents} documents'
+                + (f", outlets: {_escape(', '.join(claim.outlets))}" if claim.outlets else "")
+                + f", first {_escape(claim.first_seen or '—')}, last "
+                f"{_escape(claim.last_seen or '—')}"
+                + (f", speakers: {_escape(', '.join(claim.speakers))}" if claim.speakers else "")
+                + "</span></li>"
+                for claim in found.claims
+            )
+            blocks.append(f"<h3>Its claims elsewhere</h3><ul>{items}</ul>")
+        if found.signatories:
+            items = "".join(
+                f'<li>{_escape(actor.name)} <span class="pill">{_escape(actor.kind)}</span>'
+                "<ul>"
+                + "".join(
+                    f'<li><span class="id">{_escape(identifier[7:19])}</span> '
+                    f"{_escape(title or '(untitled)')} "
+                    f'<span class="sub">{_escape(published or "")}</span></li>'
+                    for identifier, title, published in actor.documents
+                )
+                + "</ul></li>"
+                for actor in found.signatories
+            )
+            blocks.append(f"<h3>Its signatories' other statements</h3><ul>{items}</ul>")
+        count = len({item.document_id for item in found.appearances if not item.this_document})
+        return (
+            '<div class="where-else">' + _details("Where else", count, "".join(blocks)) + "</div>"
+        )
 
     def _panel_anatomy(self) -> str:
         anatomy = self.dossier.anatomy
@@ -813,6 +907,43 @@ class _DossierView:
             '<p class="sub">Ranked by check-worthiness: how much a claim deserves checking, '
             "not whether it is true.</p>"
             f"<ol>{''.join(items)}</ol>",
+        )
+
+    def _panel_checked_before(self) -> str:
+        rows = []
+        claims = matched_claims(self.dossier)
+        for index, claim in claims:
+            claim_cell = self._link(
+                self._key("claim", index),
+                f'<span class="excerpt">{_escape(_shorten(claim.text, 120))}</span>',
+            )
+            for match in claim.matches:
+                before, marked, after = highlighted_window(match)
+                text = _escape(before) + (f"<mark>{_escape(marked)}</mark>" if marked else "")
+                text += _escape(after)
+                source = _escape(match_source(match))
+                url = web_link(match.url)
+                if url is not None:
+                    source = f'<a href="{_escape(url)}" rel="noopener noreferrer">{source}</a>'
+                rows.append(
+                    [
+                        claim_cell if match.rank == 1 else "",
+                        str(match.rank),
+                        f'<span class="score">{match.score:.2f}</span>',
+                        _escape("fact-check" if match.kind == "factcheck" else "document"),
+                        source,
+                        f'<span class="excerpt">{text}</span>',
+                        _escape(reviewer_rating(match)),
+                    ]
+                )
+        return _details(
+            "Checked before",
+            len(claims),
+            f'<p class="sub">{_escape(CHECKED_BEFORE_NOTE)}</p>'
+            + _table(
+                ("Claim", "#", "Score", "Kind", "Source", "Matched text", "Reviewer's rating"),
+                rows,
+            ),
         )
 
     def _panel_techniques(self) -> str:

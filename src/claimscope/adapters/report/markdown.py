@@ -12,7 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from claimscope.adapters.report.wording import dateline_place
+from claimscope.adapters.report.wording import (
+    CHECKED_BEFORE_NOTE,
+    dateline_place,
+    highlighted_window,
+    match_source,
+    matched_claims,
+    reviewer_rating,
+)
 from claimscope.dossier import Dossier, Entity
 from claimscope.stages.techniques.descriptions import describe
 
@@ -116,6 +123,7 @@ def _render_dossier(dossier: Dossier) -> str:
         _voices(dossier),
         _citations(dossier),
         _claims(dossier),
+        _checked_before(dossier),
         _techniques(dossier),
         _warnings(dossier),
         f"> {NOT_A_VERDICT}\n",
@@ -277,6 +285,57 @@ def _claims(dossier: Dossier) -> str:
         "Ranked by check-worthiness: how much a claim deserves checking, not whether it is "
         f"true. Citation numbers refer to the citations table.\n\n{table}"
     )
+
+
+def _checked_before(dossier: Dossier) -> str:
+    claims = matched_claims(dossier)
+    if not claims:
+        return ""
+    rows = []
+    for _, claim in claims:
+        for match in claim.matches:
+            before, marked, after = highlighted_window(match, 240)
+            # escape_markdown trims each piece: the spaces around the highlight come back.
+            pieces = [escape_markdown(before)]
+            if marked.strip():
+                pieces.append(f"**{escape_markdown(marked)}**")
+            pieces.append(escape_markdown(after))
+            text = _join_pieces(
+                pieces, [before, marked, after] if marked.strip() else [before, after]
+            )
+            rows.append(
+                [
+                    _excerpt(claim.text, 120) if match.rank == 1 else "",
+                    str(match.rank),
+                    f"{match.score:.2f}",
+                    "fact-check" if match.kind == "factcheck" else "document",
+                    _cell(match_source(match)),
+                    text or "—",
+                    _cell(reviewer_rating(match)),
+                    # As inline code, like every address the report prints: never a link.
+                    _cell(match.url),
+                ]
+            )
+    table = _table(
+        ("Claim", "#", "Score", "Kind", "Source", "Matched text", "Reviewer's rating", "Link"),
+        rows,
+    )
+    return f"## Checked before ({len(claims)})\n\n{escape_markdown(CHECKED_BEFORE_NOTE)}\n\n{table}"
+
+
+def _join_pieces(pieces: Sequence[str], raw: Sequence[str]) -> str:
+    """Escaped pieces joined with a space wherever the raw text had one between them."""
+    joined = ""
+    for number, (piece, original) in enumerate(zip(pieces, raw, strict=True)):
+        if (
+            number
+            and piece
+            and joined
+            and (original[:1].isspace() or raw[number - 1][-1:].isspace())
+        ):
+            joined += " "
+        joined += piece
+    return joined
 
 
 def _techniques(dossier: Dossier) -> str:

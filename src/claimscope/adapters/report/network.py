@@ -150,8 +150,14 @@ def timeline_svg(sightings: Sequence[tuple[datetime, str]], width: int = WIDTH) 
     return "".join(parts)
 
 
-def render_network_html(graph: nx.Graph, title: str, note: str = "") -> str:
-    """A whole self-contained page with the network, its legend and a note."""
+def render_network_html(
+    graph: nx.Graph,
+    title: str,
+    note: str = "",
+    timelines: Sequence[tuple[str, Sequence[tuple[datetime, str]]]] = (),
+) -> str:
+    """A whole self-contained page with the network, its legend and a note, and after it
+    the timeline of each ``(heading, sightings)`` given (a cluster's sightings)."""
     kinds = sorted({str(data.get("kind", "")) for _, data in graph.nodes(data=True)} - {""})
     legend = "".join(
         f'<span><i style="background:{_KIND_COLOURS.get(kind, "#7f7f7f")}"></i>'
@@ -166,5 +172,10 @@ def render_network_html(graph: nx.Graph, title: str, note: str = "") -> str:
         f"{graph.number_of_edges()} links. A link says two nodes appear together; it says "
         "nothing about why.</p>"
         f'<p class="legend">{legend}</p>'
-        f"{network_svg(graph)}<script>{_SCRIPT}</script></body></html>\n"
+        f"{network_svg(graph)}"
+        + "".join(
+            f"<h2>{_escape(heading)}</h2>{timeline_svg(sightings)}"
+            for heading, sightings in timelines
+        )
+        + f"<script>{_SCRIPT}</script></body></html>\n"
     )

@@ -63,8 +63,10 @@ class _Writer:
         batch_size: int,
         summary: IngestSummary,
         on_batch: Callable[[IngestSummary], None] | None,
+        index: bool = True,
     ) -> None:
         self.store = store
+        self.index = index
         self.versions = versions
         self.batch_size = batch_size
         self.summary = summary
@@ -101,7 +103,11 @@ class _Writer:
         if not self.size():
             return
         result: BatchResult = self.store.write(
-            list(self.analysed.values()), self.sightings, self.rejected, self.versions
+            list(self.analysed.values()),
+            self.sightings,
+            self.rejected,
+            self.versions,
+            index=self.index,
         )
         self.summary.added += result.added
         self.summary.already_present += result.already_present
@@ -120,17 +126,20 @@ def ingest(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Callable[[IngestSummary], None] | None = None,
+    index: bool = True,
 ) -> IngestSummary:
     """Analyse the new documents among ``items`` and store everything, a batch at a time.
 
     ``analyse`` turns documents into dossiers in input order (a pipeline's ``pipe`` or
     :func:`claimscope.parallel.pipe_in_parallel`). ``on_batch`` is called after every
-    committed batch with the running totals.
+    committed batch with the running totals. Each batch's new documents are added to the
+    near-duplicate index in its transaction, their parts computed just before it;
+    ``index=False`` leaves that to ``Store.reindex``.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     summary = IngestSummary()
-    writer = _Writer(store, versions, batch_size, summary, on_batch)
+    writer = _Writer(store, versions, batch_size, summary, on_batch, index)
     # Ids handed to the pipeline whose dossiers have not reached the writer yet, with
     # the sightings of later copies of the same text.
     in_flight: dict[str, list[Sighting]] = {}

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import claimscope.adapters.store.facets as facet_fields
+import claimscope.adapters.store.index as part_index
 from claimscope.adapters.store.search import Filters, Hit, search_documents
 from claimscope.adapters.store.tables import (
     CitationRow,
@@ -46,6 +47,7 @@ from claimscope.adapters.store.tables import (
     TechniqueRow,
 )
 from claimscope.adapters.store.urls import StoreError, StoreLocation, resolve_location
+from claimscope.corpus.minhash import MinHashSettings
 from claimscope.document import Declared, Document, Hints
 from claimscope.dossier import Dossier
 
@@ -56,6 +58,7 @@ POSTGRES_CONNECT_SECONDS = 10
 # Any constant: the key of the PostgreSQL advisory lock that serialises migrations.
 _MIGRATION_LOCK = 0x636C616D
 _HEX_PREFIX = re.compile(r"(?:sha256:)?([0-9a-f]{4,64})\Z")
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _key(*parts: str) -> str:
+def text_key(*parts: str) -> str:
     """A fixed-length unique key over text of any length (index entries have size limits)."""
     return hashlib.sha256("\0".join(parts).encode("utf-8", errors="surrogatepass")).hexdigest()
 
@@ -284,32 +287,45 @@ class Store:
         sightings: Sequence[tuple[str, Sighting]] = (),
         rejected: Sequence[Rejected] = (),
         versions: Versions | None = None,
+        *,
+        index: bool = True,
     ) -> BatchResult:
         """Store a batch in one transaction: new documents, sightings of stored ones, rejects.
 
         A document already stored (by this or another process) is not touched; its
-        sightings are added. Returns what changed.
+        sightings are added. New documents are added to the near-duplicate index with
+        their parts, computed before the transaction (``index=False`` leaves them out of
+        it until ``reindex``). Returns what changed.
         """
         result = BatchResult()
         if not (analysed or sightings or rejected):
             return result
         if analysed and versions is None:
             raise ValueError("analysed documents need the versions that produced them")
+        parts = (
+            part_index.index_dossiers([item.dossier for item in analysed], self.index_settings())
+            if analysed and index
+            else None
+        )
         now = _now()
         with self.writing() as connection:
             if analysed:
                 assert versions is not None
                 rows = [_document_row(item, versions, now) for item in analysed]
-                inserted = set(
-                    connection.execute(
+                numbers = {
+                    row.id: row.number
+                    for row in connection.execute(
                         self._insert(DocumentRow)
                         .on_conflict_do_nothing(index_elements=["id"])
-                        .returning(DocumentRow.id),
+                        .returning(DocumentRow.id, DocumentRow.number),
                         rows,
+                    ).all()
+                }
+                inserted = set(numbers)
+                if parts is not None:
+                    part_index.insert_parts(
+                        connection, self._current_parts(connection, parts, analysed), numbers
                     )
-                    .scalars()
-                    .all()
-                )
                 result.added = len(inserted)
                 result.already_present += len(analysed) - len(inserted)
                 _insert_facets(
@@ -335,36 +351,56 @@ class Store:
                         sighting_rows,
                     ).all()
                 )
-            if rejected:
-                error_rows = {
-                    _key(item.source, item.reason): {
-                        "key": _key(item.source, item.reason),
-                        "source": item.source,
-                        "reason": item.reason,
-                        "added_at": now,
-                    }
-                    for item in rejected
-                }
-                result.errors_added = len(
-                    connection.execute(
-                        self._insert(ErrorRow)
-                        .on_conflict_do_nothing(index_elements=["key"])
-                        .returning(ErrorRow.id),
-                        list(error_rows.values()),
-                    ).all()
-                )
+            result.errors_added = self.insert_errors(connection, rejected, now)
         return result
 
+    def insert_errors(
+        self, connection: Connection, rejected: Sequence[Rejected], now: datetime
+    ) -> int:
+        """Record rejected inputs in the open transaction (each reason once); how many were new."""
+        if not rejected:
+            return 0
+        error_rows = {
+            text_key(item.source, item.reason): {
+                "key": text_key(item.source, item.reason),
+                "source": item.source,
+                "reason": item.reason,
+                "added_at": now,
+            }
+            for item in rejected
+        }
+        return len(
+            connection.execute(
+                self._insert(ErrorRow)
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(ErrorRow.id),
+                list(error_rows.values()),
+            ).all()
+        )
+
     def replace_dossiers(self, dossiers: Sequence[Dossier], versions: Versions) -> int:
-        """Replace stored dossiers (re-analysis) and their facet rows, in one transaction."""
+        """Replace stored dossiers (re-analysis), their facet rows and their parts in the
+        near-duplicate index (statements and body may have moved), in one transaction."""
         if not dossiers:
             return 0
         now = _now()
         changed = 0
+        parts = part_index.index_dossiers(dossiers, self.index_settings())
         with self.writing() as connection:
             ids = [dossier.document.id for dossier in dossiers]
             for table in (SignatoryRow, TechniqueRow, CitationRow, CountryRow):
                 connection.execute(delete(table).where(table.document_id.in_(ids)))
+            numbers = {
+                row.id: row.number
+                for row in connection.execute(
+                    select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(ids))
+                )
+            }
+            settings = part_index.read_settings(connection)
+            part_index.delete_parts(connection, list(numbers.values()), settings)
+            if not part_index.same_index(settings, parts.settings):
+                parts = part_index.index_dossiers(dossiers, settings)
+            part_index.insert_parts(connection, parts, numbers)
             for dossier in dossiers:
                 stored = _stored_dossier(dossier)
                 published = facet_fields.published(stored)
@@ -385,6 +421,119 @@ class Store:
                 ).rowcount
             _insert_facets(connection, [(dossier.document.id, dossier) for dossier in dossiers])
         return changed
+
+    def insert_statement(self, model: type[Any]) -> Any:
+        """An INSERT of this dialect, which takes ON CONFLICT DO NOTHING."""
+        return self._insert(model)
+
+    def _current_parts(
+        self,
+        connection: Connection,
+        parts: part_index.IndexedBatch,
+        analysed: Sequence[Analysed],
+    ) -> part_index.IndexedBatch:
+        """The batch's parts, computed again in the transaction if a reindex changed the
+        index's settings since they were computed."""
+        settings = part_index.read_settings(connection)
+        if part_index.same_index(settings, parts.settings):
+            return parts
+        return part_index.index_dossiers([item.dossier for item in analysed], settings)
+
+    # -- the near-duplicate index ---------------------------------------------------------
+
+    def index_settings(self) -> MinHashSettings:
+        """The settings the near-duplicate index was built with."""
+        with self.engine.connect() as connection:
+            return part_index.read_settings(connection)
+
+    def unindexed(self) -> int:
+        """How many stored documents the near-duplicate index lacks."""
+        with self.engine.connect() as connection:
+            return part_index.unindexed_count(connection)
+
+    def reindex(
+        self, settings: MinHashSettings | None = None, *, every: bool = False, page: int = 200
+    ) -> Iterator[int]:
+        """Build the near-duplicate index for the documents it lacks, a page per transaction,
+        yielding the number indexed after each page (so an interrupted run resumes).
+
+        With other shingles, permutations or bands than the index has (or ``every``), the
+        index is emptied and its settings replaced first, in a transaction of its own.
+        """
+        current = self.index_settings()
+        if every or (settings is not None and not part_index.same_index(settings, current)):
+            with self.writing() as connection:
+                part_index.clear_index(connection, settings or current, _now())
+        elif settings is not None and settings.threshold != current.threshold:
+            with self.writing() as connection:
+                part_index.set_threshold(connection, settings.threshold, _now())
+        current = settings or current
+        last = 0
+        while True:
+            with self.engine.connect() as connection:
+                rows = part_index.unindexed_documents(connection, last, page)
+            if not rows:
+                return
+            last = rows[-1].number
+            batch = part_index.index_texts(
+                [(row.id, row.text, *part_index.stored_spans(row.dossier)) for row in rows],
+                current,
+            )
+            with self.writing() as connection:
+                if not part_index.same_index(part_index.read_settings(connection), current):
+                    raise StoreError(
+                        "the index's settings changed during the reindex: run it again"
+                    )
+                # Another process may have indexed some meanwhile.
+                still = set(part_index.still_unindexed(connection, [row.number for row in rows]))
+                numbers = {row.id: row.number for row in rows if row.number in still}
+                part_index.insert_parts(connection, batch, numbers)
+            yield len(rows)
+
+    def duplicates(self, threshold: float | None = None) -> list[part_index.Cluster]:
+        """Clusters of near-identical texts with every sighting, most sightings first.
+
+        ``threshold`` (estimated Jaccard) re-verifies the candidate pairs from the stored
+        signatures; by default the index's own.
+        """
+        with self.engine.connect() as connection:
+            settings = part_index.read_settings(connection)
+            groups = part_index.document_groups(
+                connection, settings.threshold if threshold is None else threshold
+            )
+            grouped = {number for group in groups for number in group}
+            groups += [
+                [number]
+                for number in part_index.repeated_documents(connection)
+                if number not in grouped
+            ]
+            clusters = part_index.describe_clusters(connection, groups)
+        clusters.sort(
+            key=lambda cluster: (
+                -len(cluster.sightings),
+                part_index.sort_time(cluster.first_published) or _LATEST,
+                cluster.id,
+            )
+        )
+        return clusters
+
+    def cluster_of(
+        self, document_id: str, threshold: float | None = None
+    ) -> part_index.Cluster | None:
+        """The cluster of one stored document (None when it has no other sighting and no
+        near-duplicate), gathered from its own parts outward."""
+        with self.engine.connect() as connection:
+            number = connection.execute(
+                select(DocumentRow.number).where(DocumentRow.id == document_id)
+            ).scalar_one_or_none()
+            if number is None:
+                return None
+            settings = part_index.read_settings(connection)
+            group = part_index.cluster_of(
+                connection, number, settings, settings.threshold if threshold is None else threshold
+            )
+            (cluster,) = part_index.describe_clusters(connection, [group])
+        return cluster if len(cluster.sightings) > 1 else None
 
     def _insert(self, model: type[Any]) -> Any:
         # Each dialect has its own INSERT with ON CONFLICT; both take the same arguments.
@@ -715,7 +864,7 @@ def document_of(dossier: Dossier, hints: Hints) -> Document:
 def _sighting_row(document_id: str, sighting: Sighting, now: datetime) -> dict[str, Any]:
     return {
         "document_id": document_id,
-        "source_key": _key(sighting.source),
+        "source_key": text_key(sighting.source),
         "source": sighting.source,
         "outlet": sighting.outlet,
         "url": sighting.url,

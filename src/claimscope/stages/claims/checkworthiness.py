@@ -63,6 +63,7 @@ from claimscope.artefacts import load_artefact, save_artefact
 from claimscope.stages.claims.known_names import (
     KnownNames,
     NameSpan,
+    is_common_word,
     learn_known_names,
     with_known_names,
 )
@@ -358,11 +359,9 @@ def find_names(
     The recogniser reads each text with its known names already replaced by their
     placeholders, so that what it makes of the rest cannot depend on which known name
     stands there; its names are mapped back to the text and combined with the known ones
-    (:func:`~claimscope.stages.claims.known_names.with_known_names`). A text in which
-    nothing but its first word can be another name (:func:`may_hold_other_names`) is not
-    shown to the recogniser at all: it would find a name there about once in twenty such
-    news sentences (a surname opening the sentence), and this halves the cost of scoring
-    news.
+    (:func:`~claimscope.stages.claims.known_names.with_known_names`). A text in which no
+    word can be another name (:func:`may_hold_other_names`) is not shown to the recogniser
+    at all, which saves most of the cost of scoring news.
     """
     shown = [Placeholders(text, known.find(text) if known else []) for text in texts]
     asked = [index for index, view in enumerate(shown) if may_hold_other_names(view.text)]
@@ -381,14 +380,25 @@ _LETTERS_RE = re.compile(r"[^\W\d_]{1,40}")
 
 def may_hold_other_names(shown: str) -> bool:
     """Whether a text, its known names replaced, may hold other names: a capitalised word
-    after its first one that is not a placeholder, or a first word joined to a placeholder
-    ("Bill Personname") that may be part of its name (the recogniser finds names by their
-    capitals)."""
+    that is not a placeholder (the first word too, unless it is a function word such as
+    "The" or "However"), or a first word joined to a placeholder ("The Personname") that
+    may be part of its name (the recogniser finds names by their capitals).
+
+    The first word is asked about like the others: a name the model does not know that
+    opens a sentence ("Erdogan also said") must be read as its type just as a known one
+    there is ("Assad also said"), or the two sides of a claim would read differently.
+    """
     words = [(match.start(), match.end(), match.group()) for match in _LETTERS_RE.finditer(shown)]
-    if len(words) > 1 and words[0][2] not in _PLACEHOLDER_WORDS:
-        second_start, _, second = words[1]
-        if second in _PLACEHOLDER_WORDS and shown[words[0][1] : second_start] == " ":
+    if not words:
+        return False
+    first = words[0][2]
+    if first not in _PLACEHOLDER_WORDS:
+        if first[:1].isupper() and not is_common_word(first):
             return True
+        if len(words) > 1:
+            second_start, _, second = words[1]
+            if second in _PLACEHOLDER_WORDS and shown[words[0][1] : second_start] == " ":
+                return True
     return any(
         word not in _PLACEHOLDER_WORDS and any(letter.isupper() for letter in word)
         for _, _, word in words[1:]

