@@ -36,7 +36,13 @@ from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import claimscope.adapters.store.facets as facet_fields
 import claimscope.adapters.store.index as part_index
-from claimscope.adapters.store.search import Filters, Hit, search_documents
+from claimscope.adapters.store.search import (
+    Filters,
+    Hit,
+    count_documents,
+    facet_counts,
+    search_documents,
+)
 from claimscope.adapters.store.tables import (
     CitationRow,
     CountryRow,
@@ -658,11 +664,23 @@ class Store:
             )
 
     def search(
-        self, query: str | None, filters: Filters | None = None, limit: int = 20
+        self, query: str | None, filters: Filters | None = None, limit: int = 20, offset: int = 0
     ) -> list[Hit]:
         """Documents matching a full-text query and filters, best first (see ``search.py``)."""
         with self.engine.connect() as connection:
-            return search_documents(connection, query, filters or Filters(), limit)
+            return search_documents(connection, query, filters or Filters(), limit, offset)
+
+    def count_matching(self, query: str | None, filters: Filters | None = None) -> int:
+        """How many documents a search matches."""
+        with self.engine.connect() as connection:
+            return count_documents(connection, query, filters or Filters())
+
+    def facets(
+        self, query: str | None, filters: Filters | None = None, limit: int = 10
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The facet counts of a search's matching documents (see ``search.facet_counts``)."""
+        with self.engine.connect() as connection:
+            return facet_counts(connection, query, filters or Filters(), limit)
 
     def errors(self) -> Iterator[tuple[str, str, datetime]]:
         """The rejected inputs (source, reason, when), oldest first, read a page at a time."""
