@@ -40,8 +40,11 @@ from rich.text import Text
 from claimscope.adapters.cli_common import (
     EXIT_BAD_INPUT,
     DbOption,
+    DisableOption,
     FormatOption,
     ListingFormat,
+    MaxCharsOption,
+    MaxSecondsOption,
     Output,
     OutputFormat,
     error_console,
@@ -116,15 +119,9 @@ def add_command(
     workers: Annotated[
         int, typer.Option(help="Processes analysing documents in parallel.", min=1)
     ] = 1,
-    disable: Annotated[
-        list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
-    ] = None,
-    max_chars: Annotated[
-        int, typer.Option(help="Largest document accepted, in characters of text.", min=1)
-    ] = DEFAULT_MAX_CHARS,
-    max_seconds: Annotated[
-        float, typer.Option(help="Time budget of one document's analysis.", min=0.001)
-    ] = DEFAULT_MAX_SECONDS,
+    disable: DisableOption = None,
+    max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    max_seconds: MaxSecondsOption = DEFAULT_MAX_SECONDS,
     country: Annotated[
         str | None,
         typer.Option(help="The state the documents are about when their text does not say."),
@@ -834,10 +831,8 @@ def reanalyze_command(
             "produced.",
         ),
     ] = False,
-    disable: Annotated[list[str] | None, typer.Option(help="Stage to skip (repeatable).")] = None,
-    max_seconds: Annotated[
-        float, typer.Option(help="Time budget of one document's analysis.", min=0.001)
-    ] = DEFAULT_MAX_SECONDS,
+    disable: DisableOption = None,
+    max_seconds: MaxSecondsOption = DEFAULT_MAX_SECONDS,
     batch_size: Annotated[int, typer.Option(help="Dossiers written per transaction.", min=1)] = 100,
 ) -> None:
     """Re-run the pipeline (or one stage on) over stored documents, in place, after a model update.

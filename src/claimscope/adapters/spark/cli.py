@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from claimscope.adapters.cli_common import EXIT_BAD_INPUT, error_console, fail, say
+from claimscope.adapters.cli_common import (
+    EXIT_BAD_INPUT,
+    DisableOption,
+    MaxCharsOption,
+    MaxSecondsOption,
+    error_console,
+    fail,
+    say,
+)
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.corpus.minhash import DEFAULT_SETTINGS
 from claimscope.ingestion import DEFAULT_MAX_CHARS
@@ -56,15 +64,9 @@ def analyze_command(
         int | None,
         typer.Option(help="Analysis partitions. Default: four per core of the cluster.", min=1),
     ] = None,
-    disable: Annotated[
-        list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
-    ] = None,
-    max_chars: Annotated[
-        int, typer.Option(help="Largest document accepted, in characters of text.", min=1)
-    ] = DEFAULT_MAX_CHARS,
-    max_seconds: Annotated[
-        float, typer.Option(help="Each document's time budget in seconds.", min=0.001)
-    ] = DEFAULT_MAX_SECONDS,
+    disable: DisableOption = None,
+    max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    max_seconds: MaxSecondsOption = DEFAULT_MAX_SECONDS,
     country: Annotated[
         str | None,
         typer.Option(help="ISO country of documents whose record names none, e.g. US."),
