@@ -260,8 +260,8 @@ def parse_with_names_masked(
 ) -> Doc | None:
     """The parse of a text read with every name as its type, as a Doc over the text itself.
 
-    The tagger and the parser read a name's own words: "Trump tells his supporters" is
-    parsed with "Trump" a noun modifying "tells", "Clinton tells ..." with "Clinton" its
+    The tagger and the parser read a name's own words: "Trump charges that ..." is parsed
+    with "Trump" a noun modifying "charges", "Clinton charges that ..." with "Clinton" its
     subject. So the text of ``parsed`` (the text's parse, by :func:`parse_texts`) is parsed
     again with each name of ``names`` (``(start, end, label)``, as for
     :func:`claimscope.text.names.masked_pieces`) replaced by its type's placeholder, and

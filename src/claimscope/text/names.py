@@ -105,9 +105,11 @@ def recurring_names(
     spans of ``names`` and ``others`` (entities of other labels: "Trump Tower" as a place).
     Each recurrence takes the label its word has most often.
     """
+    # Doc.text joins every token each time it is read: once per document, not per name.
+    text = doc.text
     labels: dict[str, Counter[str]] = {}
     for start, end, label in names:
-        words = doc.text[start:end].split()
+        words = text[start:end].split()
         if not words or (len(words) > 1 and label != "PERSON"):
             continue
         word = words[-1]

@@ -129,8 +129,8 @@ def _structure(analysis: Analysis) -> Doc | None:
     """The parse the attributions are read from: the document's, with its names masked.
 
     Which word is a cue, what is its subject and where its clause ends must not depend on
-    which names the text holds: the parser reads "Trump tells his supporters" with "Trump"
-    a noun modifying the verb and "Clinton tells ..." with "Clinton" its subject. So the
+    which names the text holds: the parser reads "Trump charges that ..." with "Trump"
+    a noun modifying the verb and "Clinton charges ..." with "Clinton" its subject. So the
     text is parsed again with every name read as its type (``parse_with_names_masked``);
     the document's own parse serves when that one cannot be laid back onto the text.
     """
@@ -140,7 +140,8 @@ def _structure(analysis: Analysis) -> Doc | None:
         return parsed
     entities = [(item.start, item.end, item.label) for item in analysis.dossier.entities]
     # A lowercase "entity" ("the health ministry") is a description, read as words.
-    names = [name for name in name_spans(entities) if parsed.text[name[0]].isupper()]
+    text = analysis.document.text
+    names = [name for name in name_spans(entities) if text[name[0]].isupper()]
     others = [(start, end) for start, end, label in entities if label not in PLACEHOLDERS]
     # One placeholder for every label: the recogniser's label follows the name too.
     masked = parse_with_names_masked(
