@@ -45,6 +45,32 @@ from claimscope.evidence.queries import (
         ("A plain claim about 5,000 people.", "A plain claim about 5,000 people."),
         # An empty name in the trailer leaves nothing behind.
         ("Words here — (@someone) May 1, 2020", "Words here"),
+        # Shapes of CLEF 2020 train: a name with brackets, a dash glued to a link, a name that
+        # is a handle, the trailer of a quoted tweet in the middle, hashtags without spaces.
+        (
+            "Lol. https://t.co/xBhNb0hdBK— James (Faygo) Clark (@OccupySac247) September 21, 2016",
+            "Lol. — James (Faygo) Clark",
+        ),
+        (
+            "Splitting up pic.twitter.com/u7qqojWVlR — ELLE Magazine (US) (@ELLEmagazine) "
+            "October 18, 2018",
+            "Splitting up — ELLE Magazine (US)",
+        ),
+        (
+            "FBI probe? pic.twitter.com/1d4NvBVFhF — @REALcnaegely (@realcnaegely) May 6, 2018",
+            "FBI probe? — REALcnaegely",
+        ),
+        (
+            "Thank you. — Brian Mast (@BrianMastFL) October 13, 2019 That’s a battlecruiser"
+            " — Dave Brown (@dave_brown24) October 13, 2019",
+            "Thank you. — Brian Mast That’s a battlecruiser — Dave Brown",
+        ),
+        (
+            "citizen.#StopTheHate#EndRacism",
+            "citizen. StopTheHate Stop The Hate EndRacism End Racism",
+        ),
+        # An e-mail address is no mention.
+        ("Write to me@example.com now", "Write to me@example.com now"),
     ],
 )
 def test_clean_tweet(tweet: str, cleaned: str) -> None:

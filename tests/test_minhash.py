@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ import pytest
 from claimscope.corpus.minhash import (
     MinHashSettings,
     UnionFind,
+    _split_words,
     candidate_pairs,
     clusters,
     estimated_jaccard,
@@ -24,6 +26,7 @@ from claimscope.corpus.minhash import (
     similar_pairs,
     text_words,
     word_hashes,
+    words_hashes,
 )
 
 BASE = (
@@ -202,10 +205,7 @@ def test_words_within_a_span_are_a_slice() -> None:
 def test_signatures_of_nested_ranges_equal_those_of_their_texts() -> None:
     settings = MinHashSettings()
     texts = [BASE, "Officials said the news on Wednesday. " + BASE, "short", ""]
-    vocabulary: dict[str, int] = {}
-    sequences = [
-        shingle_sequence(word_hashes(normalized_words(text), vocabulary), 5) for text in texts
-    ]
+    sequences = [shingle_sequence(word_hashes(normalized_words(text)), 5) for text in texts]
     values = np.concatenate(sequences)
     ends = np.cumsum([len(sequence) for sequence in sequences])
     starts = ends - [len(sequence) for sequence in sequences]
@@ -215,3 +215,93 @@ def test_signatures_of_nested_ranges_equal_those_of_their_texts() -> None:
     assert np.array_equal(rows[:4], signatures(texts, settings))
     assert np.array_equal(rows[4], np.minimum(rows[0], rows[1]))
     assert (rows[5] == np.iinfo(np.uint32).max).all()
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        # The published FNV-1a 64-bit test vectors (Fowler, Noll, Vo: "fnv_test_str").
+        ("a", 0xAF63DC4C8601EC8C),
+        ("foobar", 0x85944171F73967E8),
+        # Worked by hand from the definition: offset 0xcbf29ce484222325, xor each UTF-8
+        # byte then multiply by 0x100000001b3 modulo 2**64 ("é" is the bytes c3 a9).
+        (
+            "é",
+            ((((0xCBF29CE484222325 ^ 0xC3) * 0x100000001B3) % 2**64 ^ 0xA9) * 0x100000001B3)
+            % 2**64,
+        ),
+    ],
+)
+def test_word_hashes_are_fnv1a_of_the_utf8_bytes(word: str, expected: int) -> None:
+    assert int(word_hashes([word])[0]) == expected
+    # The same word anywhere in a batch, between words of other lengths, hashes the same.
+    batch = word_hashes(["x", word, "a" * 64, word, "日本"])
+    assert int(batch[1]) == int(batch[3]) == expected
+
+
+def test_batch_word_hashes_follow_each_text_in_order() -> None:
+    texts = ["Alpha beta, gamma!", "", "ÉCOLE école 𝐀𝐁 x²", "beta"]
+    found = [text_words(text) for text in texts]
+    hashes = words_hashes(found)
+    expected = np.concatenate([word_hashes(item.words) for item in found])
+    assert np.array_equal(hashes, expected)
+    assert len(hashes) == 3 + 0 + 4 + 1
+    # "école" and "ÉCOLE" fold to one word; "beta" in two texts is one hash.
+    assert hashes[3] == hashes[4] and hashes[1] == hashes[7]
+
+
+def test_words_are_cut_where_the_regex_cuts_them() -> None:
+    # The numpy split of a normalised text must find exactly the spans of [^\W_]{1,64},
+    # for every character of the first plane and a sample of the others.
+    samples = [*range(0x10000), *range(0x10000, 0x110000, 97), 0x1D400, 0x1F600, 0x10428]
+    text = "".join(chr(code) for code in samples) + " " + "x" * 130 + " y"
+    found = _split_words(text)
+    expected = [match.span() for match in re.finditer(r"[^\W_]{1,64}", text)]
+    assert list(zip(found.starts.tolist(), found.ends.tolist(), strict=True)) == expected
+    # The run of 130 letters is three words: 64, 64 and 2 letters.
+    assert [len(word) for word in found.words[-4:]] == [64, 64, 2, 1]
+
+
+def _reference_signature(text: str, settings: MinHashSettings) -> list[int]:
+    """The signature scheme written out in plain Python, one shingle and one hash at a
+    time: words by the regex, FNV-1a of their UTF-8 bytes, the polynomial shingle hash,
+    then per permutation the top 32 bits of the least (a * x + b) mod 2**64."""
+    from claimscope.corpus import minhash
+
+    mask = 2**64 - 1
+    words = normalized_words(text)
+    word_values = []
+    for word in words:
+        value = 0xCBF29CE484222325
+        for byte in word.encode("utf-8"):
+            value = ((value ^ byte) * 0x100000001B3) & mask
+        word_values.append(value)
+    size = min(settings.shingle_words, len(word_values))
+    shingles = []
+    for first in range(len(word_values) - size + 1):
+        combined = 0
+        for value in word_values[first : first + size]:
+            combined = (combined * 0x9E3779B97F4A7C15 + value) & mask
+        shingles.append(combined)
+    signature = []
+    for permutation in range(settings.permutations):
+        multiplier = int(minhash._MULTIPLIERS[permutation])
+        offset = int(minhash._OFFSETS[permutation])
+        least = min(((multiplier * shingle + offset) & mask) for shingle in shingles)
+        signature.append(least >> 32)
+    return signature
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BASE,
+        "Straße in İstanbul … ﬁne — Ｔhe MINISTRY™ said ½ x² ŉ, 𝐀𝐁𝐂 and 日本語 too",
+        "three short words",
+    ],
+)
+def test_signatures_follow_the_scheme_stored_signatures_were_made_with(text: str) -> None:
+    # Stored signatures stay comparable only while the scheme is unchanged: the fast
+    # vectorised code must give what the scheme, computed the slow way, gives.
+    settings = MinHashSettings(permutations=32, bands=8)
+    assert signatures([text], settings)[0].tolist() == _reference_signature(text, settings)

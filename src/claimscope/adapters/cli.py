@@ -29,6 +29,7 @@ from claimscope.adapters.cli_common import say as _say
 from claimscope.adapters.corpus_commands import corpus_app
 from claimscope.adapters.evidence_commands import evidence_app, match_command
 from claimscope.adapters.report.terminal import summary_lines
+from claimscope.adapters.spark.cli import spark_app
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
@@ -268,6 +269,7 @@ app.add_typer(score_app, name="score")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(evidence_app, name="evidence")
 app.command("match")(match_command)
+app.add_typer(spark_app, name="spark")
 
 DataOption = Annotated[
     Path,
@@ -507,6 +509,104 @@ def _text_lines(file: str) -> Iterator[str]:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
                 raise _fail(f"{file}:{number}: not UTF-8 text") from None
+
+
+WEB_EXTRA_MISSING = (
+    "claimscope serve needs the optional extra 'web' (FastAPI, uvicorn): "
+    "pip install -c constraints.txt 'claimscope[web]'"
+)
+
+
+@app.command()
+def serve(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="The store: a SQLite file path or a database URL. Default: $CLAIMSCOPE_DB, "
+            "else ./claimscope.db.",
+        ),
+    ] = None,
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on. Anything but loopback needs a token."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CLAIMSCOPE_TOKEN",
+            help="Require this token for every page (login form) and API call "
+            "(Authorization: Bearer). Default: $CLAIMSCOPE_TOKEN.",
+            show_default=False,
+        ),
+    ] = None,
+    max_upload_mb: Annotated[
+        float, typer.Option(help="Largest request body (an upload), in MB.", min=0.001)
+    ] = 20.0,
+    sync_chars: Annotated[
+        int,
+        typer.Option(
+            help="A single document up to this many characters is analysed at once; "
+            "longer ones and files of several documents become background jobs.",
+            min=1,
+        ),
+    ] = 100_000,
+    disable: Annotated[
+        list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
+    ] = None,
+    ssl_certfile: Annotated[
+        str | None, typer.Option(help="Serve HTTPS with this certificate (PEM).")
+    ] = None,
+    ssl_keyfile: Annotated[str | None, typer.Option(help="The certificate's private key.")] = None,
+) -> None:
+    """Serve the web app and the JSON API over the corpus store (FastAPI + uvicorn)."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "multipart")):
+        raise _fail(WEB_EXTRA_MISSING)
+    from claimscope.adapters.store import Store, StoreError
+    from claimscope.adapters.web.security import is_loopback
+    from claimscope.adapters.web.server import serve as run_server
+    from claimscope.adapters.web.state import WebSettings
+    from claimscope.pipeline import check_stage_names
+
+    token = token.strip() if token else None
+    if not is_loopback(host) and not token:
+        raise _fail(
+            f"--host {host} is reachable from other machines: give a token with --token or "
+            "CLAIMSCOPE_TOKEN (every page and API call then needs it)"
+        )
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise _fail("--ssl-certfile and --ssl-keyfile go together")
+    try:
+        check_stage_names(disable or [])
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    try:
+        Store.open(db).close()
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    errors = _error_console()
+    if not is_loopback(host) and ssl_certfile is None:
+        _say(
+            errors,
+            "claimscope: warning: serving plain HTTP beyond loopback: the token and the pages "
+            "travel unencrypted, and browsers drop the Secure login cookie; use "
+            "--ssl-certfile/--ssl-keyfile or a TLS proxy",
+        )
+    settings = WebSettings(
+        db=db,
+        token=token,
+        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+        sync_chars=sync_chars,
+        disabled=tuple(disable or ()),
+        loopback_only=is_loopback(host),
+    )
+    scheme = "https" if ssl_certfile else "http"
+    shown_host = f"[{host}]" if ":" in host else host
+    _say(errors, f"claimscope: serving {scheme}://{shown_host}:{port}/ (Ctrl-C stops)")
+    run_server(settings, host, port, ssl_certfile, ssl_keyfile)
 
 
 def main() -> None:

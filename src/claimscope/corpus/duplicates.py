@@ -13,8 +13,9 @@ says which spans were shared.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,7 +31,7 @@ from claimscope.corpus.minhash import (
     signatures_of_ranges,
     similar_pairs,
     text_words,
-    word_hashes,
+    words_hashes,
 )
 from claimscope.text.lists import (
     MAX_ITEM_CHARS,
@@ -41,8 +42,7 @@ from claimscope.text.lists import (
     is_table_row,
     line_shape,
     load_tables,
-    split_lines,
-    strip_prefix,
+    prefix_end,
 )
 
 PartKind = Literal["document", "statement", "paragraph", "list"]
@@ -57,6 +57,10 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]{0,40}\n|\n(?=[ \t]{3,40}\S)")
 
 MIN_LIST_LINES = 5
 """A run of at least this many list-shaped lines is indexed as a list."""
+
+PART_PREFERENCE: dict[PartKind, int] = {"document": 3, "statement": 2, "list": 1, "paragraph": 0}
+"""Which matching parts name a link between two documents at equal similarity: the whole
+text over a statement over a list over a paragraph (the sum of the two parts' values)."""
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,12 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     spans.append((position, end))
     trimmed = []
     for first, last in spans:
-        while first < last and text[first].isspace():
-            first += 1
-        while last > first and text[last - 1].isspace():
-            last -= 1
-        if first < last:
-            trimmed.append((first, last))
+        # str.strip drops exactly the characters str.isspace accepts, in C.
+        paragraph = text[first:last]
+        content = paragraph.lstrip()
+        if content:
+            first += len(paragraph) - len(content)
+            trimmed.append((first, first + len(content.rstrip())))
     return trimmed
 
 
@@ -109,55 +113,75 @@ def list_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     so poll questions or short prose lines do not make a list.
     """
     tables = load_tables()
-    lines = split_lines(text, start, len(text) if end is None else end)
-    # First the cheap tests: a line that is blank, a table row, or can be no item (too
-    # long, prose). Only stretches with enough lines left to make a list are read closely.
-    shapes = [_cheap_shape(line, tables) for line in lines]
+    high = len(text) if end is None else end
+    # The lines as split_lines cuts them, first as bare strings: the cheap tests below rule
+    # out nearly every line of prose (wire copy wraps at 70 characters, so an article has
+    # hundreds), and only stretches that can still make a list become Line records.
+    raw_lines = text[start:high].split("\n")
+    stripped = [raw.strip() for raw in raw_lines]
+    filled = [index for index, content in enumerate(stripped) if content]
+    positions = [start, *itertools.accumulate(len(raw) + 1 for raw in raw_lines)]
+
+    def passes_cheap_tests(rank: int) -> bool:
+        return _cheap_shape(stripped[filled[rank]], tables) is not Shape.OTHER
+
+    def line(index: int) -> Line:
+        # The line as split_lines gives it.
+        raw = raw_lines[index]
+        first = positions[index] + len(raw) - len(raw.lstrip())
+        return Line(first, first + len(stripped[index]), stripped[index])
+
     runs: list[tuple[int, int]] = []
-    stretch: list[int] = []
-    for index in [*range(len(lines)), len(lines)]:
-        shape = shapes[index] if index < len(lines) else Shape.OTHER
-        if shape is None or shape in (Shape.BLANK, Shape.TABLE):
-            stretch.append(index)
+    # Blank lines aside: stretches of lines passing the cheap tests, then in each the runs
+    # of items (or table rows).
+    for low, high_rank in _long_runs(len(filled), passes_cheap_tests):
+        members = filled[low : high_rank + 1]
+
+        def is_item(rank: int, members: list[int] = members) -> bool:
+            return line_shape(line(members[rank]), tables) in (Shape.ITEM, Shape.TABLE)
+
+        for first, last in _long_runs(len(members), is_item):
+            runs.append((line(members[first]).start, line(members[last]).end))
+    return runs
+
+
+def _long_runs(count: int, passes: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """The maximal runs ``(first, last)`` of at least MIN_LIST_LINES consecutive numbers
+    below ``count`` that pass the test, testing as few as it can.
+
+    Every MIN_LIST_LINES-th number is probed, Boyer-Moore fashion: a run that starts after a
+    failing number r holds r + MIN_LIST_LINES, so in prose (the usual text, where the first
+    test fails) only one line in MIN_LIST_LINES is read; a passing probe is extended both
+    ways. No number is tested twice.
+    """
+    runs: list[tuple[int, int]] = []
+    boundary = -1  # the last number known to fail, or -1
+    probe = boundary + MIN_LIST_LINES
+    while probe < count:
+        if not passes(probe):
+            boundary, probe = probe, probe + MIN_LIST_LINES
             continue
-        if sum(1 for member in stretch if shapes[member] is not Shape.BLANK) >= MIN_LIST_LINES:
-            runs += _item_runs([lines[member] for member in stretch], shapes, stretch, tables)
-        stretch = []
+        first = probe
+        while first - 1 > boundary and passes(first - 1):
+            first -= 1
+        last = probe
+        while last + 1 < count and passes(last + 1):
+            last += 1
+        if last - first + 1 >= MIN_LIST_LINES:
+            runs.append((first, last))
+        boundary = last + 1
+        probe = boundary + MIN_LIST_LINES
     return runs
 
 
-def _item_runs(
-    lines: Sequence[Line], shapes: Sequence[Shape | None], indices: Sequence[int], tables: Tables
-) -> list[tuple[int, int]]:
-    """The runs of MIN_LIST_LINES items or more among lines the cheap tests left open."""
-    runs: list[tuple[int, int]] = []
-    first: Line | None = None
-    last: Line | None = None
-    count = 0
-    for line, index in zip(lines, indices, strict=True):
-        shape = shapes[index]
-        if shape is None:
-            shape = line_shape(line, tables)
-        if shape in (Shape.ITEM, Shape.TABLE):
-            first = line if count == 0 else first
-            last, count = line, count + 1
-        elif shape is not Shape.BLANK:
-            if count >= MIN_LIST_LINES and first is not None and last is not None:
-                runs.append((first.start, last.end))
-            count = 0
-    if count >= MIN_LIST_LINES and first is not None and last is not None:
-        runs.append((first.start, last.end))
-    return runs
-
-
-def _cheap_shape(line: Line, tables: Tables) -> Shape | None:
+def _cheap_shape(text: str, tables: Tables) -> Shape | None:
     """BLANK, TABLE, OTHER (a line too long to be an item, or prose: what is_item refuses
     first), or None when only the full classification can tell."""
-    if not line.text:
+    if not text:
         return Shape.BLANK
-    if is_table_row(line.text):
+    if is_table_row(text):
         return Shape.TABLE
-    text = strip_prefix(line).text
+    text = text[prefix_end(text) :]
     if len(text) > MAX_ITEM_CHARS or is_prose(text, tables):
         return Shape.OTHER
     return None
@@ -184,25 +208,22 @@ def document_parts(
     again when the caller has them.
     """
     found = text_words(text) if words is None else words
-
-    def long_enough(start: int, end: int) -> bool:
-        first, last = found.within(start, end)
-        return last - first >= MIN_PART_WORDS
-
-    parts = [Part(document, "document", 0, len(text))]
-    for start, end in statements:
-        if long_enough(start, end):
-            parts.append(Part(document, "statement", start, end))
     low, high = body if body is not None else (0, len(text))
     paragraphs = paragraph_spans(text, low, high)
-    # A document of one paragraph is already indexed whole.
-    if len(paragraphs) > 1:
-        for start, end in paragraphs:
-            if long_enough(start, end):
-                parts.append(Part(document, "paragraph", start, end))
-    for start, end in list_spans(text, low, high):
-        if long_enough(start, end):
-            parts.append(Part(document, "list", start, end))
+    candidates: list[tuple[PartKind, tuple[int, int]]] = [
+        *(("statement", span) for span in statements),
+        # A document of one paragraph is already indexed whole.
+        *(("paragraph", span) for span in (paragraphs if len(paragraphs) > 1 else [])),
+        *(("list", span) for span in list_spans(text, low, high)),
+    ]
+    parts = [Part(document, "document", 0, len(text))]
+    if not candidates:
+        return parts
+    # The words of every candidate counted at once (one search over the word spans).
+    first, last = found.within_spans([span for _, span in candidates])
+    for (kind, (start, end)), count in zip(candidates, (last - first).tolist(), strict=True):
+        if count >= MIN_PART_WORDS:
+            parts.append(Part(document, kind, start, end))
     return parts
 
 
@@ -220,10 +241,20 @@ def part_signatures(
     order, and a part shorter than a shingle is one shingle of its words.
     """
     size = settings.shingle_words
-    vocabulary: dict[str, int] = {}
-    pieces: list[npt.NDArray[np.uint64]] = []
     ranges = np.zeros((len(parts), 2), dtype=np.intp)
-    offset = 0
+    by_document: dict[int, list[int]] = {}
+    for index, part in enumerate(parts):
+        by_document.setdefault(part.document, []).append(index)
+    found = {
+        document: words[document] if words is not None else text_words(texts[document])
+        for document in by_document
+    }
+    # The batch's words hashed at once, and their shingles in one sequence: a document's
+    # shingles are the stretch of it that starts at its first word (the few shingles that
+    # run across two documents belong to no range).
+    hashes = words_hashes([found[document] for document in by_document])
+    pieces: list[npt.NDArray[np.uint64]] = [shingle_sequence(hashes, size)]
+    offset = len(pieces[0])
 
     def add_piece(values: npt.NDArray[np.uint64]) -> int:
         nonlocal offset
@@ -231,29 +262,27 @@ def part_signatures(
         offset += len(values)
         return offset - len(values)
 
-    by_document: dict[int, list[int]] = {}
-    for index, part in enumerate(parts):
-        by_document.setdefault(part.document, []).append(index)
+    base = 0
     for document, indices in by_document.items():
-        text = texts[document]
-        found = words[document] if words is not None else text_words(text)
-        hashes = word_hashes(found.words, vocabulary)
-        base = add_piece(shingle_sequence(hashes, size)) if len(hashes) >= size else -1
-        for index in indices:
+        text, document_words = texts[document], found[document]
+        count = document_words.count
+        document_hashes = hashes[base : base + count]
+        firsts, lasts = document_words.within_spans(
+            [(parts[i].start, parts[i].end) for i in indices]
+        )
+        for index, first, last in zip(indices, firsts.tolist(), lasts.tolist(), strict=True):
             part = parts[index]
             if part.kind == "list":
-                ordered = _list_word_hashes(text, part, found, hashes)
+                ordered = _list_word_hashes(text, part, document_words, document_hashes)
                 start = add_piece(shingle_sequence(ordered, size))
                 ranges[index] = (start, offset)
-                continue
-            first, last = found.within(part.start, part.end)
-            if last - first >= size:
+            elif last - first >= size:
                 ranges[index] = (base + first, base + last - size + 1)
             elif last > first:
-                start = add_piece(shingle_sequence(hashes[first:last], size))
+                start = add_piece(shingle_sequence(document_hashes[first:last], size))
                 ranges[index] = (start, offset)
-    values = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.uint64)
-    return signatures_of_ranges(values, ranges, settings)
+        base += count
+    return signatures_of_ranges(np.concatenate(pieces), ranges, settings)
 
 
 def _list_word_hashes(
@@ -282,7 +311,7 @@ def shared_texts(
     reported as the whole text and an embedded statement as the statement.
     """
     best: dict[tuple[int, int], SharedText] = {}
-    rank = {"document": 3, "statement": 2, "list": 1, "paragraph": 0}
+    rank = PART_PREFERENCE
     for first_index, second_index, similarity in similar_pairs(rows, settings):
         first, second = parts[first_index], parts[second_index]
         if first.document == second.document:

@@ -29,6 +29,7 @@ The knobs (:class:`MinHashSettings`) and their trade-offs:
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -48,8 +49,9 @@ _generator = np.random.default_rng(_SEED)
 _MULTIPLIERS = _generator.integers(1, 2**63, size=_MAX_PERMUTATIONS, dtype=np.uint64) * 2 + 1
 _OFFSETS = _generator.integers(0, 2**63, size=_MAX_PERMUTATIONS, dtype=np.uint64)
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)
-_CHUNK_ROWS = 512
-"""Shingle hashes permuted at a time: 512 x 128 permutations x 8 bytes fits a core's cache."""
+_CHUNK_COLUMNS = 8192
+"""Shingle hashes permuted at a time: 128 permutations x 8192 x 8 bytes (8 MiB) stays in
+the processor's cache while its minima are taken (the fastest of 2048 to 16384 here)."""
 _EMPTY = np.iinfo(np.uint32).max
 """The signature value of a text without any shingle (never equal to a real one's)."""
 EMPTY_SIGNATURE = _EMPTY
@@ -91,24 +93,53 @@ def normalized_words(text: str) -> list[str]:
 
 
 _CHUNK_RE = re.compile(r"\S+")
-# The words with the stretches between them: split() alternates separator, word, separator.
-_WORD_SPLIT_RE = re.compile(r"([^\W_]{1,64})")
 
 
 @dataclass(frozen=True)
 class Words:
     """A text's normalised words (as :func:`normalized_words` finds them), each with the
-    character span it came from, so that the words of any span are a slice of one list."""
+    character span it came from, so that the words of any span are a slice of one list.
 
-    words: list[str]
+    The words are kept as spans of the normalised text (``normal``): their strings are
+    made only when asked for, and :func:`words_hashes` hashes them straight from it.
+    """
+
+    normal: str
+    normal_starts: npt.NDArray[np.int64]
+    normal_ends: npt.NDArray[np.int64]
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
+
+    @functools.cached_property
+    def words(self) -> list[str]:
+        """The words as strings."""
+        normal = self.normal
+        return [
+            normal[start:end]
+            for start, end in zip(
+                self.normal_starts.tolist(), self.normal_ends.tolist(), strict=True
+            )
+        ]
+
+    @property
+    def count(self) -> int:
+        """How many words there are."""
+        return len(self.starts)
 
     def within(self, start: int, end: int) -> tuple[int, int]:
         """The index range of the words lying wholly inside the characters [start, end)."""
         first = int(np.searchsorted(self.starts, start, side="left"))
         last = int(np.searchsorted(self.ends, end, side="right"))
         return first, max(first, last)
+
+    def within_spans(
+        self, spans: Sequence[tuple[int, int]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """:meth:`within` for many spans at once: the first and last word index of each."""
+        bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        first = np.searchsorted(self.starts, bounds[:, 0], side="left")
+        last = np.searchsorted(self.ends, bounds[:, 1], side="right")
+        return first, np.maximum(first, last)
 
 
 @functools.cache
@@ -172,7 +203,13 @@ def text_words(text: str) -> Words:
         )
         return mapped
 
-    return Words(found.words, original(found.starts, False), original(found.ends, True))
+    return Words(
+        found.normal,
+        found.normal_starts,
+        found.normal_ends,
+        original(found.starts, False),
+        original(found.ends, True),
+    )
 
 
 def _chunk_words(text: str) -> Words:
@@ -184,34 +221,113 @@ def _chunk_words(text: str) -> Words:
         words += pieces
         starts += [chunk.start()] * len(pieces)
         ends += [chunk.end()] * len(pieces)
-    return Words(words, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    joined = _joined_words(words)
+    return Words(*joined, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+
+
+def _joined_words(
+    words: Sequence[str],
+) -> tuple[str, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Words as one normalised text (separated by spaces) with their spans in it."""
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    ends = np.cumsum(lengths + 1) - 1
+    return " ".join(words), ends - lengths, ends
+
+
+_MAX_WORD_CHARACTERS = 64
+"""The longest word :data:`_WORD_RE` takes; a longer run of letters is cut every 64."""
+
+
+@functools.cache
+def _word_character_table() -> npt.NDArray[np.bool_]:
+    """Whether each character of the Basic Multilingual Plane is a word character.
+
+    ``[^\\W_]`` in a str pattern is exactly ``str.isalnum`` (the tests check every one).
+    """
+    return np.fromiter(
+        (chr(code).isalnum() for code in range(0x10000)), dtype=np.bool_, count=0x10000
+    )
 
 
 def _split_words(normalised: str) -> Words:
-    """The words of an already normalised text and their spans in it."""
-    pieces = _WORD_SPLIT_RE.split(normalised)
-    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    ends = np.cumsum(lengths)[1::2]
-    return Words(pieces[1::2], ends - lengths[1::2], ends)
+    """The words of an already normalised text and their spans in it.
 
-
-@functools.lru_cache(maxsize=2**18)
-def _word_hash(word: str) -> int:
-    """FNV-1a over the word's UTF-8 bytes: stable everywhere (Python's hash() is not).
-
-    Kept for the process's most recent words: a batch's vocabulary is mostly the last's.
+    Found with numpy over the text's code points (a regex pass makes a string per word
+    and per gap between words, the largest cost of near-duplicate detection).
     """
-    value = 0xCBF29CE484222325
-    for byte in word.encode("utf-8"):
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return value
+    codes = np.frombuffer(normalised.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _word_character_table()
+    is_word = table[np.minimum(codes, 0xFFFF)]
+    beyond = np.flatnonzero(codes > 0xFFFF)
+    if len(beyond):
+        # Characters past the first plane (rare) are looked up one distinct one at a time.
+        distinct = np.unique(codes[beyond])
+        wordlike = [int(code) for code in distinct if chr(int(code)).isalnum()]
+        is_word[beyond] = np.isin(codes[beyond], wordlike)
+    edges = np.flatnonzero(np.diff(is_word, prepend=False, append=False))
+    starts, ends = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
+    lengths = ends - starts
+    if len(lengths) and lengths.max() > _MAX_WORD_CHARACTERS:
+        pieces = (lengths + _MAX_WORD_CHARACTERS - 1) // _MAX_WORD_CHARACTERS
+        run = np.repeat(np.arange(len(starts)), pieces)
+        piece_number = np.arange(len(run)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        starts = starts[run] + _MAX_WORD_CHARACTERS * piece_number
+        ends = np.minimum(starts + _MAX_WORD_CHARACTERS, ends[run])
+    return Words(normalised, starts, ends, starts, ends)
 
 
-def word_hashes(words: Sequence[str], vocabulary: dict[str, int]) -> npt.NDArray[np.uint64]:
-    """The stable 64-bit hash of each word, each distinct word hashed once per vocabulary."""
-    for word in set(words).difference(vocabulary):
-        vocabulary[word] = _word_hash(word)
-    return np.fromiter(map(vocabulary.__getitem__, words), dtype=np.uint64, count=len(words))
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+def words_hashes(texts_words: Sequence[Words]) -> npt.NDArray[np.uint64]:
+    """The stable 64-bit hash of every word of the texts, in order: FNV-1a over the word's
+    UTF-8 bytes (Python's hash() differs between processes).
+
+    Computed with numpy for the whole batch at once, one step per byte position: the words
+    are ordered longest first, so the words still being hashed are always a prefix.
+    """
+    starts_in_bytes: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    lengths_in_bytes: list[npt.NDArray[np.int64]] = [np.empty(0, dtype=np.int64)]
+    shift = 0  # where the text starts in the batch's UTF-8 bytes
+    for found in texts_words:
+        starts, ends = found.normal_starts, found.normal_ends
+        size = len(found.normal)
+        if not found.normal.isascii():
+            # Where each character's bytes start in UTF-8: 1 to 4 bytes a character.
+            codes = np.frombuffer(
+                found.normal.encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+            )
+            widths = (codes >= 0x80).view(np.uint8) + (codes >= 0x800) + (codes >= 0x10000) + 1
+            byte_at = np.zeros(len(codes) + 1, dtype=np.int64)
+            np.cumsum(widths, out=byte_at[1:])
+            starts, ends, size = byte_at[starts], byte_at[ends], int(byte_at[-1])
+        starts_in_bytes.append(starts + shift)
+        lengths_in_bytes.append(ends - starts)
+        shift += size + 1  # and the space between texts
+    starts, lengths = np.concatenate(starts_in_bytes), np.concatenate(lengths_in_bytes)
+    joined = " ".join(found.normal for found in texts_words)
+    data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    # A radix sort (small integers), longest first.
+    order = np.argsort(-lengths.astype(np.int16), kind="stable")
+    cursors = starts[order]
+    descending = -lengths[order]
+    values = np.full(len(order), _FNV_OFFSET, dtype=np.uint64)
+    for position in range(int(-descending[0]) if len(order) else 0):
+        active = int(np.searchsorted(descending, -position, side="left"))
+        hashing = values[:active]
+        hashing ^= data.take(cursors[:active])
+        hashing *= _FNV_PRIME
+        cursors[:active] += 1
+    hashes = np.empty_like(values)
+    hashes[order] = values
+    return hashes
+
+
+def word_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
+    """The stable 64-bit hash of each word (see :func:`words_hashes`)."""
+    joined = _joined_words(words)
+    return words_hashes([Words(*joined, *joined[1:])])
 
 
 def shingle_sequence(hashes: npt.NDArray[np.uint64], shingle_words: int) -> npt.NDArray[np.uint64]:
@@ -233,22 +349,21 @@ def shingle_sequence(hashes: npt.NDArray[np.uint64], shingle_words: int) -> npt.
     return combined
 
 
-def shingle_hashes(
-    words: Sequence[str], shingle_words: int, vocabulary: dict[str, int] | None = None
-) -> npt.NDArray[np.uint64]:
+def shingle_hashes(words: Sequence[str], shingle_words: int) -> npt.NDArray[np.uint64]:
     """The distinct 64-bit hashes of a text's word shingles (a short text: one shingle)."""
-    hashes = word_hashes(words, {} if vocabulary is None else vocabulary)
-    return np.unique(shingle_sequence(hashes, shingle_words))
+    return np.unique(shingle_sequence(word_hashes(words), shingle_words))
 
 
 def signatures(
     texts: Iterable[str], settings: MinHashSettings = DEFAULT_SETTINGS
 ) -> npt.NDArray[np.uint32]:
     """MinHash signatures of texts, one row of ``settings.permutations`` values each."""
-    vocabulary: dict[str, int] = {}
+    found = [text_words(text) for text in texts]
+    hashes = words_hashes(found)
+    ends = itertools.accumulate(words.count for words in found)
     shingles = [
-        shingle_sequence(word_hashes(normalized_words(text), vocabulary), settings.shingle_words)
-        for text in texts
+        shingle_sequence(hashes[end - words.count : end], settings.shingle_words)
+        for words, end in zip(found, ends, strict=True)
     ]
     return signatures_of_shingles(shingles, settings)
 
@@ -293,34 +408,34 @@ def signatures_of_ranges(
     last_piece = np.searchsorted(cuts, ends[present])  # exclusive
     # Interleaved (first, last) indices: reduceat's even results are the ranges' minima.
     interleaved = np.stack([first_piece, last_piece], axis=1).reshape(-1)
-    multipliers = _MULTIPLIERS[None, : settings.permutations]
-    offsets = _OFFSETS[None, : settings.permutations]
+    multipliers = _MULTIPLIERS[: settings.permutations, None]
+    offsets = _OFFSETS[: settings.permutations, None]
     maximum = np.iinfo(np.uint64).max
-    # One row per piece and a sentinel row, so that a range ending at the last piece has a
-    # valid index for reduceat.
-    piece_minima = np.full((len(cuts) + 1, settings.permutations), maximum, dtype=np.uint64)
-    # The hashes go through in chunks of _CHUNK_ROWS against every permutation: the
-    # chunk's permuted values stay in the processor's cache while their minima are taken,
-    # which is more than twice as fast as a pass over all hashes per permutation.
-    buffer = np.empty((_CHUNK_ROWS, settings.permutations), dtype=np.uint64)
+    # One column per piece and a sentinel column, so that a range ending at the last piece
+    # has a valid index for reduceat.
+    piece_minima = np.full((settings.permutations, len(cuts) + 1), maximum, dtype=np.uint64)
+    # The hashes go through in chunks of _CHUNK_COLUMNS against every permutation, one row
+    # per permutation: the chunk's permuted values stay in the processor's cache while
+    # their minima are taken, and the minima run along rows, in memory order (three times
+    # as fast as one row per hash, and more than a pass over all hashes per permutation).
+    buffer = np.empty((settings.permutations, _CHUNK_COLUMNS), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for low in range(0, len(values), _CHUNK_ROWS):
-            high = min(len(values), low + _CHUNK_ROWS)
-            out = buffer[: high - low]
+        for low in range(0, len(values), _CHUNK_COLUMNS):
+            high = min(len(values), low + _CHUNK_COLUMNS)
+            out = buffer[:, : high - low]
             # Multiply-shift hashing: (a * x + b) mod 2**64, top 32 bits; a universal family.
-            np.multiply(values[low:high, None], multipliers, out=out)
+            np.multiply(multipliers, values[None, low:high], out=out)
             out += offsets
-            # The piece holding the chunk's first row may have begun in an earlier chunk;
+            # The piece holding the chunk's first hash may have begun in an earlier chunk;
             # the pieces beginning inside the chunk are seen here first.
             first = int(np.searchsorted(cuts, low, side="right")) - 1
             inside = int(np.searchsorted(cuts, high, side="left"))
             boundaries = np.concatenate(([0], cuts[first + 1 : inside] - low))
-            minima = np.minimum.reduceat(out, boundaries, axis=0)
+            minima = np.minimum.reduceat(out, boundaries, axis=1)
             if first >= 0:
-                np.minimum(piece_minima[first], minima[0], out=piece_minima[first])
-            piece_minima[first + 1 : inside] = minima[1:]
-    ranges_minima = np.minimum.reduceat(piece_minima, interleaved, axis=0)[::2]
-    # The shift is monotonic, so it is taken after the minimum, on far fewer values.
+                np.minimum(piece_minima[:, first], minima[:, 0], out=piece_minima[:, first])
+            piece_minima[:, first + 1 : inside] = minima[:, 1:]
+    ranges_minima = np.minimum.reduceat(piece_minima, interleaved, axis=1)[:, ::2].T
     result[present] = ranges_minima >> np.uint64(32)
     return result
 
@@ -367,9 +482,12 @@ def candidate_pairs(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
     bucket_first = np.maximum.accumulate(np.where(new_bucket, np.arange(len(flat)), 0))
     heads = owners[bucket_first]
     mask = ~new_bucket & (heads != owners)
-    pairs = np.stack([heads[mask], owners[mask]], axis=1)
-    pairs.sort(axis=1)
-    return np.unique(pairs, axis=0) if len(pairs) else pairs
+    low = np.minimum(heads[mask], owners[mask]).astype(np.int64)
+    high = np.maximum(heads[mask], owners[mask]).astype(np.int64)
+    # Each pair as one integer, so that removing repeats is a sort of a flat array (sorting
+    # rows with np.unique(axis=0) is several times slower); the order is the same.
+    distinct = np.unique(low * count + high)
+    return np.stack([distinct // count, distinct % count], axis=1).astype(np.intp)
 
 
 class UnionFind:
@@ -405,6 +523,18 @@ class UnionFind:
         return sorted((group for group in members.values() if len(group) > 1), key=min)
 
 
+def verified(
+    first_rows: npt.NDArray[np.uint32],
+    second_rows: npt.NDArray[np.uint32],
+    settings: MinHashSettings = DEFAULT_SETTINGS,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Which candidate pairs (row i of each array) are similar enough to link, and each
+    pair's estimated Jaccard; a text without shingles is never linked."""
+    agreement = np.count_nonzero(first_rows == second_rows, axis=1) / settings.permutations
+    empty = first_rows[:, 0] == _EMPTY
+    return (agreement >= settings.threshold) & ~empty, agreement
+
+
 def connected_groups(count: int, edges: npt.NDArray[np.integer[Any]]) -> list[npt.NDArray[np.intp]]:
     """The connected components of ``count`` nodes joined by ``edges`` (pairs of nodes) that
     have two nodes or more, each sorted, in order of their first node (scipy's
@@ -433,12 +563,9 @@ def similar_pairs(
     pairs = candidate_pairs(band_keys(rows_of_signatures, settings))
     if not len(pairs):
         return []
-    agreement = (
-        np.count_nonzero(rows_of_signatures[pairs[:, 0]] == rows_of_signatures[pairs[:, 1]], axis=1)
-        / settings.permutations
+    keep, agreement = verified(
+        rows_of_signatures[pairs[:, 0]], rows_of_signatures[pairs[:, 1]], settings
     )
-    empty = rows_of_signatures[pairs[:, 0], 0] == _EMPTY
-    keep = (agreement >= settings.threshold) & ~empty
     return [
         (int(first), int(second), float(value))
         for (first, second), value in zip(pairs[keep], agreement[keep], strict=True)

@@ -1,10 +1,11 @@
 """What a claim to match is: query lines read, and tweets cleaned of what claims never carry.
 
 A tweet as collected carries noise a checked claim does not: the embed trailer
-"— Name (@handle) Month D, YYYY", links (``https://t.co/…``, ``pic.twitter.com/…``), hashtags
-and mentions written as one word ("#IranUsa", "@RealDonaldTrump"), HTML entities. The
-cleaning keeps what can match a fact-check: the author's *name* from the trailer (claims are
-often "Name said …"), and a hashtag's words both as written and split at their capitals.
+"— Name (@handle) Month D, YYYY" (at the end, and in the middle where it quotes a tweet),
+links (``https://t.co/…``, ``pic.twitter.com/…``), hashtags and mentions written as one word
+("#IranUsa", "@RealDonaldTrump", "#StopTheHate#EndRacism"), HTML entities. The cleaning keeps
+what can match a fact-check: the author's *name* from each trailer (claims are often "Name
+said …"), and a hashtag's words both as written and split at their capitals.
 The handle and the date of the trailer go: a date of posting says nothing about the claim.
 Cleaning belongs to the reader of queries, not to the model, so that a claim from a dossier
 is scored as it is.
@@ -17,15 +18,23 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-# "— Ilhan Omar (@IlhanMN) January 6, 2020" at the end of the text; the date is sometimes
-# cut short by the collector ("October 03, 19"), so whatever short tail follows the handle
-# goes with it. Every repeat is bounded, so the scan stays linear.
+# "— Ilhan Omar (@IlhanMN) January 6, 2020": the embed trailer, at the end of the text or in
+# the middle of it when a tweet quotes another. The name may carry brackets ("James (Faygo)
+# Clark", "(((Dean)))") or be a handle itself ("@REALcnaegely"); the date is sometimes cut
+# short by the collector ("October 03, 19"), so at the very end whatever short tail follows
+# the handle goes with it. Every repeat is bounded, so the scan stays linear.
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)"
+)
 _TRAILER = re.compile(
-    r"\s{0,20}[—–-]{1,2}\s{0,5}(?P<name>[^—–\n@()]{0,80}?)\s{0,5}\(@(?P<handle>\w{1,30})\)"
-    r"[^\n]{0,40}\Z"
+    r"\s{0,20}[—–-]{1,2}\s{0,5}(?P<name>@?[^—–\n@]{0,80}?)\s{0,5}\(@(?P<handle>\w{1,30})\)"
+    r"(?:[^\n]{0,40}\Z|\s{0,5}" + _MONTH + r"\s{1,3}\d{1,2},?\s{0,3}\d{2,4}|)"
 )
 _LINK = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)[^\s]{1,300}")
-_TAG = re.compile(r"(?<![\w&])[#@](?P<word>\w{1,100})")
+# A hashtag may follow another without a space ("#StopTheHate#EndRacism"); a mention may not
+# follow a word (that is an e-mail address).
+_TAG = re.compile(r"(?:(?<!&)#|(?<![\w&])@)(?P<word>\w{1,100})")
 # A capital that follows a lower-case letter or a digit, or a capital followed by lower case
 # after a run of capitals ("IranUSA" -> "Iran USA", "COVID19Vaccine" -> "COVID19 Vaccine").
 _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -58,13 +67,17 @@ def _tag_words(match: re.Match[str]) -> str:
     return f" {word} " if split == word else f" {word} {split} "
 
 
+def _trailer_name(match: re.Match[str]) -> str:
+    # The name stays: dropping it cost 0.03 MAP@5 in cross-validation on CLEF 2020 train,
+    # as fact-checks often name who said the claim.
+    name = match.group("name").strip().lstrip("@")
+    return f" — {name} " if name else " "
+
+
 def clean_tweet(text: str) -> str:
     """A tweet as a claim: trailer reduced to the author's name, links dropped, tags split."""
     text = html.unescape(text[:MAX_QUERY_CHARS])
-    trailer = _TRAILER.search(text)
-    if trailer is not None:
-        name = trailer.group("name").strip()
-        text = text[: trailer.start()] + (f" — {name}" if name else "")
+    text = _TRAILER.sub(_trailer_name, text)
     text = _LINK.sub(" ", text)
     text = _TAG.sub(_tag_words, text)
     text = _SPACES.sub(" ", text)

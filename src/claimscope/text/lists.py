@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,14}")
 _PARENTHESIS_TAIL = re.compile(r"(?P<head>[^()]*?)\s*\((?P<inner>[^()]{1,200})\)")
 _TWO_SENTENCES = re.compile(r"[a-z]{2}[.!?][\"”’)]?\s+[A-Z]")
 _SPACED_DASH = (" - ", " – ", " — ")
+_SEPARATOR = re.compile(r"[,;]| [-–—] ")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Tables:
     connectors: frozenset[str]
     wrap_words: frozenset[str]
     title_case_exceptions: frozenset[str]
+    lowercase_exception_spellings: frozenset[str]
     table_columns: dict[str, str]
     heading_line: re.Pattern[str]
     heading_intro: re.Pattern[str]
@@ -90,6 +94,17 @@ class Tables:
     sub_units: frozenset[str]
     organization_labels: frozenset[str]
     people_labels: frozenset[str]
+
+
+def _lowercase_spellings(words: Sequence[str]) -> frozenset[str]:
+    """Every ASCII spelling with a lowercase initial of the ASCII words ("of": "of", "oF"):
+    in ASCII text, the words that case-fold to one of them and start in lowercase."""
+    spellings: set[str] = set()
+    for word in {word.casefold() for word in words}:
+        if word.isascii() and word[:1].islower():
+            rest = [(character, character.upper()) for character in word[1:]]
+            spellings.update(word[0] + "".join(tail) for tail in itertools.product(*rest))
+    return frozenset(spellings)
 
 
 @functools.cache
@@ -112,6 +127,7 @@ def load_tables() -> Tables:
         connectors=frozenset(word.casefold() for word in roles["connectors"]),
         wrap_words=frozenset(word.casefold() for word in roles["wrap_words"]),
         title_case_exceptions=frozenset(word.casefold() for word in roles["title_case_exceptions"]),
+        lowercase_exception_spellings=_lowercase_spellings(roles["title_case_exceptions"]),
         table_columns=columns,
         heading_line=re.compile(
             rf"[#>*_ \t]{{0,8}}(?:{headings})[ \t]*[*_]{{0,4}}[ \t]*"
@@ -154,12 +170,17 @@ def split_lines(text: str, low: int, high: int) -> list[Line]:
     return lines
 
 
+def prefix_end(text: str) -> int:
+    """Where a line's bullet or number prefix ("1.", "1)", "-", "*", "•") ends; 0 if none."""
+    match = _PREFIX.match(text)
+    return 0 if match is None else match.end()
+
+
 def strip_prefix(line: Line) -> Line:
     """The line without its bullet or number prefix ("1.", "1)", "-", "*", "•")."""
-    match = _PREFIX.match(line.text)
-    if match is None:
+    cut = prefix_end(line.text)
+    if not cut:
         return line
-    cut = match.end()
     return Line(line.start + cut, line.end, line.text[cut:])
 
 
@@ -288,7 +309,7 @@ def is_item(text: str, tables: Tables) -> bool:
     """Whether a line (prefix already stripped) looks like one signatory."""
     if not text or len(text) > MAX_ITEM_CHARS or len(split_words(text)) > MAX_ITEM_WORDS:
         return False
-    if sum(1 for character in text if character.isalpha()) < 2:
+    if sum(map(str.isalpha, text)) < 2:
         return False
     if _TWO_SENTENCES.search(text) or text.endswith(":") or is_prose(text, tables):
         return False
@@ -311,15 +332,32 @@ def is_prose(text: str, tables: Tables) -> bool:
     words = split_words(text)
     if len(words) <= MAX_NAME_WORDS:
         return False
+    # A closing full stop makes a sentence likelier, so fewer lowercase words suffice.
+    factor = 4 if text.endswith(".") else 2
+    # List detection asks this of every line of every document, so the count is first
+    # bounded with loops that run in C: the words with a lowercase initial, less those
+    # that case-fold to a title-case exception ("of", "and"). Only a line between the
+    # bounds needs the exact count.
+    most = sum(map(str.islower, map(_first_character, words)))
+    if factor * most <= len(words):
+        return False
+    if text.isascii():
+        # Exact: in ASCII a word case-folds to an exception with a lowercase initial if
+        # and only if it is one of that exception's spellings.
+        lowercase = most - sum(map(tables.lowercase_exception_spellings.__contains__, words))
+        return factor * lowercase > len(words)
+    least = most - sum(map(tables.title_case_exceptions.__contains__, map(str.casefold, words)))
+    if factor * least > len(words):
+        return True
     lowercase = sum(
         1
         for word in words
         if word[:1].islower() and word.casefold() not in tables.title_case_exceptions
     )
-    # A closing full stop makes a sentence likelier, so fewer lowercase words suffice.
-    if text.endswith("."):
-        return 4 * lowercase > len(words)
-    return 2 * lowercase > len(words)
+    return factor * lowercase > len(words)
+
+
+_first_character = operator.itemgetter(0)
 
 
 def is_list_shaped(line: Line, tables: Tables) -> bool:
@@ -383,6 +421,13 @@ def split_segments(text: str) -> list[tuple[int, int]]:
     start = 0
     index = 0
     length = len(text)
+    if "(" not in text and ")" not in text:
+        # Without parentheses every separator cuts: one regex pass finds the same cuts as
+        # the character loop below (leftmost first, a spaced dash taken whole).
+        for match in _SEPARATOR.finditer(text):
+            segments.append((start, match.start()))
+            start = match.end()
+        index = length
     while index < length:
         character = text[index]
         cut = 0

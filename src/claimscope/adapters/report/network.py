@@ -42,7 +42,8 @@ svg.focus line.on{stroke:#d62728;stroke-opacity:.9}
 .legend i{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em}
 """
 
-_SCRIPT = """
+NETWORK_SCRIPT = """
+// Hovering a node of a network drawn by network_svg highlights its links.
 document.querySelectorAll('g.node').forEach(function (node) {
   var svg = node.ownerSVGElement, id = node.getAttribute('data-id');
   node.addEventListener('mouseenter', function () {
@@ -177,5 +178,5 @@ def render_network_html(
             f"<h2>{_escape(heading)}</h2>{timeline_svg(sightings)}"
             for heading, sightings in timelines
         )
-        + f"<script>{_SCRIPT}</script></body></html>\n"
+        + f"<script>{NETWORK_SCRIPT}</script></body></html>\n"
     )

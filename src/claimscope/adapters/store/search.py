@@ -20,8 +20,10 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    String,
     and_,
     bindparam,
+    cast,
     column,
     exists,
     func,
@@ -83,6 +85,13 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     """(start, end) ranges of the snippet that matched the query."""
+    headline: str | None = None
+    """The headline the anatomy stage found (``title`` is the one the input declared)."""
+
+
+FACETS = ("outlet", "month", "country", "technique", "cites")
+"""The facets counted over a search's matching documents, each named for its filter
+(``month`` sets ``since`` and ``until``)."""
 
 
 def fts5_expression(query: str) -> str | None:
@@ -207,9 +216,76 @@ def filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 
 def search_documents(
-    connection: Connection, query: str | None, filters: Filters, limit: int
+    connection: Connection, query: str | None, filters: Filters, limit: int, offset: int = 0
 ) -> list[Hit]:
-    """Documents matching the query (all when None or blank) and filters, best first."""
+    """Documents matching the query (all when None or blank) and filters, best first.
+
+    ``offset`` skips that many of them (the pages of a web listing).
+    """
+    query, conditions = _prepared(query, filters)
+    if query is None:
+        return _listing(connection, conditions, limit, offset)
+    if connection.dialect.name == "postgresql":
+        return _search_postgresql(connection, query, conditions, limit, offset)
+    return _search_sqlite(connection, query, conditions, limit, offset)
+
+
+def count_documents(connection: Connection, query: str | None, filters: Filters) -> int:
+    """How many documents match the query and filters."""
+    matching = _matching_numbers(connection, *_prepared(query, filters))
+    if matching is None:
+        return 0
+    return int(
+        connection.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
+    )
+
+
+def facet_counts(
+    connection: Connection, query: str | None, filters: Filters, limit: int = 10
+) -> dict[str, list[tuple[str, int]]]:
+    """For each of FACETS, its most frequent values among the matching documents with counts.
+
+    A value is what the facet's filter takes: an outlet, a month ``YYYY-MM`` (newest
+    first), an ISO country, a technique label, a cited issuer (else the citation's kind).
+    """
+    matching = _matching_numbers(connection, *_prepared(query, filters))
+    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+    if matching is None:
+        return counts
+    numbers = matching.scalar_subquery()
+    documents = func.count(func.distinct(DocumentRow.id))
+    month = func.substr(cast(DocumentRow.published_on, String), 1, 7)
+    cited = func.coalesce(CitationRow.issuer, CitationRow.kind)
+    statements: dict[str, Any] = {
+        "outlet": select(SightingRow.outlet, documents)
+        .join(DocumentRow, DocumentRow.id == SightingRow.document_id)
+        .where(SightingRow.outlet.is_not(None))
+        .group_by(SightingRow.outlet),
+        "month": select(month, documents)
+        .where(DocumentRow.published_on.is_not(None))
+        .group_by(month),
+        "country": select(CountryRow.country, documents)
+        .join(DocumentRow, DocumentRow.id == CountryRow.document_id)
+        .group_by(CountryRow.country),
+        "technique": select(TechniqueRow.technique, documents)
+        .join(DocumentRow, DocumentRow.id == TechniqueRow.document_id)
+        .group_by(TechniqueRow.technique),
+        "cites": select(cited, documents)
+        .join(DocumentRow, DocumentRow.id == CitationRow.document_id)
+        .group_by(cited),
+    }
+    for name, statement in statements.items():
+        value = statement.selected_columns[0]
+        order = [value.desc()] if name == "month" else [documents.desc(), value]
+        rows = connection.execute(
+            statement.where(DocumentRow.number.in_(numbers)).order_by(*order).limit(limit)
+        ).all()
+        counts[name] = [(str(row[0]), int(row[1])) for row in rows if row[0] is not None]
+    return counts
+
+
+def _prepared(query: str | None, filters: Filters) -> tuple[str | None, list[ColumnElement[bool]]]:
+    """The query (None when blank) and the filters' conditions, cleaned for every database."""
     query = _searchable(query)
     filters = replace(
         filters,
@@ -219,13 +295,29 @@ def search_documents(
         cites=_searchable(filters.cites),
         country=_searchable(filters.country),
     )
-    conditions = filter_conditions(filters)
     if query is None or not query.strip():
-        return _listing(connection, conditions, limit)
-    query = _capped(query)
+        return None, filter_conditions(filters)
+    return _capped(query), filter_conditions(filters)
+
+
+def _matching_numbers(
+    connection: Connection, query: str | None, conditions: list[ColumnElement[bool]]
+) -> Select[Any] | None:
+    """The numbers of the documents a search matches, or None when the query has no term."""
+    statement = select(DocumentRow.number).where(and_(True, *conditions))
+    if query is None:
+        return statement
     if connection.dialect.name == "postgresql":
-        return _search_postgresql(connection, query, conditions, limit)
-    return _search_sqlite(connection, query, conditions, limit)
+        tsquery = func.websearch_to_tsquery("english", bindparam("query", query))
+        vector: ColumnElement[Any] = literal_column("documents.search_vector")
+        return statement.where(vector.op("@@")(tsquery))
+    expression = fts5_expression(query)
+    if expression is None:
+        return None
+    fts_table = table("documents_fts", column("rowid"))
+    return statement.join(fts_table, fts_table.c.rowid == DocumentRow.number).where(
+        text("documents_fts MATCH :expression").bindparams(expression=expression)
+    )
 
 
 def _searchable(value: str | None) -> str | None:
@@ -246,7 +338,13 @@ def _capped(query: str) -> str:
 
 
 def _columns() -> list[Any]:
-    return [DocumentRow.id, DocumentRow.title, DocumentRow.outlet, DocumentRow.published]
+    return [
+        DocumentRow.id,
+        DocumentRow.title,
+        DocumentRow.outlet,
+        DocumentRow.published,
+        DocumentRow.headline,
+    ]
 
 
 def _hit(row: Any, score: float, snippet: str) -> Hit:
@@ -259,6 +357,7 @@ def _hit(row: Any, score: float, snippet: str) -> Hit:
         score=float(score),
         snippet=" ".join(plain.split()),
         highlights=_ranges_after_spacing(plain, ranges),
+        headline=row.headline,
     )
 
 
@@ -289,19 +388,24 @@ def _ranges_after_spacing(plain: str, ranges: list[tuple[int, int]]) -> list[tup
 
 
 def _listing(
-    connection: Connection, conditions: list[ColumnElement[bool]], limit: int
+    connection: Connection, conditions: list[ColumnElement[bool]], limit: int, offset: int
 ) -> list[Hit]:
     statement = (
         select(*_columns(), func.substr(DocumentRow.text, 1, 240).label("snippet"))
         .where(and_(True, *conditions))
         .order_by(DocumentRow.published_on.desc().nulls_last(), DocumentRow.number.desc())
         .limit(limit)
+        .offset(offset)
     )
     return [_hit(row, 0.0, row.snippet) for row in connection.execute(statement)]
 
 
 def _search_sqlite(
-    connection: Connection, query: str, conditions: list[ColumnElement[bool]], limit: int
+    connection: Connection,
+    query: str,
+    conditions: list[ColumnElement[bool]],
+    limit: int,
+    offset: int,
 ) -> list[Hit]:
     expression = fts5_expression(query)
     if expression is None:
@@ -317,14 +421,19 @@ def _search_sqlite(
         .join(fts_table, fts_table.c.rowid == DocumentRow.number)
         .where(text("documents_fts MATCH :expression").bindparams(expression=expression))
         .where(and_(True, *conditions))
-        .order_by(literal_column("rank"))
+        .order_by(literal_column("rank"), DocumentRow.number)
         .limit(limit)
+        .offset(offset)
     )
     return [_hit(row, -row.rank, row.snippet) for row in connection.execute(statement)]
 
 
 def _search_postgresql(
-    connection: Connection, query: str, conditions: list[ColumnElement[bool]], limit: int
+    connection: Connection,
+    query: str,
+    conditions: list[ColumnElement[bool]],
+    limit: int,
+    offset: int,
 ) -> list[Hit]:
     tsquery = func.websearch_to_tsquery("english", bindparam("query", query))
     vector: ColumnElement[Any] = literal_column("documents.search_vector")
@@ -335,6 +444,7 @@ def _search_postgresql(
         .where(and_(True, *conditions))
         .order_by(rank.desc(), DocumentRow.number)
         .limit(limit)
+        .offset(offset)
         .subquery()
     )
     options = (

@@ -1,0 +1,87 @@
+"""The evidence library as the web app uses it: the store's fact-checks and documents.
+
+What ``claimscope evidence add`` stored (``store/library.py``) is read back into one
+:class:`~claimscope.evidence.library.Library` whose matcher is built once and kept until the
+library's counts change. A document's page shows its claims with their matches (the
+report's "Checked before" panel), ``POST /api/v1/match`` answers claims sent to it; both
+take the best ``MATCHES_PER_CLAIM`` entries scoring at least ``claimscope match``'s default.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from claimscope.adapters.evidence_commands import DEFAULT_MIN_SCORE
+from claimscope.adapters.store import Store
+from claimscope.adapters.store.library import library_counts, stored_documents, stored_factchecks
+from claimscope.dossier import Dossier, EvidenceMatch
+from claimscope.evidence.library import Library
+
+MATCHES_PER_CLAIM = 5
+EMPTY_LIBRARY = (
+    "The evidence library is empty: add fact-checks (ClaimReview pages, JSON Lines or CSV "
+    "records) or primary documents (judgments, resolutions, reports) with "
+    "`claimscope evidence add PATH...`, and each claim shows what was checked before"
+)
+
+
+class StoreEvidenceLibrary:
+    """The store's evidence library, read once and matched against claims."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._library: Library | None = None
+        self._key: tuple[int, int] = (0, 0)
+
+    def _current(self) -> Library | None:
+        counts = library_counts(self.store)
+        key = (counts["factchecks"], counts["documents"])
+        if key == (0, 0):
+            return None
+        with self._lock:
+            if self._library is None or self._key != key:
+                self._library = Library(stored_factchecks(self.store), stored_documents(self.store))
+                self._key = key
+            return self._library
+
+    @property
+    def available(self) -> bool:
+        """Whether the library holds anything to match against."""
+        return self._current() is not None
+
+    @property
+    def entries(self) -> int:
+        """How many entries it matches against: fact-checks and documents' passages."""
+        library = self._current()
+        return 0 if library is None else len(library.factchecks) + library.passages
+
+    @property
+    def message(self) -> str:
+        """What the library holds, or how to fill it."""
+        library = self._current()
+        if library is None:
+            return EMPTY_LIBRARY
+        return (
+            f"{len(library.factchecks)} fact-checks and {len(library.documents)} primary "
+            f"documents ({library.passages} passages)"
+        )
+
+    def match(self, claims: Sequence[str]) -> list[list[EvidenceMatch]]:
+        """For each claim, the entries that share the most with it, best first."""
+        library = self._current()
+        if library is None or not claims:
+            return [[] for _ in claims]
+        found = library.matcher().match_all(list(claims), MATCHES_PER_CLAIM)
+        return [
+            [library.describe(match) for match in matches if match.score >= DEFAULT_MIN_SCORE]
+            for matches in found
+        ]
+
+    def with_matches(self, dossier: Dossier) -> Dossier:
+        """The dossier with its claims' matches (as ``claimscope match`` gives them)."""
+        library = self._current()
+        if library is None:
+            return dossier
+        return library.with_matches(dossier, MATCHES_PER_CLAIM, DEFAULT_MIN_SCORE)
