@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +15,9 @@ from claimscope.document import Document
 from claimscope.dossier import Dossier
 from claimscope.ingestion import make_document
 from claimscope.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "trend-2023-08-01-civil-society-statement.txt"
@@ -98,3 +103,28 @@ def example_document() -> Document:
 @pytest.fixture(scope="session")
 def example_dossier(pipeline: Pipeline, example_document: Document) -> Dossier:
     return pipeline.analyze(example_document)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkSession]:
+    """One local[2] Spark session for the whole test run: starting the JVM takes seconds.
+
+    Tests that take it are marked to skip, with the reason, without pyspark or Java
+    (``tests/test_spark.py``'s ``needs_spark``).
+    """
+    from claimscope.adapters.spark.session import local_environment
+
+    local_environment()
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("claimscope tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -263,4 +263,8 @@ def test_recorded_figures_clear_the_floors() -> None:
     assert claims["equal_counts"] >= FLOORS["equal_claim_counts_min"]
     assert claims["documents_with_other_counts"] == []
     assert claims["checkworthiness_max_abs_delta"] <= FLOORS["checkworthiness_max_abs_delta_max"]
+    # Voices read from a parse with the names masked: equal counts on 0.985 of the documents
+    # (0.844 before); the two left differ where the recogniser's spans differ ("Donand
+    # Trump" missed, "Donand Clinton" read; a name run into a date).
+    assert overall["voices"]["equal_counts"] >= 0.98
     assert figures["floor_failures"] == []

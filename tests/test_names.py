@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimscope.text.names import PLACEHOLDERS, masked, masked_pieces, name_spans
+from claimscope.text.names import PLACEHOLDERS, masked, masked_pieces, name_spans, recurring_names
 
 TEXT = "Hillary Clinton told CNN that Russia and the Kremlin lied."
 CLINTON = (0, 15, "PERSON")
@@ -90,3 +90,61 @@ def test_masked_pieces_map_back_to_the_text(
     assert "".join(TEXT[low:high] if mask is None else mask for low, high, mask in pieces) == (
         masked(TEXT, start, end, names)
     )
+
+
+# (text, names, other entities, the names expected besides those given): a name read once
+# is a name wherever its word recurs as a token, capitalised as there.
+RECURRING_ROWS = [
+    (
+        "a person's last name recurs alone",
+        "Donald Trump spoke. Later Trump said so, and trump cards won.",
+        [(0, 12, "PERSON")],
+        [],
+        [(26, 31, "PERSON")],
+    ),
+    (
+        "a one-word name takes its most frequent label; a possessive is cut off",
+        "Trump’s aides met NATO. Trump and NATO agreed.",
+        [(0, 7, "ORG"), (18, 22, "ORG"), (24, 29, "PERSON"), (34, 38, "ORG")],
+        [],
+        [],
+    ),
+    (
+        "other entities and stop words are left alone",
+        "Theresa May left Trump Tower. May met Trump there.",
+        [(0, 11, "PERSON"), (38, 43, "PERSON")],
+        [(17, 28)],
+        [],
+    ),
+    (
+        "an organisation's last word is not its name",
+        "The Clinton Foundation paid. The Foundation said so.",
+        [(4, 22, "ORG")],
+        [],
+        [],
+    ),
+    (
+        "a recurrence takes the label its word has most often",
+        "Sanders won. Sanders lost. Sanders said so. Then Sanders left.",
+        [(0, 7, "PERSON"), (13, 20, "PERSON"), (27, 34, "ORG")],
+        [],
+        [(49, 56, "PERSON")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "others", "added"),
+    [row[1:] for row in RECURRING_ROWS],
+    ids=[row[0] for row in RECURRING_ROWS],
+)
+def test_a_name_is_a_name_wherever_it_recurs(
+    text: str,
+    names: list[tuple[int, int, str]],
+    others: list[tuple[int, int]],
+    added: list[tuple[int, int, str]],
+) -> None:
+    import spacy
+
+    doc = spacy.blank("en")(text)
+    assert recurring_names(doc, names, others) == names + added

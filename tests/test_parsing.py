@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import re
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,11 +18,15 @@ from claimscope.parsing import (
     cap_sentences,
     load_spacy,
     parse_texts,
+    parse_with_names_masked,
     shape_for_tokenizer,
     split_into_pieces,
 )
 from claimscope.pipeline import Pipeline
 from tests.conftest import shared_path
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @pytest.mark.parametrize(
@@ -217,3 +223,79 @@ def test_no_sentence_starts_before_a_name_in_mid_sentence() -> None:
     ]
     assert "disparaging remarks Trump had made" in text
     assert mid_sentence == []
+
+
+def _structure(doc: Doc) -> list[tuple[str, str, int]]:
+    return [(token.pos_, token.dep_, token.head.i) for token in doc]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # The parser alone reads these pairs differently (a noun modifying "charges"
+        # against its subject; a second object against a clause of its own).
+        (
+            "Trump charges that countries donated millions to the foundation.",
+            "Clinton charges that countries donated millions to the foundation.",
+        ),
+        (
+            "46 percent would choose Clinton and 44 percent would back Trump, they said.",
+            "46 percent would choose Trump and 44 percent would back Clinton, they said.",
+        ),
+    ],
+)
+def test_a_parse_with_names_masked_does_not_depend_on_the_names(first: str, second: str) -> None:
+    nlp = load_spacy()
+    parses = []
+    for text in (first, second):
+        (parsed, _), *_ = parse_texts(nlp, [text])
+        names = [
+            (match.start(), match.end(), "PERSON") for match in re.finditer(r"Clinton|Trump", text)
+        ]
+        masked = parse_with_names_masked(nlp, parsed, names)
+        assert masked is not None
+        assert masked.text == text
+        parses.append(_structure(masked))
+    assert parses[0] == parses[1]
+
+
+def test_a_parse_with_names_masked_keeps_the_text_and_its_offsets() -> None:
+    nlp = load_spacy()
+    text = (
+        "Hillary Clinton told reporters in New York that she would win.\n\n"
+        + "-" * (MAX_MARK_RUN + 8)
+        + "\n\nThe Trump-Pence ticket said otherwise."
+    )
+    (parsed, _), *_ = parse_texts(nlp, [text])
+    names = [
+        (0, 15, "PERSON"),
+        (text.index("New York"), text.index("New York") + 8, "GPE"),
+        (text.index("Trump"), text.index("Trump") + 5, "PERSON"),
+        (text.index("Pence"), text.index("Pence") + 5, "PERSON"),
+    ]
+    masked = parse_with_names_masked(nlp, parsed, names)
+    assert masked is not None
+    assert masked.text == parsed.text
+    # Each name is one token, with the name as its text and its lemma.
+    for start, end, _ in names:
+        span = masked.char_span(start, end)
+        assert span is not None and len(span) == 1
+        assert span[0].text == span[0].lemma_ == text[start:end]
+    # Every other token keeps its offsets and its text; the entities are the parse's.
+    inside = [(start, end) for start, end, _ in names]
+    kept = {
+        (token.idx, token.text)
+        for token in parsed
+        if not any(start <= token.idx < end for start, end in inside)
+    }
+    assert kept <= {(token.idx, token.text) for token in masked}
+    assert [(e.start_char, e.end_char, e.label_) for e in masked.ents] == [
+        (e.start_char, e.end_char, e.label_) for e in parsed.ents
+    ]
+    assert masked[masked.char_span(0, 15).start].dep_ == "nsubj"  # type: ignore[union-attr]
+
+
+def test_a_parse_without_names_to_mask_is_the_parse_itself() -> None:
+    nlp = load_spacy()
+    (parsed, _), *_ = parse_texts(nlp, ["The committee said it would meet again."])
+    assert parse_with_names_masked(nlp, parsed, [(4, 13, "DATE")]) is parsed

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from html import unescape
 from typing import Any, Literal
@@ -586,15 +586,44 @@ def _documents_from_text(
             yield _guard(_record_document, record, record_source, settings)
     else:
         for line_number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            record_source = f"{source}#{line_number}"
-            try:
-                record = _parse_json(line, record_source, with_line=False)
-            except IngestionError as error:
-                yield error
-                continue
-            yield _guard(_record_document, record, record_source, settings)
+            if line.strip():
+                yield _line_document(line, f"{source}#{line_number}", settings)
+
+
+def document_from_record(
+    record: Mapping[str, Any], source: str, settings: Settings | None = None
+) -> Document | IngestionError:
+    """A record's fields (``text``, ``title``, ``url``, ``published``, ``outlet``,
+    ``country``) as a document, or why it cannot be one; a Parquet row, for instance."""
+    return _guard(_record_document, dict(record), source, settings)
+
+
+def document_from_json_line(
+    data: bytes, source: str, settings: Settings | None = None
+) -> Document | IngestionError:
+    """One line of a JSONL file (``source`` already names the line) as a document, or why not.
+
+    The line is checked, decoded and read as one record of a ``.jsonl`` file would be, so
+    a reader that splits a large file into lines (the Spark job) gets the same documents.
+    """
+    settings = settings or Settings()
+    try:
+        _check_size(data, source, settings)
+        text, decoding_warnings = _decode(data, source)
+    except IngestionError as error:
+        return error
+    result = _line_document(text, source, settings)
+    if decoding_warnings and isinstance(result, Document):
+        result = replace(result, warnings=decoding_warnings + result.warnings)
+    return result
+
+
+def _line_document(line: str, source: str, settings: Settings) -> Document | IngestionError:
+    try:
+        record = _parse_json(line, source, with_line=False)
+    except IngestionError as error:
+        return error
+    return _guard(_record_document, record, source, settings)
 
 
 def _parse_json(text: str, source: str, *, with_line: bool) -> Any:

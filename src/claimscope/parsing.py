@@ -36,12 +36,14 @@ After an end mark the parser still decides, since a period may close an abbrevia
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from claimscope.text.names import PLACEHOLDERS, masked_pieces
 from claimscope.text.sentences import after_abbreviation, ends_with_mark, line_sentence_starts
 
 if TYPE_CHECKING:
@@ -248,3 +250,102 @@ def parse_texts(
     if made:
         collect(run_batch())
     yield from finished()
+
+
+def parse_with_names_masked(
+    nlp: Language,
+    parsed: Doc,
+    names: Iterable[tuple[int, int, str]],
+    placeholders: Mapping[str, str] = PLACEHOLDERS,
+) -> Doc | None:
+    """The parse of a text read with every name as its type, as a Doc over the text itself.
+
+    The tagger and the parser read a name's own words: "Trump charges that ..." is parsed
+    with "Trump" a noun modifying "charges", "Clinton charges that ..." with "Clinton" its
+    subject. So the text of ``parsed`` (the text's parse, by :func:`parse_texts`) is parsed
+    again with each name of ``names`` (``(start, end, label)``, as for
+    :func:`claimscope.text.names.masked_pieces`) replaced by its type's placeholder, and
+    that parse is laid back onto the text: each placeholder becomes one token holding the
+    whole name, every other token keeps its offsets, and the entity labels are those of
+    ``parsed``. ``placeholders`` says which word stands for which label
+    (:data:`claimscope.text.names.PLACEHOLDERS` by default). The structure (tags, lemmas,
+    dependencies, sentences) is then the same whichever names the text holds.
+
+    ``parsed`` itself when no name is masked; None when the masked text's tokens do not
+    map back onto the text.
+    """
+    from spacy.attrs import DEP, HEAD, MORPH, POS, TAG
+    from spacy.tokens import Doc
+    from spacy.util import filter_spans
+
+    # The parse's own text: long runs of marks already shown as the tokenizer reads them.
+    text = parsed.text
+    pieces = masked_pieces(text, 0, len(text), names, placeholders)
+    if all(placeholder is None for _, _, placeholder in pieces):
+        return parsed
+    masked_text = "".join(
+        text[low:high] if placeholder is None else placeholder for low, high, placeholder in pieces
+    )
+    masked_doc, _ = next(
+        parse_texts(nlp, [masked_text], disable=[n for n in ("ner",) if n in nlp.pipe_names])
+    )
+    # Where each piece starts in the masked text, to map token offsets back.
+    masked_starts: list[int] = []
+    position = 0
+    for low, high, placeholder in pieces:
+        masked_starts.append(position)
+        position += high - low if placeholder is None else len(placeholder)
+    # A placeholder the tokenizer cut in two ("Personname-Personname") is one token again,
+    # so that each token maps onto characters of its own.
+    with masked_doc.retokenize() as retokenizer:
+        placeholder_spans = [
+            masked_doc.char_span(start, start + len(placeholder), alignment_mode="expand")
+            for start, (_, _, placeholder) in zip(masked_starts, pieces, strict=True)
+            if placeholder is not None
+        ]
+        for span in filter_spans([span for span in placeholder_spans if span is not None]):
+            if len(span) > 1:
+                retokenizer.merge(span)
+
+    def original(offset: int, *, closing: bool) -> tuple[int, bool]:
+        # An end offset belongs to the piece of the character before it.
+        index = max(0, bisect.bisect_right(masked_starts, offset - 1 if closing else offset) - 1)
+        low, high, placeholder = pieces[index]
+        if placeholder is not None:
+            return (high if closing else low), True
+        return low + offset - masked_starts[index], False
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    lemmas: list[str] = []
+    previous_end = 0
+    for token in masked_doc:
+        start, is_name = original(token.idx, closing=False)
+        end, _ = original(token.idx + len(token.text), closing=True)
+        gap = text[previous_end:start]
+        if start < previous_end or end <= start or gap not in ("", " ") or (gap and not words):
+            return None
+        if words:
+            spaces[-1] = gap == " "
+        words.append(text[start:end])
+        spaces.append(False)
+        lemmas.append(words[-1] if is_name else token.lemma_)
+        previous_end = end
+    if text[previous_end:] not in ("", " ") or not words:
+        return None
+    spaces[-1] = previous_end < len(text)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    attributes = [TAG, POS, MORPH, DEP, HEAD]
+    values: Any = masked_doc.to_array(attributes)
+    doc.from_array(attributes, values)
+    for token, lemma in zip(doc, lemmas, strict=True):
+        token.lemma_ = lemma
+    entities = []
+    for entity in parsed.ents:
+        laid = doc.char_span(
+            entity.start_char, entity.end_char, entity.label_, alignment_mode="expand"
+        )
+        if laid is not None:
+            entities.append(laid)
+    doc.set_ents(filter_spans(entities))
+    return doc

@@ -15,7 +15,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from claimscope.adapters.cli_common import EXIT_BAD_INPUT, OutputFormat
+from claimscope.adapters.cli_common import (
+    EXIT_BAD_INPUT,
+    DisableOption,
+    MaxCharsOption,
+    MaxSecondsOption,
+    OutputFormat,
+)
 from claimscope.adapters.cli_common import EXIT_BROKEN_PIPE as EXIT_BROKEN_PIPE
 from claimscope.adapters.cli_common import EXIT_TERMINATED as EXIT_TERMINATED
 from claimscope.adapters.cli_common import Output as _Output
@@ -29,6 +35,7 @@ from claimscope.adapters.cli_common import say as _say
 from claimscope.adapters.corpus_commands import corpus_app
 from claimscope.adapters.evidence_commands import evidence_app, match_command
 from claimscope.adapters.report.terminal import summary_lines
+from claimscope.adapters.spark.cli import spark_app
 from claimscope.analysis import DEFAULT_MAX_SECONDS
 from claimscope.document import Document
 from claimscope.dossier import Dossier, json_schema
@@ -71,12 +78,8 @@ def analyze(
             help="Write the output to this file (replaced only when the run succeeds).",
         ),
     ] = None,
-    max_chars: Annotated[
-        int, typer.Option(help="Largest document accepted, in characters of text.", min=1)
-    ] = DEFAULT_MAX_CHARS,
-    disable: Annotated[
-        list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
-    ] = None,
+    max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    disable: DisableOption = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -91,14 +94,7 @@ def analyze(
             "means its, marked issuer_inferred.",
         ),
     ] = None,
-    max_seconds: Annotated[
-        float,
-        typer.Option(
-            help="Time budget of one document: past it, its remaining stages are skipped with "
-            "a warning and its dossier is still written.",
-            min=0.001,
-        ),
-    ] = DEFAULT_MAX_SECONDS,
+    max_seconds: MaxSecondsOption = DEFAULT_MAX_SECONDS,
 ) -> None:
     """Analyse documents and print their dossiers."""
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -268,6 +264,7 @@ app.add_typer(score_app, name="score")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(evidence_app, name="evidence")
 app.command("match")(match_command)
+app.add_typer(spark_app, name="spark")
 
 DataOption = Annotated[
     Path,
@@ -550,9 +547,7 @@ def serve(
             min=1,
         ),
     ] = 100_000,
-    disable: Annotated[
-        list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
-    ] = None,
+    disable: DisableOption = None,
     ssl_certfile: Annotated[
         str | None, typer.Option(help="Serve HTTPS with this certificate (PEM).")
     ] = None,

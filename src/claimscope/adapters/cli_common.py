@@ -214,6 +214,24 @@ DbOption = Annotated[
 ]
 
 
+# The options every command that runs the pipeline shares, so that their help reads the same.
+DisableOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Stage to skip (repeatable), e.g. --disable entities."),
+]
+MaxCharsOption = Annotated[
+    int, typer.Option(help="Largest document accepted, in characters of text.", min=1)
+]
+MaxSecondsOption = Annotated[
+    float,
+    typer.Option(
+        help="Time budget of one document: past it, its remaining stages are skipped with "
+        "a warning and its dossier is still written.",
+        min=0.001,
+    ),
+]
+
+
 class ListingFormat(StrEnum):
     """How a listing command prints: a Rich table, or one JSON document for scripts."""
 

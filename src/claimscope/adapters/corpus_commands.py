@@ -1,4 +1,5 @@
-"""``claimscope corpus …``: add documents to the corpus store, search, show, export, re-analyse.
+"""``claimscope corpus …``: add or import documents to the corpus store, search, show, export,
+re-analyse.
 
 The store is ``--db`` (a SQLite file path or a database URL), else ``CLAIMSCOPE_DB``, else
 ``claimscope.db`` in the working directory. A store that cannot be opened (a bad URL, an
@@ -39,8 +40,11 @@ from rich.text import Text
 from claimscope.adapters.cli_common import (
     EXIT_BAD_INPUT,
     DbOption,
+    DisableOption,
     FormatOption,
     ListingFormat,
+    MaxCharsOption,
+    MaxSecondsOption,
     Output,
     OutputFormat,
     error_console,
@@ -115,15 +119,9 @@ def add_command(
     workers: Annotated[
         int, typer.Option(help="Processes analysing documents in parallel.", min=1)
     ] = 1,
-    disable: Annotated[
-        list[str] | None, typer.Option(help="Stage to skip (repeatable), e.g. --disable entities.")
-    ] = None,
-    max_chars: Annotated[
-        int, typer.Option(help="Largest document accepted, in characters of text.", min=1)
-    ] = DEFAULT_MAX_CHARS,
-    max_seconds: Annotated[
-        float, typer.Option(help="Time budget of one document's analysis.", min=0.001)
-    ] = DEFAULT_MAX_SECONDS,
+    disable: DisableOption = None,
+    max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    max_seconds: MaxSecondsOption = DEFAULT_MAX_SECONDS,
     country: Annotated[
         str | None,
         typer.Option(help="The state the documents are about when their text does not say."),
@@ -285,6 +283,91 @@ class _IngestProgress:
     def __exit__(self, *exc_info: object) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+@corpus_app.command("import")
+def import_command(
+    directory: Annotated[
+        str,
+        typer.Argument(
+            help="The --out directory of 'claimscope spark analyze' (documents/ and "
+            "rejected/): a local path or a URI (s3://, hdfs://)."
+        ),
+    ],
+    db: DbOption = None,
+    batch_size: Annotated[
+        int, typer.Option(help="Documents written per transaction.", min=1)
+    ] = 100,
+    output_format: Annotated[
+        ListingFormat,
+        typer.Option("--format", "-f", help="table: a summary line; json: the counts as JSON."),
+    ] = ListingFormat.table,
+) -> None:
+    """Store a Spark job's dossiers and rejected inputs as they are (nothing is re-analysed).
+
+    Importing the same output again adds nothing; the same text from another source adds a
+    sighting. An interrupted import is finished by running it again.
+    """
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise fail(
+            "corpus import reads Parquet: pip install 'claimscope[parquet]' (or [spark])"
+        ) from None
+    from claimscope.adapters.store.imports import ImportSummary, NotAnAnalysis, import_analysis
+
+    store = _open_store(db)
+    errors = error_console()
+    summary = ImportSummary()
+    previous = signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        with _IngestProgress(errors) as show:
+
+            def committed(totals: ImportSummary) -> None:
+                nonlocal summary
+                summary = totals
+                show(totals)
+
+            summary = import_analysis(store, directory, batch_size=batch_size, on_batch=committed)
+    except KeyboardInterrupt:
+        say(
+            errors,
+            f"claimscope: interrupted after {summary.added:,} added; "
+            "run the same command again to import the rest",
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except NotAnAnalysis as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{directory}: cannot read: {error}") from None
+    except _store_errors() as error:
+        raise fail(f"{store.location.shown}: {_first_line(error)}") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        store.close()
+    if output_format is ListingFormat.json:
+        _print_json(
+            {
+                "store": store.location.shown,
+                "added": summary.added,
+                "already_present": summary.already_present,
+                "sightings_added": summary.sightings_added,
+                "rejected": summary.rejected,
+                "unreadable": summary.unreadable,
+                "errors_added": summary.errors_added,
+            }
+        )
+    unreadable = f", {summary.unreadable:,} unreadable row(s)" if summary.unreadable else ""
+    say(
+        errors,
+        f"claimscope: {summary.added:,} added, {summary.already_present:,} already present, "
+        f"{summary.rejected:,} rejected input(s) of the job{unreadable} ({store.location.shown})",
+    )
+    if summary.unreadable:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 # -- search -------------------------------------------------------------------------------
@@ -576,43 +659,34 @@ def export_command(
 
 
 def _export_rows(store: Store, *, with_dossier: bool) -> Iterator[dict[str, Any]]:
-    from claimscope.adapters.store.facets import date_of, facets_of, published
+    from claimscope.adapters.store.facets import searchable_fields
 
     for page in store.pages():
         sightings = store.sightings_of([stored.document.id for stored in page])
         for stored in page:
             dossier = stored.dossier.to_json_dict()
-            found = facets_of(dossier)
+            fields = searchable_fields(dossier, stored.document.hints)
             seen = sightings[stored.document.id]
-            when = published(dossier) or stored.document.hints.published
             row: dict[str, Any] = {
                 "id": stored.document.id,
-                "title": stored.document.hints.title,
-                "headline": (dossier["anatomy"].get("headline") or {}).get("text"),
-                "language": dossier["document"]["language"],
+                "title": fields.title,
+                "headline": fields.headline,
+                "language": fields.language,
                 "outlet": next((s.outlet for s in seen if s.outlet), None),
                 "outlets": sorted({s.outlet for s in seen if s.outlet}),
                 "sightings": len(seen),
                 "sources": [s.source for s in seen],
                 "urls": [s.url for s in seen if s.url],
-                "published": when,
-                "published_on": (date_of(when) or date_of(stored.document.hints.captured)),
-                "country": (dossier["anatomy"].get("dateline") or {}).get("country")
-                or stored.document.hints.country,
-                "countries": sorted(found.countries),
-                "signatories": [
-                    " — ".join(part for part in (person, organization) if part)
-                    for person, organization, _ in found.signatories
-                ],
-                "techniques": sorted(found.techniques),
-                "citations": sorted(
-                    {f"{kind}: {issuer}" if issuer else kind for kind, issuer in found.citations}
-                ),
+                "published": fields.published,
+                "published_on": fields.published_on.isoformat() if fields.published_on else None,
+                "country": fields.country,
+                "countries": fields.countries,
+                "signatories": fields.signatories,
+                "techniques": fields.techniques,
+                "citations": fields.citations,
                 "pipeline_version": stored.pipeline_version,
                 "models_version": stored.models_version,
             }
-            if row["published_on"] is not None:
-                row["published_on"] = row["published_on"].isoformat()
             if with_dossier:
                 row["dossier"] = dossier
             yield row
@@ -757,10 +831,8 @@ def reanalyze_command(
             "produced.",
         ),
     ] = False,
-    disable: Annotated[list[str] | None, typer.Option(help="Stage to skip (repeatable).")] = None,
-    max_seconds: Annotated[
-        float, typer.Option(help="Time budget of one document's analysis.", min=0.001)
-    ] = DEFAULT_MAX_SECONDS,
+    disable: DisableOption = None,
+    max_seconds: MaxSecondsOption = DEFAULT_MAX_SECONDS,
     batch_size: Annotated[int, typer.Option(help="Dossiers written per transaction.", min=1)] = 100,
 ) -> None:
     """Re-run the pipeline (or one stage on) over stored documents, in place, after a model update.

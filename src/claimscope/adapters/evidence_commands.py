@@ -25,6 +25,7 @@ from rich.text import Text
 from claimscope.adapters.cli_common import (
     EXIT_BAD_INPUT,
     DbOption,
+    DisableOption,
     FormatOption,
     ListingFormat,
     Output,
@@ -351,9 +352,7 @@ def match_command(
         ),
     ] = DEFAULT_MIN_SCORE,
     every: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
-    disable: Annotated[
-        list[str] | None, typer.Option(help="Stage to skip when analysing a file (repeatable).")
-    ] = None,
+    disable: DisableOption = None,
     output_format: Annotated[
         MatchFormat | None,
         typer.Option(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import replace
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from claimscope.document import Document
 from claimscope.ingestion import (
@@ -23,6 +24,8 @@ from claimscope.ingestion import (
 
 STDIN = "-"
 _READ_CHUNK = 1 << 20
+_SUPPORTED = ".txt, .html, .json, .jsonl, .warc"
+K = TypeVar("K", bound=str)
 
 _FILE_TYPES = {
     stat.S_IFIFO: "a FIFO",
@@ -52,6 +55,15 @@ def sniff_kind(data: bytes) -> InputKind:
     return "text"
 
 
+# A URI with a scheme (s3://, hdfs://, file://), read through pyarrow's file systems.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://")
+
+
+def is_uri(path: str) -> bool:
+    """Whether an input names a URI (``s3://…``, ``hdfs://…``, ``file://…``), not a local path."""
+    return _URI.match(path) is not None
+
+
 def shown(path: str) -> str:
     """A path as it may be printed and serialised: undecodable bytes of its name as U+FFFD."""
     # Python keeps undecodable bytes of file names as lone surrogates, which no UTF-8
@@ -66,17 +78,26 @@ def expand_paths(paths: list[str]) -> Iterator[tuple[str, InputKind] | Ingestion
     cannot be read as a file (a FIFO, a device, a socket, a dangling or looping symbolic
     link, a directory reached a second time through a link) is reported.
     """
+    return expand_paths_by(paths, kind_for_name, "text", _SUPPORTED)
+
+
+def expand_paths_by(
+    paths: list[str], kind_of: Callable[[str], K | None], default: K, supported: str
+) -> Iterator[tuple[str, K] | IngestionError]:
+    """:func:`expand_paths` with another reading of file names: ``kind_of`` gives a name's
+    kind (None: not an input inside a directory), ``default`` that of a file named
+    explicitly with another suffix, ``supported`` the suffixes as an error lists them."""
     for raw in paths:
         if raw == STDIN:
-            yield (STDIN, "text")
+            yield (STDIN, default)
             continue
         status = _status(raw)
         if isinstance(status, str):
             yield IngestionError(shown(raw), status)
         elif stat.S_ISDIR(status.st_mode):
-            yield from _walk(raw, status)
+            yield from _walk(raw, status, kind_of, supported)
         else:
-            yield (raw, kind_for_name(raw) or "text")
+            yield (raw, kind_of(raw) or default)
 
 
 def _status(path: str) -> os.stat_result | str:
@@ -95,8 +116,8 @@ def _status(path: str) -> os.stat_result | str:
 
 
 def _walk(
-    root: str, root_status: os.stat_result
-) -> Iterator[tuple[str, InputKind] | IngestionError]:
+    root: str, root_status: os.stat_result, kind_of: Callable[[str], K | None], supported: str
+) -> Iterator[tuple[str, K] | IngestionError]:
     """The files below a directory, depth first in sorted order, each directory read once."""
     # Symbolic links to directories are followed; the (device, inode) of each directory
     # read stops a link back to an ancestor from recursing forever. An explicit stack,
@@ -127,14 +148,12 @@ def _walk(
                 seen[identity] = entry
                 stack.append(_listing(entry))
         else:
-            kind = kind_for_name(os.path.basename(entry))
+            kind = kind_of(os.path.basename(entry))
             if kind is not None:
                 found = True
                 yield (entry, kind)
     if not found:
-        yield IngestionError(
-            shown(root), "directory holds no supported file (.txt, .html, .json, .jsonl, .warc)"
-        )
+        yield IngestionError(shown(root), f"directory holds no supported file ({supported})")
 
 
 def _listing(directory: str) -> Iterator[str | IngestionError]:
@@ -172,10 +191,10 @@ def read_documents(
                 if peek is not None and sniff_kind(peek(8)[:8]) == "warc":
                     yield from read_warc(sys.stdin.buffer, source, settings)
                     continue
-                data = _read_at_most(sys.stdin.buffer, limit)
+                data = read_at_most(sys.stdin.buffer, limit)
                 kind = sniff_kind(data)
             elif kind == "warc":
-                with _open_file(path) as handle:
+                with open_file(path) as handle:
                     yield from read_warc(handle, source, settings)
                 continue
             else:
@@ -191,11 +210,11 @@ def read_documents(
 
 def _read_file(path: str, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; anything else is an IngestionError."""
-    with _open_file(path) as handle:
-        return _read_at_most(handle, limit)
+    with open_file(path) as handle:
+        return read_at_most(handle, limit)
 
 
-def _open_file(path: str) -> BinaryIO:
+def open_file(path: str) -> BinaryIO:
     """A regular file opened for reading; anything else is an IngestionError."""
     # The file may have been replaced since it was listed: opening a FIFO without
     # O_NONBLOCK would wait for a writer forever, so open first, then check what it is.
@@ -209,12 +228,34 @@ def _open_file(path: str) -> BinaryIO:
     return handle
 
 
+class WarcPage(NamedTuple):
+    """The HTML payload of one WARC response record, before ingestion."""
+
+    source: str
+    data: bytes
+    url: str | None
+    captured: str | None
+
+
 def read_warc(
     stream: BinaryIO, source: str, settings: Settings | None = None
 ) -> Iterator[Document | IngestionError]:
     """The HTML pages a WARC archive (plain or gzipped) captured, one document per record.
 
-    Each ``response`` record with a 2xx HTML payload is read as a page whose source is
+    See :func:`warc_pages` for which records are pages and how they are named.
+    """
+    settings = settings or Settings()
+    for page in warc_pages(stream, source, 4 * settings.max_chars + 1):
+        if isinstance(page, IngestionError):
+            yield page
+        else:
+            yield from page_documents(page, settings)
+
+
+def warc_pages(stream: BinaryIO, source: str, limit: int) -> Iterator[WarcPage | IngestionError]:
+    """The HTML pages of a WARC archive as bytes (at most ``limit`` each), not yet ingested.
+
+    Each ``response`` record with a 2xx HTML payload is a page whose source is
     ``SOURCE#N`` (N counts the archive's records from 1), its URL the record's target URI
     and its capture time the record's WARC-Date. Other records (requests, metadata,
     images, redirects) are not documents and are passed over. A record that cannot be
@@ -223,8 +264,6 @@ def read_warc(
     """
     from warcio.archiveiterator import ArchiveIterator
 
-    settings = settings or Settings()
-    limit = 4 * settings.max_chars + 1
     number = pages = 0
     records = iter(ArchiveIterator(stream))
     while True:
@@ -251,10 +290,17 @@ def read_warc(
             continue
         pages += 1
         data, url, captured = page
-        for item in documents_from_bytes(data, f"{source}#{number}", "html", settings):
-            if isinstance(item, Document):
-                item = replace(item, hints=replace(item.hints, url=url, captured=captured))
-            yield item
+        yield WarcPage(f"{source}#{number}", data, url, captured)
+
+
+def page_documents(
+    page: WarcPage, settings: Settings | None = None
+) -> Iterator[Document | IngestionError]:
+    """The document of a WARC page, with the record's URL and capture time in its hints."""
+    for item in documents_from_bytes(page.data, page.source, "html", settings):
+        if isinstance(item, Document):
+            item = replace(item, hints=replace(item.hints, url=page.url, captured=page.captured))
+        yield item
 
 
 def _warc_page(record: Any, limit: int) -> tuple[bytes, str | None, str | None] | None:
@@ -265,7 +311,7 @@ def _warc_page(record: Any, limit: int) -> tuple[bytes, str | None, str | None] 
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
     if not status.startswith("2") or not content_type.startswith(_HTML_TYPES):
         return None
-    data = _read_at_most(record.content_stream(), limit)
+    data = read_at_most(record.content_stream(), limit)
     charset = _charset(content_type)
     if charset is not None:
         # The HTTP header names the encoding; ingestion's own detection is for when none does.
@@ -289,7 +335,7 @@ def _one_line(error: BaseException) -> str:
     return text[:200] if text else type(error).__name__
 
 
-def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+def read_at_most(handle: BinaryIO, limit: int) -> bytes:
     """Up to ``limit`` bytes, read in chunks: a huge limit never sizes one buffer."""
     chunks: list[bytes] = []
     remaining = limit

@@ -58,6 +58,10 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]{0,40}\n|\n(?=[ \t]{3,40}\S)")
 MIN_LIST_LINES = 5
 """A run of at least this many list-shaped lines is indexed as a list."""
 
+PART_PREFERENCE: dict[PartKind, int] = {"document": 3, "statement": 2, "list": 1, "paragraph": 0}
+"""Which matching parts name a link between two documents at equal similarity: the whole
+text over a statement over a list over a paragraph (the sum of the two parts' values)."""
+
 
 @dataclass(frozen=True)
 class Part:
@@ -307,7 +311,7 @@ def shared_texts(
     reported as the whole text and an embedded statement as the statement.
     """
     best: dict[tuple[int, int], SharedText] = {}
-    rank = {"document": 3, "statement": 2, "list": 1, "paragraph": 0}
+    rank = PART_PREFERENCE
     for first_index, second_index, similarity in similar_pairs(rows, settings):
         first, second = parts[first_index], parts[second_index]
         if first.document == second.document:

@@ -523,6 +523,18 @@ class UnionFind:
         return sorted((group for group in members.values() if len(group) > 1), key=min)
 
 
+def verified(
+    first_rows: npt.NDArray[np.uint32],
+    second_rows: npt.NDArray[np.uint32],
+    settings: MinHashSettings = DEFAULT_SETTINGS,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Which candidate pairs (row i of each array) are similar enough to link, and each
+    pair's estimated Jaccard; a text without shingles is never linked."""
+    agreement = np.count_nonzero(first_rows == second_rows, axis=1) / settings.permutations
+    empty = first_rows[:, 0] == _EMPTY
+    return (agreement >= settings.threshold) & ~empty, agreement
+
+
 def connected_groups(count: int, edges: npt.NDArray[np.integer[Any]]) -> list[npt.NDArray[np.intp]]:
     """The connected components of ``count`` nodes joined by ``edges`` (pairs of nodes) that
     have two nodes or more, each sorted, in order of their first node (scipy's
@@ -551,12 +563,9 @@ def similar_pairs(
     pairs = candidate_pairs(band_keys(rows_of_signatures, settings))
     if not len(pairs):
         return []
-    agreement = (
-        np.count_nonzero(rows_of_signatures[pairs[:, 0]] == rows_of_signatures[pairs[:, 1]], axis=1)
-        / settings.permutations
+    keep, agreement = verified(
+        rows_of_signatures[pairs[:, 0]], rows_of_signatures[pairs[:, 1]], settings
     )
-    empty = rows_of_signatures[pairs[:, 0], 0] == _EMPTY
-    keep = (agreement >= settings.threshold) & ~empty
     return [
         (int(first), int(second), float(value))
         for (first, second), value in zip(pairs[keep], agreement[keep], strict=True)

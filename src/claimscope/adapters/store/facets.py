@@ -1,7 +1,9 @@
 """The fields of a dossier people search and filter on, read from its JSON form.
 
 Pure functions over the dossier's plain JSON dict (the form it is stored in), so that the
-store and its migrations (which backfill older rows) read dossiers the same way.
+store, its migrations (which backfill older rows), ``corpus export`` and the Spark job's
+Parquet output read dossiers the same way: :func:`searchable_fields` is the one definition
+of a document's searchable fields.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from claimscope.document import Hints
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _COUNTRY_ID = re.compile(r"country:([A-Z]{2})\Z")
@@ -87,3 +91,48 @@ def date_of(value: str | None) -> date | None:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class SearchableFields:
+    """A document's searchable fields: the store's columns, the export's and the Spark job's."""
+
+    title: str | None
+    headline: str | None
+    language: str | None
+    published: str | None
+    """The publication time the text prints, else the one its container gave."""
+    published_on: date | None
+    """The publication date, else the capture date (what --since and --until compare)."""
+    country: str | None
+    """The dateline's country, else the one the record or user gave."""
+    countries: list[str]
+    signatories: list[str]
+    """Each signatory as "person — organisation" (either alone when the other is missing)."""
+    techniques: list[str]
+    citations: list[str]
+    """Each cited kind, as "kind: issuer" when the issuer is known."""
+
+
+def searchable_fields(dossier: Mapping[str, Any], hints: Hints) -> SearchableFields:
+    """The searchable fields of one document, from its dossier's JSON and its hints."""
+    found = facets_of(dossier)
+    when = published(dossier) or hints.published
+    language = (dossier.get("document") or {}).get("language")
+    return SearchableFields(
+        title=hints.title,
+        headline=headline(dossier),
+        language=language if isinstance(language, str) else None,
+        published=when,
+        published_on=date_of(when) or date_of(hints.captured),
+        country=document_country(dossier) or hints.country,
+        countries=sorted(found.countries),
+        signatories=[
+            " — ".join(part for part in (person, organization) if part)
+            for person, organization, _ in found.signatories
+        ],
+        techniques=sorted(found.techniques),
+        citations=sorted(
+            {f"{kind}: {issuer}" if issuer else kind for kind, issuer in found.citations}
+        ),
+    )

@@ -403,8 +403,8 @@ def _known_signatures(connection: Connection, digests: Sequence[str]) -> dict[st
     return found
 
 
-def delete_parts(connection: Connection, numbers: Sequence[int], settings: MinHashSettings) -> None:
-    """Remove the parts of these documents, and the signatures no other part has."""
+def _signatures_of(connection: Connection, numbers: Sequence[int]) -> set[int]:
+    """The signature ids of these documents' parts (parts without words have none)."""
     signatures: set[int] = set()
     for chunk in _chunks(numbers):
         signatures.update(
@@ -416,6 +416,13 @@ def delete_parts(connection: Connection, numbers: Sequence[int], settings: MinHa
             ).scalars()
             if value is not None
         )
+    return signatures
+
+
+def delete_parts(connection: Connection, numbers: Sequence[int], settings: MinHashSettings) -> None:
+    """Remove the parts of these documents, and the signatures no other part has."""
+    signatures = _signatures_of(connection, numbers)
+    for chunk in _chunks(numbers):
         connection.execute(
             delete(DocumentPartRow).where(DocumentPartRow.document_number.in_(chunk))
         )
@@ -640,18 +647,7 @@ def cluster_of(
     frontier = [number]
     seen_signatures: set[int] = set()
     while frontier and len(found) < MAX_CLUSTER_DOCUMENTS:
-        signatures: set[int] = set()
-        for chunk in _chunks(frontier):
-            signatures.update(
-                value
-                for value in connection.execute(
-                    select(DocumentPartRow.signature_id).where(
-                        DocumentPartRow.document_number.in_(chunk)
-                    )
-                ).scalars()
-                if value is not None
-            )
-        signatures -= seen_signatures
+        signatures = _signatures_of(connection, frontier) - seen_signatures
         seen_signatures |= signatures
         own = dict(_signatures(connection, signatures))
         # Signatures sharing a band key with these ones, verified against them.

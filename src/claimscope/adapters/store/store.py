@@ -88,10 +88,14 @@ class Sighting:
     @classmethod
     def of(cls, document: Document) -> Sighting:
         """Where and when this copy of the document was seen, from its metadata."""
-        hints = document.hints
+        return cls.seen(document.source, document.hints)
+
+    @classmethod
+    def seen(cls, source: str, hints: Hints) -> Sighting:
+        """A sighting at ``source`` of a document that came with these hints."""
         outlet = hints.outlet or hints.site_name or _host(hints.url)
         return cls(
-            source=document.source,
+            source=source,
             outlet=outlet,
             url=hints.url,
             published=hints.published,
@@ -818,19 +822,17 @@ def _document_row(item: Analysed, versions: Versions, now: datetime) -> dict[str
     document, dossier = item.document, item.dossier
     stored = _stored_dossier(dossier)
     first = item.sightings[0] if item.sightings else Sighting.of(document)
-    published = facet_fields.published(stored) or document.hints.published
-    agency = dossier.anatomy.agency.name if dossier.anatomy.agency else None
+    searchable = facet_fields.searchable_fields(stored, document.hints)
     return {
         "id": document.id,
         "text": document.text,
-        "title": document.hints.title,
-        "headline": facet_fields.headline(stored),
-        "language": dossier.document.language,
-        "outlet": first.outlet or agency,
-        "published": published,
-        "published_on": facet_fields.date_of(published)
-        or facet_fields.date_of(document.hints.captured),
-        "country": facet_fields.document_country(stored) or document.hints.country,
+        "title": searchable.title,
+        "headline": searchable.headline,
+        "language": searchable.language,
+        "outlet": outlet_of(first, dossier),
+        "published": searchable.published,
+        "published_on": searchable.published_on,
+        "country": searchable.country,
         "hints": hints_to_json(document.hints),
         "dossier": stored,
         "pipeline_version": versions.pipeline,
@@ -838,6 +840,12 @@ def _document_row(item: Analysed, versions: Versions, now: datetime) -> dict[str
         "created_at": now,
         "updated_at": now,
     }
+
+
+def outlet_of(sighting: Sighting, dossier: Dossier) -> str | None:
+    """The outlet a document is filed under: its sighting's, else the agency its text names."""
+    agency = dossier.anatomy.agency.name if dossier.anatomy.agency else None
+    return sighting.outlet or agency
 
 
 def hints_to_json(hints: Hints) -> dict[str, Any]:
@@ -856,6 +864,19 @@ def hints_from_json(stored: Mapping[str, Any]) -> Hints:
             value = tuple(Declared(**item) if isinstance(item, dict) else item for item in value)
         values[name] = value
     return Hints(**values)
+
+
+def document_of(dossier: Dossier, hints: Hints) -> Document:
+    """The document a dossier was made from (its text, source and format), with its hints."""
+    return Document(
+        id=dossier.document.id,
+        source=dossier.document.source,
+        text=dossier.document.text,
+        format=dossier.document.format,
+        hints=hints,
+        # What ingestion repaired is in the dossier; a full re-analysis must keep saying so.
+        warnings=tuple(w.message for w in dossier.warnings if w.stage == "ingestion"),
+    )
 
 
 def _sighting_row(document_id: str, sighting: Sighting, now: datetime) -> dict[str, Any]:
@@ -913,18 +934,8 @@ def _stored_document(row: Any) -> StoredDocument:
     payload = dict(stored)
     payload["document"] = {**stored["document"], "text": row.text}
     dossier = Dossier.model_validate(payload)
-    hints = hints_from_json(row.hints or {})
-    document = Document(
-        id=row.id,
-        source=dossier.document.source,
-        text=row.text,
-        format=dossier.document.format,
-        hints=hints,
-        # What ingestion repaired is in the dossier; a full re-analysis must keep saying so.
-        warnings=tuple(w.message for w in dossier.warnings if w.stage == "ingestion"),
-    )
     return StoredDocument(
-        document=document,
+        document=document_of(dossier, hints_from_json(row.hints or {})),
         dossier=dossier,
         number=row.number,
         pipeline_version=row.pipeline_version,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from claimscope.analysis import Analysis
 from claimscope.dossier import Dossier, Entity, Span, Statement, TextSpan, Voice
+from claimscope.parsing import parse_with_names_masked
 from claimscope.stages.voices.attributions.common import EDGE_PUNCTUATION, Attribution
 from claimscope.stages.voices.attributions.find import find_attributions
 from claimscope.stages.voices.attributions.lines import (
@@ -23,6 +24,7 @@ from claimscope.stages.voices.quotations import (
     trim,
 )
 from claimscope.stages.voices.speakers import Names, Speaker, resolve_speaker
+from claimscope.text.names import ONE_PLACEHOLDER, PLACEHOLDERS, name_spans, recurring_names
 from claimscope.text.spans import Intervals
 
 if TYPE_CHECKING:
@@ -123,6 +125,31 @@ def _words(text: str, pieces: Sequence[tuple[int, int]]) -> int:
     return sum(len(text[start:end].split()) for start, end in pieces)
 
 
+def _structure(analysis: Analysis) -> Doc | None:
+    """The parse the attributions are read from: the document's, with its names masked.
+
+    Which word is a cue, what is its subject and where its clause ends must not depend on
+    which names the text holds: the parser reads "Trump charges that ..." with "Trump"
+    a noun modifying the verb and "Clinton charges ..." with "Clinton" its subject. So the
+    text is parsed again with every name read as its type (``parse_with_names_masked``);
+    the document's own parse serves when that one cannot be laid back onto the text.
+    """
+    parsed = analysis.parsed
+    nlp = analysis.resources.nlp
+    if parsed is None or nlp is None:
+        return parsed
+    entities = [(item.start, item.end, item.label) for item in analysis.dossier.entities]
+    # A lowercase "entity" ("the health ministry") is a description, read as words.
+    text = analysis.document.text
+    names = [name for name in name_spans(entities) if text[name[0]].isupper()]
+    others = [(start, end) for start, end, label in entities if label not in PLACEHOLDERS]
+    # One placeholder for every label: the recogniser's label follows the name too.
+    masked = parse_with_names_masked(
+        nlp, parsed, recurring_names(parsed, names, others), ONE_PLACEHOLDER
+    )
+    return parsed if masked is None else masked
+
+
 class VoicesStage:
     """Adds the `voices` layer."""
 
@@ -144,7 +171,7 @@ class VoicesStage:
                 quotations += find_quotations(text, part_start, part_end, warnings)
         warnings.close()
         voices: list[Voice] = [self._statement_voice(item) for item in dossier.statements]
-        doc = analysis.parsed
+        doc = _structure(analysis)
         if doc is None:
             analysis.warn(STAGE, "no parse: only quotations and the narrator are attributed")
             attributions: list[Attribution] = []
