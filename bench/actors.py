@@ -49,7 +49,7 @@ from typing import Any, Literal
 
 import pycountry
 
-from bench.common import ROOT, module_revision, write_results
+from bench.common import ROOT, harmonic_f1, module_revision, write_results
 from claimscope.corpus.actors import Actor, Mention, resolve_organizations, resolve_people
 
 GOLD = ROOT / "bench" / "data" / "actors_gold.jsonl"
@@ -365,8 +365,7 @@ class KindScore:
     @property
     def f1(self) -> float:
         """Harmonic mean of pair precision and recall."""
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
+        return harmonic_f1(self.precision, self.recall)
 
     def figures(self) -> dict[str, Any]:
         """The figures as JSON-ready numbers."""

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, write_results
+from bench.common import ROOT, harmonic_f1, write_results
 from bench.common import stage_revision as common_stage_revision
 from claimscope.document import Hints
 from claimscope.dossier import Citation
@@ -267,8 +267,7 @@ class Score:
     @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall (0 when both are 0)."""
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
+        return harmonic_f1(self.precision, self.recall)
 
     def accuracy(self, name: str) -> float:
         """Share of matched pairs whose field agrees (0 when nothing matched)."""

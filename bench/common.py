@@ -58,3 +58,9 @@ def module_revision(path: str) -> str:
     commit = git("log", "-1", "--format=%h", "--", path) or "uncommitted"
     dirty = git("status", "--porcelain", "--", path, "src/claimscope/data")
     return f"{commit}+dirty" if dirty else commit
+
+
+def harmonic_f1(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0)."""
+    total = precision + recall
+    return 2 * precision * recall / total if total else 0.0

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.common import RESULTS, ROOT, SHARED_DATA, write_results
+from bench.common import RESULTS, ROOT, SHARED_DATA, harmonic_f1, write_results
 from claimscope.corpus.duplicates import (
     Part,
     document_clusters,
@@ -318,7 +318,7 @@ def score(gold: set[tuple[int, int]], predicted: set[tuple[int, int]]) -> dict[s
     true = len(gold & predicted)
     precision = true / len(predicted) if predicted else 1.0
     recall = true / len(gold) if gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = harmonic_f1(precision, recall)
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.citations import overlap_matches
-from bench.common import ROOT, write_results
+from bench.common import ROOT, harmonic_f1, write_results
 from bench.common import stage_revision as common_stage_revision
 from claimscope.dossier import Dossier, Signatory
 from claimscope.ingestion import make_document
@@ -248,8 +248,7 @@ class Counts:
     @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall (0 when both are 0)."""
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
+        return harmonic_f1(self.precision, self.recall)
 
     def figures(self) -> dict[str, float | int]:
         """The counts and rates as JSON-ready numbers."""

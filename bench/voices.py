@@ -42,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import RESULTS, SHARED_DATA, write_results
+from bench.common import RESULTS, SHARED_DATA, harmonic_f1, write_results
 from bench.common import stage_revision as common_stage_revision
 from bench.polnear import POLNEAR, Article, Extent, read_split
 from claimscope.document import Document
@@ -144,7 +144,7 @@ class RoleScore:
     def f1(self, measure: str) -> float:
         """The harmonic mean of precision and recall."""
         precision, recall = self.precision(measure), self.recall(measure)
-        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return harmonic_f1(precision, recall)
 
     def figures(self) -> dict[str, Any]:
         """Counts and rounded P/R/F1 per measure, as written to the results file."""
