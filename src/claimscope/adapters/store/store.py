@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -32,7 +33,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 import claimscope.adapters.store.facets as facet_fields
 import claimscope.adapters.store.index as part_index
@@ -188,10 +189,7 @@ class Store:
             ) from None
         store = cls(engine, location)
         try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            if migrate:
-                store.upgrade()
+            store._prepare(migrate)
         except StoreError:
             engine.dispose()
             raise
@@ -201,6 +199,28 @@ class Store:
                 f"{location.origin} {location.shown}: cannot open the store: {error_reason(error)}"
             ) from None
         return store
+
+    def _prepare(self, migrate: bool) -> None:
+        """Check the connection and migrate; on SQLite, wait while another process holds it.
+
+        SQLite returns "database is locked" at once, without its busy handler, where waiting
+        could deadlock (a new file switching to WAL while another process does the same, a
+        read that must become a write), so two processes opening one new store at once
+        would fail; the open is retried within the busy timeout instead.
+        """
+        deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+        while True:
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                if migrate:
+                    self.upgrade()
+                return
+            except OperationalError as error:
+                locked = self.dialect == "sqlite" and "locked" in str(error.orig)
+                if not locked or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def close(self) -> None:
         """Release the store's connections."""
