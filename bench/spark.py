@@ -3,14 +3,22 @@
 Data: the stories of ``bench.throughput`` (Reuters-21578 with a body, Wikinews 2019),
 written once as a JSONL file of records, which both paths read.
 
-- ``local``: ``claimscope analyze --workers N`` as the command runs it: the JSONL file read
-  and ingested, analysed by :func:`claimscope.parallel.pipe_in_parallel` (1 and 2 worker
-  processes, their start-up included), each dossier serialised to JSON;
+Both paths are timed from a cold start of their work, in the same way (``timed``):
+
+- ``local``: ``claimscope analyze --workers N`` as the command runs it, in a fresh Python
+  interpreter of its own: importing the pipeline's modules, the JSONL file read and
+  ingested, analysed by :func:`claimscope.parallel.pipe_in_parallel` (1 and 2 worker
+  processes, started, each loading its pipeline's models), each dossier serialised to JSON.
+  Only starting the interpreter is left out. (Run in the benchmark's own process, after
+  another run, the workers would fork from a parent whose models were already loaded and
+  skip loading them, which the command never does.);
 - ``spark``: :func:`claimscope.adapters.spark.jobs.analyze` in local mode with 1 and 2
-  cores (``local[1]``, ``local[2]``): reading, ingestion, analysis and both Parquet outputs,
-  the pipeline built once in each Python worker (included). Starting the JVM
-  (``spark_jvm_start_seconds``) and each session on it (``session_seconds``) are timed
-  apart: a cluster pays them once per job, not per document;
+  cores (``local[1]``, ``local[2]``), each on a new session whose Python daemon and workers
+  start with the job: reading, ingestion, the pipeline built (once per executor, in the
+  Python daemon, before it forks the workers: :mod:`claimscope.adapters.spark.daemon`),
+  analysis and both Parquet outputs. Starting the JVM (``spark_jvm_start_seconds``) and
+  each session on it (``session_seconds``) are timed apart, as the interpreter's start is
+  for the command line: a cluster pays them once per job, not per document;
 - ``dossiers_against_local``: every dossier of each Spark run against the local path's for
   the same record (the source ``stories.jsonl#N``): the same id and the same JSON, every
   field (the issue's equality check; ``claimscope analyze`` prints these dossiers);
@@ -46,18 +54,27 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import RESULTS, ROOT, write_results
-from bench.throughput import REUTERS, WIKINEWS, reuters_documents, wikinews_documents
-from claimscope.adapters.inputs import read_documents
-from claimscope.adapters.spark.executor import AnalysisSettings
-from claimscope.corpus.duplicates import find_shared_texts
-from claimscope.document import Document
-from claimscope.parallel import pipe_in_parallel
+
+# Nothing of the pipeline is imported at the top: the command line's timed run
+# (--local-run) starts in a fresh interpreter from this module and imports it in its time.
 
 COMMAND = ".venv/bin/python -m bench.spark"
+
+TIMED = {
+    "local": "a fresh interpreter per run (its start left out): the pipeline's imports, "
+    "reading and ingestion, worker processes started and loading their models, analysis, "
+    "each dossier serialised to JSON",
+    "spark": "a new session per run on a started JVM (JVM and session start timed apart): "
+    "the Python daemon and workers started, the pipeline built once in the daemon, "
+    "reading, ingestion, analysis, both Parquet outputs written",
+}
+"""What each path's seconds include: both from a cold start of their work."""
 
 
 def write_records(folder: Path, limit: int | None) -> tuple[Path, int, int]:
     """The stories as one JSONL file of records; its path, documents and characters."""
+    from bench.throughput import REUTERS, WIKINEWS, reuters_documents, wikinews_documents
+
     reuters, _ = reuters_documents(REUTERS, limit)
     documents = reuters + wikinews_documents(WIKINEWS, limit)
     path = folder / "stories.jsonl"
@@ -81,13 +98,57 @@ Dossiers = dict[str, tuple[str, str]]
 
 
 def time_local(path: Path, workers: int) -> tuple[float, Dossiers]:
-    """Seconds and dossiers of the local path: read, ingest, analyse, serialise."""
+    """Seconds and dossiers of the local path (:func:`run_local`), in a fresh interpreter."""
+    with tempfile.TemporaryDirectory(prefix="claimscope-bench-local-") as folder:
+        dossiers_file = Path(folder) / "dossiers.jsonl"
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "bench.spark", "--local-run", str(path)),
+                *("--workers", str(workers), "--dossiers-to", str(dossiers_file)),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_bench_environment(),
+        )
+        dossiers: Dossiers = {}
+        with dossiers_file.open(encoding="utf-8") as handle:
+            for line in handle:
+                source, document_id, dossier = json.loads(line)
+                dossiers[source] = (document_id, dossier)
+    seconds: float = json.loads(result.stdout)["seconds"]
+    return seconds, dossiers
+
+
+def run_local(path: Path, workers: int, dossiers_to: Path) -> float:
+    """In this interpreter, fresh: seconds of what ``claimscope analyze --workers N`` does from
+    its start (imports, reading, ingestion, the workers' start and models, analysis, JSON);
+    the dossiers written to ``dossiers_to`` afterwards, as JSON lines (source, id, dossier)."""
     started = time.perf_counter()
+    from claimscope.adapters.inputs import read_documents
+    from claimscope.document import Document
+    from claimscope.parallel import pipe_in_parallel
+
     documents = (item for item in read_documents([str(path)]) if isinstance(item, Document))
-    dossiers: Dossiers = {}
-    for dossier in pipe_in_parallel(documents, workers):
-        dossiers[dossier.document.source] = (dossier.document.id, dossier.to_json(indent=None))
-    return time.perf_counter() - started, dossiers
+    dossiers = [
+        (dossier.document.source, dossier.document.id, dossier.to_json(indent=None))
+        for dossier in pipe_in_parallel(documents, workers)
+    ]
+    seconds = time.perf_counter() - started
+    with dossiers_to.open("w", encoding="utf-8") as handle:
+        for row in dossiers:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return seconds
+
+
+def _bench_environment() -> dict[str, str]:
+    """This environment, with the repository's sources and benchmarks importable."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
 
 
 def compare_dossiers(found: Dossiers, expected: Dossiers) -> dict[str, Any]:
@@ -137,11 +198,12 @@ def start_jvm() -> float:
 def time_spark(path: Path, cores: int, out: Path, expected: Dossiers) -> dict[str, Any]:
     """Session start and analysis job of Spark in local mode with ``cores`` cores, and its
     dossiers against the local path's (``expected``)."""
+    from claimscope.adapters.spark.executor import AnalysisSettings
     from claimscope.adapters.spark.jobs import analyze
     from claimscope.adapters.spark.session import spark_session
 
     started = time.perf_counter()
-    spark = spark_session(f"local[{cores}]", "claimscope bench")
+    spark = spark_session(f"local[{cores}]", "claimscope bench", AnalysisSettings())
     spark.sparkContext.setLogLevel("ERROR")
     spark.range(1).count()
     session_seconds = time.perf_counter() - started
@@ -169,6 +231,7 @@ def compare_duplicates(analysed: Path, out: Path) -> dict[str, Any]:
 
     from claimscope.adapters.spark.jobs import duplicates
     from claimscope.adapters.spark.session import spark_session
+    from claimscope.corpus.duplicates import find_shared_texts
 
     spark = spark_session("local[2]", "claimscope bench duplicates")
     spark.sparkContext.setLogLevel("ERROR")
@@ -228,6 +291,7 @@ def measure_worker_memory(path: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from claimscope.adapters.spark import executor
+    from claimscope.adapters.spark.executor import AnalysisSettings
 
     # pyspark.sql too, as a worker running mapInArrow imports it (its Arrow serializers).
     from claimscope.adapters.spark.jobs import ARROW_BATCH_ROWS
@@ -271,12 +335,7 @@ def worker_memory(path: Path) -> dict[str, Any]:
         capture_output=True,
         text=True,
         check=True,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")])
-            ),
-        },
+        env=_bench_environment(),
     )
     figures: dict[str, Any] = json.loads(result.stdout)
     return figures
@@ -319,6 +378,7 @@ def run(limit: int | None = None) -> dict[str, Any]:
         "limit_per_corpus": limit,
         "cpu_count": os.cpu_count(),
         "load_average_at_end": [round(value, 1) for value in os.getloadavg()],
+        "timed": TIMED,
         "local": local,
         "spark_jvm_start_seconds": round(jvm_seconds, 2),
         "spark": spark,
@@ -359,11 +419,18 @@ def main() -> None:
         help="measure only one executor worker's memory (no Spark needed); keep the other "
         "figures of bench/results/spark.json",
     )
-    # Internal: the process worker_memory starts.
+    # Internal: the processes worker_memory and time_local start.
     parser.add_argument("--worker-memory-of", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--local-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--dossiers-to", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.limit is not None and arguments.limit < 1:
         parser.error("--limit must be at least 1")
+    if arguments.local_run is not None:
+        seconds = run_local(arguments.local_run, arguments.workers, arguments.dossiers_to)
+        print(json.dumps({"seconds": seconds}))
+        return
     if arguments.worker_memory_of is not None:
         print(json.dumps(measure_worker_memory(arguments.worker_memory_of)))
         return

@@ -105,26 +105,35 @@ def example_dossier(pipeline: Pipeline, example_document: Document) -> Dossier:
     return pipeline.analyze(example_document)
 
 
+# The stages the Spark plumbing tests run (those that need no spaCy parse).
+SPARK_PLUMBING_DISABLED = ("entities", "citations", "voices", "claims", "techniques")
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
     """One local[2] Spark session for the whole test run: starting the JVM takes seconds.
 
-    Tests that take it are marked to skip, with the reason, without pyspark or Java
-    (``tests/test_spark.py``'s ``needs_spark``).
+    Its Python daemon builds the plumbing tests' pipeline before forking the workers, as
+    ``claimscope spark analyze``'s does for the command's. Tests that take it are marked to
+    skip, with the reason, without pyspark or Java (``tests/test_spark.py``'s ``needs_spark``).
     """
+    from claimscope.adapters.spark.daemon import daemon_settings
+    from claimscope.adapters.spark.executor import AnalysisSettings
     from claimscope.adapters.spark.session import local_environment
 
     local_environment()
     from pyspark.sql import SparkSession
 
-    session = (
+    builder = (
         SparkSession.builder.master("local[2]")
         .appName("claimscope tests")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
     )
+    for key, value in daemon_settings(AnalysisSettings(disabled=SPARK_PLUMBING_DISABLED)).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

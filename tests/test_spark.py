@@ -36,7 +36,7 @@ from claimscope.corpus.duplicates import find_shared_texts  # noqa: E402
 from claimscope.document import Document  # noqa: E402
 from claimscope.ingestion import Settings, document_from_record  # noqa: E402
 from claimscope.pipeline import Pipeline, build_pipeline  # noqa: E402
-from tests.conftest import EXAMPLE  # noqa: E402
+from tests.conftest import EXAMPLE, SPARK_PLUMBING_DISABLED  # noqa: E402
 from tests.test_corpus_cli import write_warc  # noqa: E402
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 # Plumbing tests run the stages that need no spaCy parse: fast, and still real dossiers.
-PLUMBING = AnalysisSettings(disabled=("entities", "citations", "voices", "claims", "techniques"))
+PLUMBING = AnalysisSettings(disabled=SPARK_PLUMBING_DISABLED)
 
 
 def _spark_missing() -> str | None:
@@ -233,19 +233,31 @@ def test_an_existing_output_is_refused_before_any_work(spark: SparkSession, tmp_
 
 
 def _probe(batches: Iterator[Any], settings: AnalysisSettings) -> Iterator[Any]:
-    """The analysis, then one row saying which process ran it and how many pipelines it built."""
+    """The analysis, then one row saying which process ran it (and forked it), how many
+    pipelines it holds and which process built the one it used."""
     import pyarrow
 
     from claimscope.adapters.spark import executor as worker
 
     analysed = sum(batch.num_rows for batch in worker.analyse_batches(batches, settings))
+    builder = worker.pipeline_builders[(settings.disabled, settings.max_seconds)]
     yield pyarrow.RecordBatch.from_pylist(
-        [{"pid": os.getpid(), "builds": worker.pipelines_built, "rows": analysed}]
+        [
+            {
+                "pid": os.getpid(),
+                "parent": os.getppid(),
+                "builds": worker.pipelines_built,
+                "builder": builder,
+                "rows": analysed,
+            }
+        ]
     )
 
 
 @needs_spark
-def test_the_pipeline_is_built_once_per_worker_process(spark: SparkSession, tmp_path: Path) -> None:
+def test_the_pipeline_is_built_once_in_the_daemon_and_shared_by_its_workers(
+    spark: SparkSession, tmp_path: Path
+) -> None:
     from functools import partial
 
     from pyspark import cloudpickle
@@ -264,17 +276,22 @@ def test_the_pipeline_is_built_once_per_worker_process(spark: SparkSession, tmp_
     try:
         reports = (
             raw.repartition(8)
-            .mapInArrow(partial(_probe, settings=PLUMBING), "pid long, builds long, rows long")
+            .mapInArrow(
+                partial(_probe, settings=PLUMBING),
+                "pid long, parent long, builds long, builder long, rows long",
+            )
             .collect()
         )
     finally:
         unregister(sys.modules[__name__])
     assert len(reports) == 8 and sum(report.rows for report in reports) == 24
     processes = {report.pid for report in reports}
-    # Eight partitions on two cores: Python workers were reused across partitions, and each
-    # built its pipeline once, on its first partition.
-    assert len(processes) < 8
+    daemons = {report.parent for report in reports}
+    # Eight partitions on two cores: Python workers were reused across partitions. None
+    # built a pipeline: each holds the one its daemon built before forking it.
+    assert len(processes) < 8 and len(daemons) == 1
     assert {report.builds for report in reports} == {1}
+    assert {report.builder for report in reports} == daemons
 
 
 # -- near-duplicates ------------------------------------------------------------------------
@@ -586,3 +603,57 @@ def test_a_document_the_pipeline_fails_on_is_rejected_and_the_batch_goes_on(
         ("document", "in.jsonl#3"),
     ]
     assert out[1]["reason"] == "analysis failed: RuntimeError: a bug met on one document"
+
+
+# -- the analysis daemon (no Spark needed) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        AnalysisSettings(),
+        AnalysisSettings(disabled=("claims", "techniques"), max_seconds=None),
+        AnalysisSettings(disabled=("voices",), max_seconds=7.5, max_chars=10, country="FR"),
+    ],
+)
+def test_the_daemon_is_told_the_pipeline_to_build(settings: AnalysisSettings) -> None:
+    from claimscope.adapters.spark.daemon import PIPELINE_VARIABLE, daemon_settings, settings_from
+
+    configuration = daemon_settings(settings)
+    assert configuration["spark.python.daemon.module"] == "claimscope.adapters.spark.daemon"
+    told = settings_from(configuration[f"spark.executorEnv.{PIPELINE_VARIABLE}"])
+    # What the pipeline is built from travels; ingestion's settings go with each job.
+    assert (told.disabled, told.max_seconds) == (settings.disabled, settings.max_seconds)
+
+
+def test_the_daemon_builds_the_pipeline_in_its_own_process_and_prints_nothing_on_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimscope.adapters.spark import daemon
+
+    settings = AnalysisSettings(disabled=(*PLUMBING.disabled, "signatories"))
+    monkeypatch.setenv(
+        daemon.PIPELINE_VARIABLE,
+        daemon.daemon_settings(settings)[f"spark.executorEnv.{daemon.PIPELINE_VARIABLE}"],
+    )
+    assert daemon.load_pipeline() is True
+    assert executor.pipeline_builders[(settings.disabled, settings.max_seconds)] == os.getpid()
+    # The daemon's standard output carries its port to Spark.
+    assert capsys.readouterr().out == ""
+
+
+def test_a_daemon_whose_pipeline_fails_to_load_still_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimscope.adapters.spark import daemon
+
+    monkeypatch.setenv(
+        daemon.PIPELINE_VARIABLE, '{"disabled": ["no such stage"], "max_seconds": 1}'
+    )
+    assert daemon.load_pipeline() is True
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert "the pipeline did not load in the daemon" in printed.err
+    assert "no such stage" in printed.err
+    monkeypatch.delenv(daemon.PIPELINE_VARIABLE)
+    assert daemon.load_pipeline() is False

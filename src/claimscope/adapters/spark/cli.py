@@ -28,6 +28,8 @@ from claimscope.ingestion import DEFAULT_MAX_CHARS
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from claimscope.adapters.spark.executor import AnalysisSettings
+
 spark_app = typer.Typer(
     help="Apache Spark jobs over archives of documents (needs the 'spark' extra and Java 17).",
     no_args_is_help=True,
@@ -86,9 +88,8 @@ def analyze_command(
         given_country = country_code(country)
         if given_country is None:
             raise fail(f"--country {country!r} is not an ISO 3166-1 alpha-2 country code")
-    spark = _session(master, "claimscope analyze")
+    _require_spark()
     from claimscope.adapters.spark.executor import AnalysisSettings
-    from claimscope.adapters.spark.jobs import analyze
 
     settings = AnalysisSettings(
         disabled=tuple(disable or ()),
@@ -96,6 +97,9 @@ def analyze_command(
         max_chars=max_chars,
         country=given_country,
     )
+    spark = _session(master, "claimscope analyze", settings)
+    from claimscope.adapters.spark.jobs import analyze
+
     with _job_errors(spark):
         summary = analyze(spark, paths, out, settings, partitions, overwrite)
     say(
@@ -138,11 +142,22 @@ def duplicates_command(
     )
 
 
-def _session(master: str | None, name: str) -> SparkSession:
+def _require_spark() -> None:
+    from claimscope.adapters.spark.session import SparkUnavailable, require_spark
+
+    try:
+        require_spark()
+    except SparkUnavailable as error:
+        raise fail(str(error)) from None
+
+
+def _session(
+    master: str | None, name: str, pipeline: AnalysisSettings | None = None
+) -> SparkSession:
     from claimscope.adapters.spark.session import SparkUnavailable, spark_session
 
     try:
-        return spark_session(master, name)
+        return spark_session(master, name, pipeline)
     except SparkUnavailable as error:
         raise fail(str(error)) from None
 

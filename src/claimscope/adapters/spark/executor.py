@@ -5,7 +5,8 @@ form ``DataFrame.mapInArrow`` hands Python, so the jobs (:mod:`.jobs`) wire them
 and tests can call them directly. Spark reuses a Python worker process for task after task
 (``spark.python.worker.reuse``, on by default), so the pipeline built here is kept in a
 module-level cache keyed by its settings: it loads once per worker process, never per
-partition or per row.
+partition or per row. ``spark analyze`` goes further: its daemon (:mod:`.daemon`) builds
+the pipeline before forking the workers, which then find it here already built.
 
 A bad input never raises out of these functions: an unreadable file, a malformed record,
 a document the pipeline fails on become rows with a reason, so a task never fails (and a
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -236,9 +238,12 @@ def ingest(row: Mapping[str, Any], settings: Settings) -> Iterator[Document | In
 
 # -- analysis ----------------------------------------------------------------------------------
 
-_pipelines: dict[tuple[tuple[str, ...], float | None], Pipeline] = {}
+_PipelineKey = tuple[tuple[str, ...], float | None]
+_pipelines: dict[_PipelineKey, Pipeline] = {}
 pipelines_built = 0
-"""How many pipelines this process has built (a test reads it through a job)."""
+"""How many pipelines this process has built, or inherited built (a test reads it)."""
+pipeline_builders: dict[_PipelineKey, int] = {}
+"""The id of the process that built each pipeline: this one, or the daemon it forked from."""
 
 
 def pipeline_for(settings: AnalysisSettings) -> Pipeline:
@@ -251,7 +256,20 @@ def pipeline_for(settings: AnalysisSettings) -> Pipeline:
 
         pipeline = _pipelines[key] = build_pipeline(settings.disabled, settings.max_seconds)
         pipelines_built += 1
+        pipeline_builders[key] = os.getpid()
     return pipeline
+
+
+def prepare(settings: AnalysisSettings) -> None:
+    """Everything :func:`analyse_batches` loads on its first call, loaded now (the daemon
+    calls this before it forks the workers)."""
+    from claimscope.artefacts import models_version
+
+    pipeline_for(settings)
+    _models_version(models_version)
+    # What document_row imports on a worker's first row (the store's modules).
+    import claimscope.adapters.store.facets
+    import claimscope.adapters.store.store  # noqa: F401
 
 
 def analyse_batches(

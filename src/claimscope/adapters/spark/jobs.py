@@ -169,13 +169,13 @@ def raw_inputs(spark: SparkSession, paths: Sequence[str], max_chars: int) -> tup
     parts: list[DataFrame] = []
     read = [(path, kind) for path, kind in files if kind != "parquet"]
     if read:
-        # One file per task: reading parallelises over files, analysis over partitions.
-        listing = spark.sparkContext.parallelize(read, len(read))
-        parts.append(
-            spark.createDataFrame(listing, "path string, kind string").mapInArrow(
-                partial(read_files, max_chars=max_chars), raw_schema
-            )
-        )
+        # One file per task: reading parallelises over files, analysis over partitions. The
+        # listing reaches the JVM as Arrow: a Python collection (parallelize) would start a
+        # second Python daemon, and ``spark analyze``'s daemons each load the pipeline.
+        listing = spark.createDataFrame(
+            pa.table({"path": [path for path, _ in read], "kind": [kind for _, kind in read]})
+        ).repartition(len(read))
+        parts.append(listing.mapInArrow(partial(read_files, max_chars=max_chars), raw_schema))
     parquet = [path for path, kind in files if kind == "parquet"]
     if parquet:
         parts.append(_parquet_records(spark, parquet))
@@ -264,11 +264,16 @@ def analyze(
             *[name for name, _ in REJECTED_FIELDS]
         )
         rejected.coalesce(1).write.mode(mode).parquet(rejected_path)
+        # Counted from the kept analysis: one small job, where reading both outputs back
+        # would be four (listing and counting each).
+        counts = {
+            row["status"]: row["count"] for row in analysed.groupBy("status").count().collect()
+        }
     finally:
         analysed.unpersist()
     return AnalyzeSummary(
-        documents=spark.read.parquet(documents_path).count(),
-        rejected=spark.read.parquet(rejected_path).count(),
+        documents=counts.get("document", 0),
+        rejected=counts.get("rejected", 0),
         files=files,
         partitions=count,
     )

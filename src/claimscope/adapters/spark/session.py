@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from claimscope.adapters.spark.executor import AnalysisSettings
+
 DEFAULT_MASTER = "local[*]"
 
 
@@ -28,18 +30,36 @@ def local_environment() -> None:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 
 
-def spark_session(master: str | None, app_name: str) -> SparkSession:
-    """The session of a job: ``master`` if given, else spark-submit's, else local[*]."""
+def require_spark() -> None:
+    """Raise SparkUnavailable unless pyspark (the ``spark`` extra) is installed."""
     try:
-        from pyspark.sql import SparkSession
+        import pyspark.sql  # noqa: F401
     except ImportError:
         raise SparkUnavailable(
             "Spark needs the optional extra: pip install 'claimscope[spark]' (and Java 17)"
         ) from None
+
+
+def spark_session(
+    master: str | None, app_name: str, pipeline: AnalysisSettings | None = None
+) -> SparkSession:
+    """The session of a job: ``master`` if given, else spark-submit's, else local[*].
+
+    With ``pipeline``, each executor's Python daemon builds that pipeline once, before it
+    forks the workers that analyse (:mod:`.daemon`).
+    """
+    require_spark()
+    from pyspark.sql import SparkSession
+
     builder = SparkSession.builder.appName(app_name)
     chosen = master or (None if under_spark_submit() else DEFAULT_MASTER)
     if chosen is not None:
         builder = builder.master(chosen)
+    if pipeline is not None:
+        from claimscope.adapters.spark.daemon import daemon_settings
+
+        for key, value in daemon_settings(pipeline).items():
+            builder = builder.config(key, value)
     if chosen is not None and chosen.startswith("local"):
         local_environment()
         # The Spark UI and its port are of no use to a local command-line run.
