@@ -223,6 +223,23 @@ def test_analyze_reads_jsonl_parquet_and_warc_and_rejects_each_bad_record(
 
 
 @needs_spark
+def test_input_files_are_read_one_per_task(spark: SparkSession, tmp_path: Path) -> None:
+    from claimscope.adapters.spark.jobs import raw_inputs
+
+    for number in range(5):
+        lines = [json.dumps({"text": f"Story {number}.{line}."}) for line in range(3)]
+        (tmp_path / f"{number}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw, files = raw_inputs(spark, [str(tmp_path)], PLUMBING.max_chars)
+    # Each task's rows name the files it read.
+    read_by_task = (
+        raw.select("source").rdd.glom().map(lambda rows: {r.source.split("#")[0] for r in rows})
+    ).collect()
+    assert files == 5
+    assert sorted(len(names) for names in read_by_task) == [1, 1, 1, 1, 1]
+    assert set().union(*read_by_task) == {str(tmp_path / f"{n}.jsonl") for n in range(5)}
+
+
+@needs_spark
 def test_an_existing_output_is_refused_before_any_work(spark: SparkSession, tmp_path: Path) -> None:
     from claimscope.adapters.spark.jobs import JobError, analyze
 

@@ -1,6 +1,7 @@
 """Spark's Python daemon for ``spark analyze``: the pipeline's models load once, then workers fork.
 
-PySpark starts one daemon process per executor (``pyspark.daemon``), which forks a Python
+PySpark starts a daemon process on each executor (``pyspark.daemon``; one per kind of
+Python work, which is why the job keeps Python RDDs out of its plan), which forks a Python
 worker for each task slot. Each worker would otherwise import claimscope, spaCy and the
 rest and load every model itself: seconds per worker, paid again on every executor core.
 Named by ``spark.python.daemon.module`` (:func:`daemon_settings`), this module does that once
@@ -10,8 +11,8 @@ workers of ``claimscope analyze --workers N`` inherit their parent's imports. A 
 built (the same settings) or builds it from models already in memory (other settings).
 
 Forking after these imports is what the command line's process pool does too: the threads
-they start (numpy's OpenBLAS pool, pyarrow's jemalloc thread, both imported with pandas by
-scikit-learn) register fork handlers for their locks. ``gc.freeze()`` moves the loaded
+they start (numpy's OpenBLAS pool; pyarrow's jemalloc thread, pyarrow imported by pandas,
+which scikit-learn imports) register fork handlers for their locks. ``gc.freeze()`` moves the loaded
 objects out of the collector's reach: the collection PySpark runs between tasks in a
 reused worker then neither scans them nor writes to their pages (which would copy them).
 

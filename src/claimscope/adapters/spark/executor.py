@@ -268,8 +268,7 @@ def prepare(settings: AnalysisSettings) -> None:
     pipeline_for(settings)
     _models_version(models_version)
     # What document_row imports on a worker's first row (the store's modules).
-    import claimscope.adapters.store.facets
-    import claimscope.adapters.store.store  # noqa: F401
+    from claimscope.adapters.store import facets, store  # noqa: F401
 
 
 def analyse_batches(

@@ -170,11 +170,21 @@ def raw_inputs(spark: SparkSession, paths: Sequence[str], max_chars: int) -> tup
     read = [(path, kind) for path, kind in files if kind != "parquet"]
     if read:
         # One file per task: reading parallelises over files, analysis over partitions. The
-        # listing reaches the JVM as Arrow: a Python collection (parallelize) would start a
-        # second Python daemon, and ``spark analyze``'s daemons each load the pipeline.
-        listing = spark.createDataFrame(
-            pa.table({"path": [path for path, _ in read], "kind": [kind for _, kind in read]})
-        ).repartition(len(read))
+        # listing reaches the JVM as Arrow, joined to a range of one number per task: a
+        # Python collection (parallelize) would start a second Python daemon, and ``spark
+        # analyze``'s daemons each load the pipeline.
+        files_table = pa.table(
+            {
+                "file": pa.array(range(len(read)), pa.int64()),
+                "path": [path for path, _ in read],
+                "kind": [kind for _, kind in read],
+            }
+        )
+        listing = (
+            spark.range(0, len(read), 1, len(read))
+            .join(F.broadcast(spark.createDataFrame(files_table)), F.col("id") == F.col("file"))
+            .select("path", "kind")
+        )
         parts.append(listing.mapInArrow(partial(read_files, max_chars=max_chars), raw_schema))
     parquet = [path for path, kind in files if kind == "parquet"]
     if parquet:
