@@ -61,6 +61,8 @@ def matcher() -> Matcher:
         ("If you drink hot water every 15 minutes the coronavirus dies", "c3"),
         ("Bleach cures coronavirus, says a post", "c5"),
         ("The Lachin road has been closed by Azerbaijan since July", "c4"),
+        # No word in common with c1: only the word vectors can tell it is the same story.
+        ("Marsupials give shelter to other creatures from the flames", "c1"),
     ],
 )
 def test_best_match(matcher: Matcher, claim: str, best: str) -> None:
@@ -106,8 +108,11 @@ def test_duplicate_ids_are_refused() -> None:
 
 def test_shipped_artefact_describes_its_training() -> None:
     model = MatchingModel.load()
-    assert model.feature_names == FEATURE_NAMES
-    assert model.weights.shape == model.mean.shape == model.scale.shape == (len(FEATURE_NAMES),)
+    # The default model reads the torch-free word vectors' cosines after the word features.
+    assert model.feature_names == FEATURE_NAMES + EMBEDDING_FEATURE_NAMES
+    assert model.settings.word_vectors and not model.settings.embeddings
+    width = len(model.feature_names)
+    assert model.weights.shape == model.mean.shape == model.scale.shape == (width,)
     assert np.all(model.scale > 0)
     assert model.meta["seed"] == 13
     assert model.meta["counts"]["queries"] == 800
@@ -224,7 +229,7 @@ def test_recorded_figures_are_consistent() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.824 < 0.90",
+    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.849 < 0.90",
 )
 def test_recorded_map_clears_the_floor() -> None:
     from bench.matching import FLOORS

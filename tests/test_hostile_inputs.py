@@ -303,6 +303,10 @@ def test_out_file_is_replaced_whole_at_the_end_keeping_its_mode(tmp_path: Path) 
     assert partial_files(tmp_path) == []
 
 
+def _sigint_at_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def children(pid: int) -> list[int]:
     listing = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in listing.read_text().split()] if listing.exists() else []
@@ -337,6 +341,10 @@ def test_a_signal_stops_the_workers_and_keeps_out_file(
         env=cli_environment(),
         # Its own process group, as a shell gives a job: Ctrl-C reaches the whole group.
         start_new_session=True,
+        # A suite started in the background by a script inherits SIGINT ignored (POSIX
+        # shells ignore it for asynchronous commands), and Python keeps it ignored; a
+        # command run from a terminal has it at its default, which this test is about.
+        preexec_fn=_sigint_at_default,
     )
     assert process.stderr is not None
     deadline = time.monotonic() + 120

