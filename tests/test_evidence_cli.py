@@ -16,7 +16,7 @@ from claimscope.analysis import new_dossier
 from claimscope.dossier import Citation, Claim
 from claimscope.evidence.factchecks import read_claimreview_json
 from claimscope.ingestion import make_document
-from tests.conftest import EXAMPLE, cli_command, cli_environment
+from tests.conftest import EXAMPLE, cli_command, cli_environment, run_cli
 from tests.store_support import DATABASES, claimscope, new_store_url
 from tests.test_evidence_passages import ICJ_ORDER, TRILATERAL_STATEMENT, _pdf
 
@@ -357,3 +357,30 @@ def test_a_pdf_document_is_matched_with_its_page(tmp_path: Path) -> None:
     assert best["kind"] == "passage" and best["page"] == 2
     assert best["text"].startswith("2. The road through the Lachin corridor")
     assert (best["issuer"], best["date"]) == ("International Court of Justice", "2023-07-06")
+
+
+def test_add_reads_standard_input_by_the_name_given(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    # By default standard input is read as JSON Lines records, the bad line named.
+    ran = run_cli(
+        "evidence", "add", "-", "--db", db, "--format", "json", stdin=RECORDS_JSONL.encode()
+    )
+    assert ran.returncode == 2, ran.stderr
+    counts = json.loads(ran.stdout)
+    assert (counts["factchecks_added"], counts["rejected"]) == (1, 1)
+    assert "stdin.jsonl:2" in ran.stderr.decode()
+    # Another name, another reader: CSV records with a header row.
+    ran = run_cli(
+        "evidence", "add", "-", "--stdin-name", "afp.csv", "--db", db, "--format", "json",
+        stdin=RECORDS_CSV.encode(),
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["factchecks_added"] == 1
+    # A file that happens to bear standard input's name is read as the file it is.
+    named = tmp_path / "stdin.jsonl"
+    named.write_text('{"id": "f-1", "claim": "Wombats herd animals."}\n', encoding="utf-8")
+    ran = run_cli("evidence", "add", str(named), "--db", db, "--format", "json", stdin=b"")
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["factchecks_added"] == 1
+    stats = json.loads(run_cli("evidence", "stats", "--db", db, "--format", "json").stdout)
+    assert stats["factchecks"] == 3

@@ -42,6 +42,7 @@ from claimscope.adapters.cli_common import (
     store_errors,
     write_output,
 )
+from claimscope.adapters.inputs import STDIN
 from claimscope.adapters.report.wording import (
     highlighted_window,
     match_source,
@@ -87,7 +88,9 @@ class MatchFormat(StrEnum):
 def evidence_files(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
     """Each file named, directories walked in sorted order: (path, problem or None)."""
     for raw in paths:
-        if os.path.isdir(raw):
+        if raw == STDIN:
+            yield raw, None
+        elif os.path.isdir(raw):
             for folder, folders, files in os.walk(raw):
                 folders.sort()
                 for name in sorted(files):
@@ -105,10 +108,17 @@ def add_command(
         list[str],
         typer.Argument(
             help="Fact-checks (ClaimReview .json/.jsonld/.html, .jsonl or .csv records) and "
-            "primary documents (.txt, .html, .pdf); directories are walked."
+            "primary documents (.txt, .html, .pdf); directories are walked; '-' for stdin."
         ),
     ],
     db: DbOption = None,
+    stdin_name: Annotated[
+        str,
+        typer.Option(
+            help="The name standard input goes by: its ending chooses the reader, as a "
+            "file's does (a PDF is known by its content).",
+        ),
+    ] = "stdin.jsonl",
     kind: Annotated[
         str | None,
         typer.Option(help="What the primary documents are (court_order, resolution, treaty…)."),
@@ -142,8 +152,12 @@ def add_command(
             if problem is not None:
                 rejected.append(Rejected(path, problem))
             else:
+                from_stdin = path == STDIN
+                if from_stdin:
+                    # Named so that its ending picks the reader and errors say where.
+                    path = stdin_name
                 try:
-                    data = Path(path).read_bytes()
+                    data = sys.stdin.buffer.read() if from_stdin else Path(path).read_bytes()
                 except OSError as error:
                     rejected.append(Rejected(path, f"cannot read: {error.strerror}"))
                 else:
