@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -87,15 +87,21 @@ _ANALYZE_BODY: dict[str, Any] = {
 }
 
 
-def _filters(
-    outlet: str | None,
-    since: date | None,
-    until: date | None,
-    signatory: str | None,
-    technique: str | None,
-    cites: str | None,
-    country: str | None,
+FilterText = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+
+
+def search_filters(
+    outlet: FilterText = None,
+    since: date | None = None,
+    until: date | None = None,
+    signatory: FilterText = None,
+    technique: FilterText = None,
+    cites: FilterText = None,
+    country: FilterText = None,
 ) -> Filters:
+    """The search filters of a request's query string; an empty value is no filter."""
     return Filters(
         outlet=outlet or None,
         since=since,
@@ -107,9 +113,9 @@ def _filters(
     )
 
 
-FilterText = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)]
-PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+# One declaration of the filters for every listing that takes them (FastAPI lists a
+# dependency's parameters in the OpenAPI schema as the endpoint's own).
+SearchFilters = Annotated[Filters, Depends(search_filters)]
 
 
 def summary_of(hit: Hit) -> DocumentSummary:
@@ -186,19 +192,12 @@ async def analyze(request: Request) -> Any:
 )
 def list_documents(
     request: Request,
-    outlet: FilterText = None,
-    since: date | None = None,
-    until: date | None = None,
-    signatory: FilterText = None,
-    technique: FilterText = None,
-    cites: FilterText = None,
-    country: FilterText = None,
+    filters: SearchFilters,
     page: PageNumber = 1,
     per_page: PerPage = 20,
 ) -> DocumentPage:
     """A page of documents."""
     store = state_of(request).store
-    filters = _filters(outlet, since, until, signatory, technique, cites, country)
     hits = store.search(None, filters, per_page, (page - 1) * per_page)
     return DocumentPage(
         total=store.count_matching(None, filters),
@@ -228,19 +227,13 @@ def get_document(request: Request, document_id: str) -> DocumentOut:
 def search(
     request: Request,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
-    outlet: FilterText = None,
-    since: date | None = None,
-    until: date | None = None,
-    signatory: FilterText = None,
-    technique: FilterText = None,
-    cites: FilterText = None,
-    country: FilterText = None,
+    *,
+    filters: SearchFilters,
     page: PageNumber = 1,
     per_page: PerPage = 20,
 ) -> SearchResult:
     """Documents matching words, "phrases", or and -exclusions; best first."""
     store = state_of(request).store
-    filters = _filters(outlet, since, until, signatory, technique, cites, country)
     hits = store.search(q, filters, per_page, (page - 1) * per_page)
     facets = store.facets(q, filters)
     return SearchResult(
