@@ -8,6 +8,7 @@ empty list per claim and a message saying so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -118,6 +119,28 @@ def search_filters(
 SearchFilters = Annotated[Filters, Depends(search_filters)]
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a listing is asked for, and how long a page is."""
+
+    number: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        """How many results come before this page."""
+        return (self.number - 1) * self.size
+
+
+def page_request(page: PageNumber = 1, per_page: PerPage = 20) -> PageRequest:
+    """The page asked for by a request's query string."""
+    return PageRequest(page, per_page)
+
+
+# A dependency too, so that the schema lists the filters before the page, as before.
+Paging = Annotated[PageRequest, Depends(page_request)]
+
+
 def summary_of(hit: Hit) -> DocumentSummary:
     """A search hit as the API lists it."""
     return DocumentSummary(
@@ -193,16 +216,15 @@ async def analyze(request: Request) -> Any:
 def list_documents(
     request: Request,
     filters: SearchFilters,
-    page: PageNumber = 1,
-    per_page: PerPage = 20,
+    paging: Paging,
 ) -> DocumentPage:
     """A page of documents."""
     store = state_of(request).store
-    hits = store.search(None, filters, per_page, (page - 1) * per_page)
+    hits = store.search(None, filters, paging.size, paging.offset)
     return DocumentPage(
         total=store.count_matching(None, filters),
-        page=page,
-        per_page=per_page,
+        page=paging.number,
+        per_page=paging.size,
         documents=[summary_of(hit) for hit in hits],
     )
 
@@ -229,18 +251,17 @@ def search(
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     *,
     filters: SearchFilters,
-    page: PageNumber = 1,
-    per_page: PerPage = 20,
+    paging: Paging,
 ) -> SearchResult:
     """Documents matching words, "phrases", or and -exclusions; best first."""
     store = state_of(request).store
-    hits = store.search(q, filters, per_page, (page - 1) * per_page)
+    hits = store.search(q, filters, paging.size, paging.offset)
     facets = store.facets(q, filters)
     return SearchResult(
         query=q,
         total=store.count_matching(q, filters),
-        page=page,
-        per_page=per_page,
+        page=paging.number,
+        per_page=paging.size,
         hits=[summary_of(hit) for hit in hits],
         facets={
             name: [FacetValue(value=value, count=count) for value, count in values]
