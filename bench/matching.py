@@ -16,7 +16,7 @@ relevant claims; the shipped model is trained on ``train`` (800 tweets) only.
   re-ranker sees 50 candidates either way). Index build seconds and size: the bm25s
   indexes as ``bm25s`` saves them plus the character n-gram idf, on disk. The default
   model's build includes encoding every entry with the torch-free word vectors (the
-  vectors themselves, 2 x 128 float32 an entry, are held in memory and left out of the
+  vectors themselves, 2 x 64 float32 an entry, are held in memory and left out of the
   size).
 
 With ``--embeddings`` the same figures are measured for the model of the optional extra

@@ -59,7 +59,7 @@ class DistillationSettings:
     smoothing: float = 1e-4
     # Ridge penalty on the departure from each word's own teacher vector.
     regularisation: float = 0.1
-    dimensions: int = 128
+    dimensions: int = 64
     minimum_count: int = 3
     solver_iterations: int = 200
 
@@ -147,8 +147,6 @@ class WordVectors:
         norms[norms == 0] = 1.0
         unit: npt.NDArray[np.float32] = (summed / norms).astype(np.float32)
         return unit
-
-    __call__ = encode
 
 
 @functools.cache
