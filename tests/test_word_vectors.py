@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
@@ -17,11 +18,16 @@ from claimscope.artefacts import MODELS_PACKAGE, save_artefact
 from claimscope.evidence.matching import MatchingModel, embeddings_available, feature_names
 from claimscope.evidence.word_vectors import (
     ARTEFACT_NAME,
+    CLAIM_SOURCES,
+    NEWS_SOURCES,
     DistillationSettings,
+    RankingSettings,
     WordVectors,
     distil,
+    query_sentences,
     smooth_inverse_frequency,
     text_words,
+    tune_to_rankings,
 )
 from tests.conftest import run_cli
 
@@ -117,6 +123,87 @@ def test_distillation_without_any_word_is_refused() -> None:
         distil(Counter({"cat": 1}), ["cat"], _toy_teacher)
 
 
+@pytest.mark.skipif(not embeddings_available(), reason="the tuning needs torch (embeddings extra)")
+def test_tuning_makes_the_words_rank_as_the_teacher_ranks() -> None:
+    # Two dimensions: "query" starts along the first axis with "near"; the teacher sees the
+    # query along the second axis, with "far".
+    vectors = WordVectors(
+        words=("far", "near", "query"),
+        vectors=np.array([[0.0, 1.0], [1.0, 0.1], [1.0, 0.0]], dtype=np.float32),
+        weights=np.ones(3, dtype=np.float32),
+    )
+    entries = [("near", "near"), ("far", "far")]
+    teacher_entries = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    before = vectors.encode(["query", "near", "far"])
+    assert float(before[0] @ before[1]) > float(before[0] @ before[2])
+    settings = RankingSettings(epochs=300, learning_rate=0.05, regularisation=0.0, batch=1)
+    tuned = tune_to_rankings(
+        vectors,
+        ["query"],
+        np.array([[0.0, 1.0]], dtype=np.float32),
+        entries,
+        (teacher_entries, teacher_entries),
+        settings,
+    )
+    after = tuned.encode(["query", "near", "far"])
+    assert float(after[0] @ after[2]) > float(after[0] @ after[1])
+    assert tuned.words == vectors.words
+    assert tuned.weights.tolist() == vectors.weights.tolist()
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_query_sentences_keep_claims_and_sample_news(tmp_path: Path) -> None:
+    claimbuster, clef2019, clef2020, tweets = (tmp_path / source for source in CLAIM_SOURCES)
+    reuters, wikinews, articles = (tmp_path / source for source in NEWS_SOURCES)
+    six = "We lost seven hundred thousand jobs here."
+    _write(claimbuster, f'[{{"sentence_id": 1, "label": 1, "text": "{six}"}}]')
+    _write(
+        clef2019,
+        f'line_number,speaker,text,label,file_name\n1,A,"{six}",1,d1\n2,A,Too short,0,d1\n',
+    )
+    _write(clef2020, "text\tlabel\nThe senator voted against the budget twice last year.\t1\n")
+    _write(
+        tweets,
+        "\ttweet_content\n1\tVaccines were never tested on children at all pic.twitter.com/x"
+        " — Jane Doe (@jane) May 1, 2019\n",
+    )
+    story = {
+        "title": "RATES UP",
+        "body": "The central bank raised its\nlending rate by half a point on Monday. Brief.",
+    }
+    _write(reuters, json.dumps(story) + "\n")
+    _write(
+        wikinews,
+        'url,date,title,text\nu,2019-01-01,Flood,"Rivers burst their banks across the north'
+        ' of the country overnight.\nShort line."\n',
+    )
+    _write(articles / "a1.txt", "Officials said the new bridge will open to traffic next spring.")
+    claims, news = query_sentences(tmp_path, news_sentences=10)
+    # One claim though read twice; "Too short" has under six words; the tweet is cleaned as
+    # every query is (link, handle and date gone, the author's name kept).
+    assert claims == sorted(
+        [
+            six,
+            "The senator voted against the budget twice last year.",
+            "Vaccines were never tested on children at all — Jane Doe",
+        ]
+    )
+    # The wire's broken line is joined; titles, "Brief." and "Short line." are too short.
+    assert sorted(news) == [
+        "Officials said the new bridge will open to traffic next spring.",
+        "Rivers burst their banks across the north of the country overnight.",
+        "The central bank raised its lending rate by half a point on Monday.",
+    ]
+    assert len(query_sentences(tmp_path, news_sentences=2)[1]) == 2
+    (tmp_path / NEWS_SOURCES[1]).unlink()
+    with pytest.raises(FileNotFoundError, match="wikinews"):
+        query_sentences(tmp_path, news_sentences=10)
+
+
 def test_artefact_round_trip_holds_arrays_only(tmp_path: Path) -> None:
     vectors = _toy_vectors()
     save_artefact(tmp_path, ARTEFACT_NAME, vectors.arrays(), {"settings": {}})
@@ -137,6 +224,11 @@ def test_shipped_vectors_describe_their_distillation() -> None:
     assert len(vectors.words) == meta["counts"]["words"]
     assert list(vectors.words) == sorted(set(vectors.words))
     assert np.isfinite(vectors.vectors).all()
+    # Tuned to rank after the fit, on claims, tweets and news sentences.
+    assert RankingSettings.from_json(meta["ranking"]) == RankingSettings()
+    counts = meta["counts"]
+    assert counts["ranking_queries"] == counts["claim_queries"] + counts["news_queries"]
+    assert 0 < counts["news_queries"] <= RankingSettings().news_sentences
 
 
 @pytest.mark.parametrize(
