@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from claimscope.adapters.report.wording import match_source
 from claimscope.dossier import Citation, Dossier
 from claimscope.evidence.citations import (
     dates_agree,
@@ -14,6 +15,7 @@ from claimscope.evidence.citations import (
     parse_pinpoint,
 )
 from claimscope.evidence.library import (
+    Library,
     library_entries,
     link_dossier_citations,
     read_evidence,
@@ -392,3 +394,44 @@ def test_read_evidence_dispatch() -> None:
     assert text_read.document is not None
     assert text_read.document.description.date == "2020-11-10"
     assert read_evidence(b"", "empty.txt").errors
+
+
+def test_a_claims_cited_documents_come_first_among_its_matches(
+    example_dossier: Dossier,
+) -> None:
+    order = primary_document(ICJ_ORDER, "icj.txt")
+    statement = primary_document(TRILATERAL_STATEMENT, "statement.txt")
+    dossier = Library([], [order, statement]).with_matches(example_dossier, k=3)
+    by_citation = {citation.text: index for index, citation in enumerate(dossier.citations)}
+    order_citation = by_citation["Order of July 6"]
+    article_citation = by_citation["Article 7 of the trilateral statement of 10 November 2020"]
+    citing = {
+        index: claim
+        for index in (order_citation, article_citation)
+        for claim in dossier.claims
+        if index in claim.citations
+    }
+    assert set(citing) == {order_citation, article_citation}
+    # No pinpoint: the whole order, by its reference, first and scored 1.
+    first = citing[order_citation].matches[0]
+    assert (first.kind, first.evidence_id, first.citation) == ("document", order.id, order_citation)
+    assert (first.rank, first.score, first.start, first.end) == (1, 1.0, 0, len(order.text))
+    assert first.text == "INTERNATIONAL COURT OF JUSTICE"
+    assert match_source(first).startswith("cited by the claim: INTERNATIONAL COURT OF JUSTICE")
+    # "Article 7": the statement's point 7, then what wording found, never the same twice.
+    matches = citing[article_citation].matches
+    point = matches[0]
+    assert (point.kind, point.citation, point.document_id) == (
+        "passage",
+        article_citation,
+        statement.id,
+    )
+    assert point.text.startswith("7. Internally displaced persons")
+    assert statement.text[point.start : point.end] == point.text
+    assert [match.rank for match in matches] == list(range(1, len(matches) + 1))
+    assert len({match.evidence_id for match in matches}) == len(matches)
+    assert all(match.citation is None for match in matches[1:])
+    # A claim without citations gets matches by wording only.
+    for claim in dossier.claims:
+        if not claim.citations:
+            assert all(match.citation is None for match in claim.matches)

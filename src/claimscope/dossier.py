@@ -269,14 +269,24 @@ class EvidenceMatch(Layer):
         description="The fact-check's id, or 'DOCUMENT_ID#PASSAGE' for a primary document's "
         "passage."
     )
-    kind: Literal["factcheck", "passage"]
+    kind: Literal["factcheck", "passage", "document"] = Field(
+        description="A fact-check, a primary document's passage, or a whole primary document "
+        "that one of the claim's citations names without a pinpoint."
+    )
     rank: int = Field(ge=1, description="1 for the claim's best match.")
-    score: float = Field(ge=0, le=1, description="How much the two share, 0-1.")
-    text: str = Field(description="The claim the fact-check reviewed, or the passage's text.")
+    score: float = Field(
+        ge=0,
+        le=1,
+        description="How much the two share, 0-1; 1 for a document the claim cites (``citation``).",
+    )
+    text: str = Field(
+        description="The claim the fact-check reviewed, the passage's text, or a whole "
+        "document's title (its first passage when it has none)."
+    )
     start: int = Field(
         ge=0,
         description="Span of the matched passage in its primary document's text (a "
-        "fact-check: of the claim it reviewed, from 0).",
+        "fact-check: of the claim it reviewed, from 0; a whole document: all of it).",
     )
     end: int = Field(ge=0)
     highlight: EvidenceHighlight | None = None
@@ -294,6 +304,12 @@ class EvidenceMatch(Layer):
     claimant: str | None = Field(None, description="Who made the claim, per the reviewer.")
     date: str | None = Field(None, description="When the fact-check or document was published.")
     url: str | None = None
+    citation: int | None = Field(
+        None,
+        description="Index (into citations) of the claim's citation that names this library "
+        "document: found by the reference (kind, issuer, date, number, pinpoint), not by "
+        "shared wording, and listed before the matches found by wording.",
+    )
 
 
 class Claim(Layer):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from claimscope.dossier import Dossier, EvidenceHighlight, EvidenceMatch
 from claimscope.evidence.citations import CitationLink, link_citation
@@ -27,6 +27,7 @@ from claimscope.evidence.matching import EvidenceEntry, Match, Matcher
 from claimscope.evidence.passages import (
     DocumentDescription,
     DocumentError,
+    Passage,
     PrimaryDocument,
     read_primary_document,
 )
@@ -193,24 +194,8 @@ class Library:
         owner, passage_index = split_entry_id(match.evidence_id)
         if passage_index is not None and owner in self.documents:
             document = self.documents[owner]
-            passage = document.passages[passage_index]
-            description = document.description
-            return EvidenceMatch(
-                evidence_id=match.evidence_id,
-                kind="passage",
-                rank=match.rank,
-                score=score,
-                text=document.passage_text(passage),
-                start=passage.start,
-                end=passage.end,
-                highlight=highlight,
-                document_id=document.id,
-                document_title=description.title,
-                document_kind=description.kind,
-                issuer=description.issuer,
-                label=passage.label,
-                page=passage.page,
-                date=description.date,
+            return _document_match(
+                document, document.passages[passage_index], match.rank, score, highlight
             )
         factcheck = self.factchecks[match.evidence_id]
         rating = factcheck.rating
@@ -234,17 +219,86 @@ class Library:
             url=factcheck.url,
         )
 
+    def cited(self, dossier: Dossier, citations: Iterable[int]) -> list[EvidenceMatch]:
+        """The library documents (or the passages their pinpoints name) that citations name.
+
+        ``citations`` are indices into the dossier's citations, such as a claim's; each
+        document or passage comes once, under the first citation that names it, scored 1.
+        """
+        documents = list(self.documents.values())
+        found: dict[str, EvidenceMatch] = {}
+        for index in citations:
+            if not 0 <= index < len(dossier.citations):
+                continue
+            for link in link_citation(dossier.citations[index], documents):
+                document = self.documents[link.document_id]
+                passage = None if link.passage is None else document.passages[link.passage]
+                match = _document_match(document, passage, 1, 1.0, None, citation=index)
+                found.setdefault(match.evidence_id, match)
+        return list(found.values())
+
     def with_matches(self, dossier: Dossier, k: int = 5, min_score: float = 0.0) -> Dossier:
-        """A copy of the dossier whose claims carry their k best matches scoring min_score+."""
+        """A copy of the dossier whose claims carry their k best matches scoring min_score+.
+
+        The documents that a claim's own citations name come first (``citation`` set, not
+        counted in k); an entry found both ways is listed once, as cited.
+        """
         claims = [claim.model_copy(update={"matches": []}) for claim in dossier.claims]
         if self.factchecks or self.documents:
             found = self.matcher().match_all([claim.text for claim in claims], k)
             for claim, matches in zip(claims, found, strict=True):
+                cited = self.cited(dossier, claim.citations)
+                seen = {match.evidence_id for match in cited}
+                worded = [
+                    self.describe(match)
+                    for match in matches
+                    if match.score >= min_score and match.evidence_id not in seen
+                ]
                 claim.matches = [
-                    self.describe(match) for match in matches if match.score >= min_score
+                    match.model_copy(update={"rank": rank})
+                    for rank, match in enumerate([*cited, *worded], start=1)
                 ]
         return dossier.model_copy(update={"claims": claims})
 
     def citation_links(self, dossier: Dossier) -> list[list[CitationLink]]:
         """For each of the dossier's citations, the library documents it names."""
         return link_dossier_citations(dossier.citations, list(self.documents.values()))
+
+
+def _document_match(
+    document: PrimaryDocument,
+    passage: Passage | None,
+    rank: int,
+    score: float,
+    highlight: EvidenceHighlight | None,
+    citation: int | None = None,
+) -> EvidenceMatch:
+    """A primary document's passage as a dossier match, or the whole document (no passage)."""
+    description = document.description
+    kind: Literal["passage", "document"]
+    if passage is None:
+        opening = document.passage_text(document.passages[0]) if document.passages else ""
+        evidence_id, kind, text = document.id, "document", description.title or opening
+        start, end, label, page = 0, len(document.text), None, None
+    else:
+        evidence_id = f"{document.id}{PASSAGE_SEPARATOR}{passage.index}"
+        kind, text = "passage", document.passage_text(passage)
+        start, end, label, page = passage.start, passage.end, passage.label, passage.page
+    return EvidenceMatch(
+        evidence_id=evidence_id,
+        kind=kind,
+        rank=rank,
+        score=score,
+        text=text,
+        start=start,
+        end=end,
+        highlight=highlight,
+        document_id=document.id,
+        document_title=description.title,
+        document_kind=description.kind,
+        issuer=description.issuer,
+        label=label,
+        page=page,
+        date=description.date,
+        citation=citation,
+    )

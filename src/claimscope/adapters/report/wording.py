@@ -41,8 +41,9 @@ def dateline_place(dateline: Dateline) -> str:
 
 CHECKED_BEFORE_NOTE = (
     "Earlier fact-checks and primary-document passages of your evidence library that share "
-    "the most with each claim. The score says how much they share, not whether the claim is "
-    "true; a rating is the reviewer's, in the reviewer's own words, and claimscope adds none."
+    "the most with each claim, after the library documents that the claim's own citations "
+    "name. The score says how much they share, not whether the claim is true; a rating is "
+    "the reviewer's, in the reviewer's own words, and claimscope adds none."
 )
 
 
@@ -51,7 +52,10 @@ def _number(value: float) -> str:
 
 
 def match_source(match: EvidenceMatch) -> str:
-    """Where a match comes from: the reviewer and date, or the document, its part and page."""
+    """Where a match comes from: the reviewer and date, or the document, its part and page.
+
+    A document that the claim cites says so: it was found by the reference, not by wording.
+    """
     if match.kind == "factcheck":
         parts = [match.reviewer or "reviewer not named"]
         if match.date:
@@ -62,7 +66,8 @@ def match_source(match: EvidenceMatch) -> str:
         parts.append(match.label)
     if match.page is not None:
         parts.append(f"page {match.page}")
-    return ", ".join(parts)
+    source = ", ".join(parts)
+    return source if match.citation is None else f"cited by the claim: {source}"
 
 
 def reviewer_rating(match: EvidenceMatch) -> str:
