@@ -58,7 +58,7 @@ from claimscope.evidence.matching import (
     default_encoder,
     words,
 )
-from claimscope.evidence.queries import Query
+from claimscope.evidence.queries import Query, read_tweets
 from claimscope.evidence.training import (
     CLEF2020,
     COLLECTION_FILE,
@@ -67,7 +67,6 @@ from claimscope.evidence.training import (
     ranking_figures,
     read_collection,
     read_qrels,
-    read_tweets,
     recall_at,
 )
 

@@ -299,6 +299,8 @@ def _target_dossiers(
 
 def match_record(dossier: Dossier, library: Library) -> dict[str, Any]:
     """One document's matches as JSON: its claims with their matches, its citations' links."""
+    from claimscope.evidence.library import passage_id
+
     links = library.citation_links(dossier)
     citations = []
     for index, (citation, found) in enumerate(zip(dossier.citations, links, strict=True)):
@@ -316,7 +318,7 @@ def match_record(dossier: Dossier, library: Library) -> dict[str, Any]:
                     "passage": None
                     if passage is None
                     else {
-                        "evidence_id": f"{document.id}#{passage.index}",
+                        "evidence_id": passage_id(document.id, passage.index),
                         "label": passage.label,
                         "page": passage.page,
                         "start": passage.start,

@@ -102,7 +102,7 @@ def passage_entries(document: PrimaryDocument) -> list[EvidenceEntry]:
     title = document.description.title or ""
     return [
         EvidenceEntry(
-            f"{document.id}{PASSAGE_SEPARATOR}{passage.index}",
+            passage_id(document.id, passage.index),
             document.passage_text(passage),
             title,
             passage.label or "",
@@ -119,6 +119,11 @@ def library_entries(
     for document in documents:
         entries.extend(passage_entries(document))
     return entries
+
+
+def passage_id(document_id: str, passage: int) -> str:
+    """A passage's evidence id: ``DOCUMENT_ID#PASSAGE`` (:func:`split_entry_id` reads it)."""
+    return f"{document_id}{PASSAGE_SEPARATOR}{passage}"
 
 
 def split_entry_id(entry_id: str) -> tuple[str, int | None]:
@@ -219,18 +224,20 @@ class Library:
             url=factcheck.url,
         )
 
-    def cited(self, dossier: Dossier, citations: Iterable[int]) -> list[EvidenceMatch]:
+    def cited(
+        self, links: Sequence[Sequence[CitationLink]], citations: Iterable[int]
+    ) -> list[EvidenceMatch]:
         """The library documents (or the passages their pinpoints name) that citations name.
 
-        ``citations`` are indices into the dossier's citations, such as a claim's; each
-        document or passage comes once, under the first citation that names it, scored 1.
+        ``links`` are :meth:`citation_links` of a dossier, ``citations`` indices into its
+        citations, such as a claim's; each document or passage comes once, under the first
+        citation that names it, scored 1.
         """
-        documents = list(self.documents.values())
         found: dict[str, EvidenceMatch] = {}
         for index in citations:
-            if not 0 <= index < len(dossier.citations):
+            if not 0 <= index < len(links):
                 continue
-            for link in link_citation(dossier.citations[index], documents):
+            for link in links[index]:
                 document = self.documents[link.document_id]
                 passage = None if link.passage is None else document.passages[link.passage]
                 match = _document_match(document, passage, 1, 1.0, None, citation=index)
@@ -246,8 +253,9 @@ class Library:
         claims = [claim.model_copy(update={"matches": []}) for claim in dossier.claims]
         if self.factchecks or self.documents:
             found = self.matcher().match_all([claim.text for claim in claims], k)
+            links = self.citation_links(dossier)
             for claim, matches in zip(claims, found, strict=True):
-                cited = self.cited(dossier, claim.citations)
+                cited = self.cited(links, claim.citations)
                 seen = {match.evidence_id for match in cited}
                 worded = [
                     self.describe(match)
@@ -281,7 +289,7 @@ def _document_match(
         evidence_id, kind, text = document.id, "document", description.title or opening
         start, end, label, page = 0, len(document.text), None, None
     else:
-        evidence_id = f"{document.id}{PASSAGE_SEPARATOR}{passage.index}"
+        evidence_id = passage_id(document.id, passage.index)
         kind, text = "passage", document.passage_text(passage)
         start, end, label, page = passage.start, passage.end, passage.label, passage.page
     return EvidenceMatch(

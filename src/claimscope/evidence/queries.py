@@ -13,10 +13,12 @@ is scored as it is.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 # "— Ilhan Omar (@IlhanMN) January 6, 2020": the embed trailer, at the end of the text or in
 # the middle of it when a tweet quotes another. The name may carry brackets ("James (Faygo)
@@ -113,3 +115,19 @@ def read_query_lines(lines: Iterable[str], clean: bool = True) -> Iterator[Query
             raise QueryLineError(f"line {number}: query id {query.id[:40]!r} given twice")
         seen.add(query.id)
         yield query
+
+
+def tsv_rows(path: Path) -> list[list[str]]:
+    """The rows of a CLEF CheckThat! TSV file after its header row.
+
+    Written by pandas: quoted fields with doubled quotes, some with line breaks inside, so
+    read as CSV, not split by lines.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quotechar='"'))
+    return rows[1:]
+
+
+def read_tweets(path: Path) -> list[Query]:
+    """The tweets of a CLEF 2020 split (``id<TAB>tweet``), cleaned as every query is."""
+    return [Query(row[0], clean_tweet(row[1])) for row in tsv_rows(path)]

@@ -12,7 +12,6 @@ regression on standardised features.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import time
 from collections.abc import Mapping, Sequence
@@ -36,7 +35,7 @@ from claimscope.evidence.matching import (
     feature_names,
     words,
 )
-from claimscope.evidence.queries import Query, clean_tweet
+from claimscope.evidence.queries import Query, read_tweets, tsv_rows
 
 CLEF2020 = Path("claim-retrieval-clef2020")
 COLLECTION_FILE = "verified_claims.docs.tsv"
@@ -57,21 +56,9 @@ class TrainingSettings:
     negatives: int | None = None
 
 
-def _tsv_rows(path: Path) -> list[list[str]]:
-    # Written by pandas: quoted fields with doubled quotes, some with line breaks inside.
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quotechar='"'))
-    return rows[1:]
-
-
 def read_collection(path: Path) -> list[EvidenceEntry]:
     """The verified claims: ``id<TAB>vclaim<TAB>title`` after a header row."""
-    return [EvidenceEntry(id=row[0], claim=row[1], title=row[2]) for row in _tsv_rows(path)]
-
-
-def read_tweets(path: Path) -> list[Query]:
-    """The tweets of a split, cleaned as every query is (:func:`clean_tweet`)."""
-    return [Query(row[0], clean_tweet(row[1])) for row in _tsv_rows(path)]
+    return [EvidenceEntry(id=row[0], claim=row[1], title=row[2]) for row in tsv_rows(path)]
 
 
 def read_qrels(path: Path) -> dict[str, set[str]]:

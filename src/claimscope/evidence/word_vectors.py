@@ -49,6 +49,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from claimscope.artefacts import load_artefact, save_artefact
+from claimscope.evidence.queries import read_tweets, tsv_rows
 
 ARTEFACT_NAME = "word_vectors"
 # Letters only (no digits, no underscore), two to thirty of them: numbers are compared by the
@@ -74,17 +75,6 @@ class DistillationSettings:
     minimum_count: int = 3
     solver_iterations: int = 200
 
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> DistillationSettings:
-        """The settings as an artefact's JSON description stores them."""
-        return cls(
-            smoothing=float(raw["smoothing"]),
-            regularisation=float(raw["regularisation"]),
-            dimensions=int(raw["dimensions"]),
-            minimum_count=int(raw["minimum_count"]),
-            solver_iterations=int(raw["solver_iterations"]),
-        )
-
 
 @dataclass(frozen=True)
 class RankingSettings:
@@ -101,18 +91,6 @@ class RankingSettings:
     batch: int = 256
     # News sentences sampled (seeded) among the query-like texts.
     news_sentences: int = 20_000
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> RankingSettings:
-        """The settings as an artefact's JSON description stores them."""
-        return cls(
-            temperature=float(raw["temperature"]),
-            epochs=int(raw["epochs"]),
-            learning_rate=float(raw["learning_rate"]),
-            regularisation=float(raw["regularisation"]),
-            batch=int(raw["batch"]),
-            news_sentences=int(raw["news_sentences"]),
-        )
 
 
 @dataclass
@@ -261,8 +239,9 @@ def _principal_projection(
 
 # The corpora whose words make the vocabulary, relative to the data folder (see each
 # folder's SOURCE.md). CLEF 2020's dev tweets are left out: the benchmark measures on them.
+COLLECTION = "claim-retrieval-clef2020/verified_claims.docs.tsv"
 VOCABULARY_SOURCES = (
-    "claim-retrieval-clef2020/verified_claims.docs.tsv",
+    COLLECTION,
     "claim-retrieval-clef2020/train/tweets.queries.tsv",
     "claimbuster/kfold_25ncs.json",
     "checkworthy-clef2019/train.csv",
@@ -295,20 +274,15 @@ def vocabulary_counts(data_dir: Path, sources: Iterable[str] = VOCABULARY_SOURCE
     return counts
 
 
-def collection_sentences(data_dir: Path) -> list[str]:
-    """The distinct claims and fact-check titles of the CLEF 2020 verified-claim collection."""
-    path = data_dir / VOCABULARY_SOURCES[0]
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quotechar='"'))[1:]
-    return sorted({text for row in rows for text in row[1:3] if text.strip()})
-
-
 def collection_entries(data_dir: Path) -> list[tuple[str, str]]:
     """Each verified claim of the CLEF 2020 collection with its fact-check's title."""
-    path = data_dir / VOCABULARY_SOURCES[0]
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quotechar='"'))[1:]
-    return [(row[1], row[2]) for row in rows]
+    # id, claim, title (read as the matcher's training reads them).
+    return [(row[1], row[2]) for row in tsv_rows(data_dir / COLLECTION)]
+
+
+def collection_sentences(data_dir: Path) -> list[str]:
+    """The distinct claims and fact-check titles of the CLEF 2020 verified-claim collection."""
+    return sorted({text for pair in collection_entries(data_dir) for text in pair if text.strip()})
 
 
 # Query-like texts for the tuning, relative to the data folder: check-worthy and other
@@ -324,7 +298,6 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s{1,100}|\n")
 
 
 def _claim_texts(data_dir: Path) -> Iterator[str]:
-    from claimscope.evidence.queries import clean_tweet
     from claimscope.stages.claims.checkworthiness import (
         read_claimbuster,
         read_clef2019,
@@ -336,9 +309,9 @@ def _claim_texts(data_dir: Path) -> Iterator[str]:
         yield sentence.text
     for sentence in read_clef2020(clef2020):
         yield sentence.text
-    with tweets.open(encoding="utf-8", newline="") as handle:
-        for row in list(csv.reader(handle, delimiter="\t", quotechar='"'))[1:]:
-            yield clean_tweet(row[1])
+    # Cleaned as every query is.
+    for tweet in read_tweets(tweets):
+        yield tweet.text
 
 
 def _news_texts(data_dir: Path) -> Iterator[str]:
