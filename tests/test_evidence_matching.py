@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,84 @@ def test_words_are_stemmed_without_stop_words() -> None:
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         EvidenceIndex.build([EvidenceEntry("a", "x"), EvidenceEntry("a", "y")])
+
+
+RUN_TOGETHER_LIBRARY = [
+    EvidenceEntry("flakes", "Kellogg's corn flakes were created to discourage sinful thoughts."),
+    EvidenceEntry("fyre", "The Fyre Festival in the Bahamas descended into chaos."),
+    EvidenceEntry("google", "Google shows a map to your home if you search your phone number."),
+]
+
+
+def test_run_together_words_are_spelled_apart() -> None:
+    index = EvidenceIndex.build(RUN_TOGETHER_LIBRARY)
+    assert index.settings.split_run_together  # the shipped model reads claims so
+    # A word the library lacks, written as two it has: both parts follow the text.
+    assert index.spelled_apart("Google cornflakes") == "Google cornflakes corn flakes"
+    assert index.spelled_apart("FyreFestival hoax") == "FyreFestival hoax fyre festival"
+    # Words the library has stay whole; a split into a stop word ("the" + "corn") is none.
+    assert index.spelled_apart("Google the festival") == "Google the festival"
+    assert index.spelled_apart("thecorn") == "thecorn"
+    query = "Google cornflakes"
+    found, _ = index.candidates(words(index.query_text(query)), 50)
+    unsplit, _ = index.candidates(words(query), 50)
+    assert 0 in found.tolist()
+    assert 0 not in unsplit.tolist()
+    assert Matcher(index).match("why were cornflakes invented", k=1)[0].evidence_id == "flakes"
+
+
+def test_a_model_without_the_settings_reads_claims_and_library_as_written() -> None:
+    settings = MatchSettings()
+    assert not settings.split_run_together and not settings.fold_copies
+    index = EvidenceIndex(RUN_TOGETHER_LIBRARY, settings)
+    assert index.query_text("Google cornflakes") == "Google cornflakes"
+    assert EvidenceIndex(DUPLICATED_LIBRARY, settings).first_copy.tolist() == [0, 1, 2, 3]
+    stored = {**vars(settings), "split_run_together": True, "fold_copies": True}
+    assert MatchSettings.from_json(stored) == replace(
+        settings, split_run_together=True, fold_copies=True
+    )
+    # A model saved before the settings existed reads as before.
+    older = {k: v for k, v in stored.items() if k not in ("split_run_together", "fold_copies")}
+    assert MatchSettings.from_json(older) == settings
+
+
+DUPLICATED_LIBRARY = [
+    EvidenceEntry("first", 'Senator Jones said "the bridge is unsafe".', "Did Jones Say That?"),
+    EvidenceEntry("other", "Senator Jones voted against the bridge budget.", "Jones's Vote"),
+    # The same fact-check again: case, spaces and quotes aside, every field is the same.
+    EvidenceEntry("again", "senator jones said 'the bridge is  unsafe.'", "Did Jones say that?"),
+    # The same claim under another title is another fact-check, and stays.
+    EvidenceEntry("reviewed", 'Senator Jones said "the bridge is unsafe".', "Jones on the Bridge"),
+]
+
+
+def test_the_same_entry_added_twice_is_listed_once_as_its_first_copy() -> None:
+    index = EvidenceIndex.build(DUPLICATED_LIBRARY)
+    assert index.first_copy.tolist() == [0, 1, 0, 3]
+    matches = Matcher(index).match("Jones says the bridge is unsafe", k=5)
+    ids = [match.evidence_id for match in matches]
+    assert "again" not in ids
+    assert {"first", "other", "reviewed"} <= set(ids)
+    by_id = {match.evidence_id: match for match in matches}
+    assert by_id["first"].duplicates == ("again",)
+    assert by_id["other"].duplicates == ()
+    assert by_id["reviewed"].duplicates == ()
+
+
+def test_a_duplicate_is_named_where_the_match_is_reported() -> None:
+    from claimscope.adapters.report.wording import match_source
+    from claimscope.evidence.factchecks import FactCheck
+    from claimscope.evidence.library import Library
+
+    library = Library(
+        FactCheck(id=entry.id, claim=entry.claim, title=entry.title, reviewer="Checkers")
+        for entry in DUPLICATED_LIBRARY
+    )
+    match = library.matcher().match("Jones says the bridge is unsafe", k=5)
+    described = [library.describe(found) for found in match]
+    first = next(found for found in described if found.evidence_id == "first")
+    assert first.duplicates == ["again"]
+    assert match_source(first) == "Checkers, also in the library as again"
 
 
 def test_shipped_artefact_describes_its_training() -> None:
@@ -230,7 +309,7 @@ def test_recorded_figures_are_consistent() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.874 < 0.90",
+    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.885 < 0.90",
 )
 def test_recorded_map_clears_the_floor() -> None:
     from bench.matching import FLOORS
@@ -403,3 +482,50 @@ def test_preference_pairs_take_the_best_placed_negatives_or_all() -> None:
     # after BM25's) included; the default, so that the re-ranker learns to reject those.
     assert _pairs_seen(None) == {(1.0, 2.0), (1.0, 3.0), (1.0, 4.0)}
     assert TrainingSettings().negatives is None
+
+
+def test_cross_validation_ranks_each_claim_by_a_model_that_never_saw_it() -> None:
+    from bench.matching import FOLDS, REPEATS, cross_validated
+    from claimscope.evidence.queries import Query
+
+    distractors = [
+        "A video shows animals crossing a road.",
+        "Water on the road caused traffic jams.",
+        "Jones wrote a book about butterflies.",
+        "Coronavirus cases rose in July.",
+        "Google maps shows the Bahamas.",
+        "A festival in July closed the bridge.",
+        "Senator Smith said bleach is unsafe.",
+        "A photo shows corn fields burning in bushfires.",
+        "Hot days keep animals in their burrows.",
+        "The Senate budget funds a new road.",
+    ]
+    library = (
+        LIBRARY
+        + RUN_TOGETHER_LIBRARY
+        + DUPLICATED_LIBRARY[:2]
+        + [EvidenceEntry(f"d{number}", text) for number, text in enumerate(distractors)]
+    )
+    claims = {
+        "c1": ["Wombats shelter animals in burrows", "wombats save animals from the bushfires"],
+        "c2": ["photo of a starry butterfly", "the endangered starry butterfly pictured"],
+        "c3": ["hot water every 15 minutes kills covid", "drink hot water to kill the virus"],
+        "c4": ["Azerbaijan shut the Lachin road", "Lachin road closed to traffic"],
+        "c5": ["bleach cures covid", "drinking bleach will cure coronavirus"],
+        "flakes": ["corn flakes invented to curb thoughts"],
+        "fyre": ["Fyre Festival chaos in the Bahamas"],
+        "google": ["searching your phone number on Google shows your home"],
+        "first": ["Jones said the bridge is unsafe"],
+        "other": ["Jones voted against the bridge budget"],
+    }
+    queries = [
+        Query(f"{entry}-{number}", text)
+        for entry, texts in claims.items()
+        for number, text in enumerate(texts)
+    ]
+    qrels = {query.id: {query.id.rsplit("-", 1)[0]} for query in queries}
+    model = MatchingModel.load()
+    figures = cross_validated(EvidenceIndex(library, model.settings), queries, qrels)
+    assert (figures["queries"], figures["folds"], figures["repeats"]) == (15, FOLDS, REPEATS)
+    assert len(figures["map_at_5_of_each_repeat"]) == REPEATS
+    assert 0.8 <= figures["map_at_5"] <= 1.0

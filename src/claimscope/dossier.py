@@ -310,6 +310,11 @@ class EvidenceMatch(Layer):
         "document: found by the reference (kind, issuer, date, number, pinpoint), not by "
         "shared wording, and listed before the matches found by wording.",
     )
+    duplicates: list[str] = Field(
+        default_factory=list,
+        description="Ids of later library entries worded as this one in every field (case, "
+        "spaces and punctuation aside): the same fact-check added twice, listed once.",
+    )
 
 
 class Claim(Layer):

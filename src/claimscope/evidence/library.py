@@ -199,9 +199,10 @@ class Library:
         owner, passage_index = split_entry_id(match.evidence_id)
         if passage_index is not None and owner in self.documents:
             document = self.documents[owner]
-            return _document_match(
+            found = _document_match(
                 document, document.passages[passage_index], match.rank, score, highlight
             )
+            return found.model_copy(update={"duplicates": list(match.duplicates)})
         factcheck = self.factchecks[match.evidence_id]
         rating = factcheck.rating
         return EvidenceMatch(
@@ -222,6 +223,7 @@ class Library:
             claimant=factcheck.claimant,
             date=factcheck.date,
             url=factcheck.url,
+            duplicates=list(match.duplicates),
         )
 
     def cited(

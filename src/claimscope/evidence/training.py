@@ -129,14 +129,17 @@ def training_rows(
     blocks: list[npt.NDArray[np.float32]] = []
     labels: list[int] = []
     groups: list[int] = []
+    texts = [index.query_text(query.text) for query in queries]
     vectors: list[npt.NDArray[np.float32] | None] = [None] * len(queries)
     if index.encoder is not None:
-        vectors = list(index.encoder([query.text for query in queries]))
+        vectors = list(index.encoder(texts))
     for number, query in enumerate(queries):
         chosen, first_stage = index.candidates(
-            words(query.text, index.settings.stemmer), candidates, vectors[number]
+            words(texts[number], index.settings.stemmer), candidates, vectors[number]
         )
-        blocks.append(candidate_features(index, query.text, chosen, first_stage, vectors[number]))
+        blocks.append(
+            candidate_features(index, texts[number], chosen, first_stage, vectors[number])
+        )
         relevant = qrels.get(query.id, set())
         labels.extend(1 if index.ids[entry] in relevant else 0 for entry in chosen)
         groups.extend([number] * len(chosen))
@@ -267,6 +270,8 @@ def train_matching(
         # The cosine floor for vector-found candidates was derived for the word vectors;
         # MiniLM's cosines spread otherwise, and its model takes every nearest entry.
         dense_minimum=0.0 if embeddings else MatchSettings.dense_minimum,
+        split_run_together=True,
+        fold_copies=True,
     )
     training = TrainingSettings()
     collection = read_collection(folder / COLLECTION_FILE)

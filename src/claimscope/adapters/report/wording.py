@@ -55,17 +55,20 @@ def match_source(match: EvidenceMatch) -> str:
     """Where a match comes from: the reviewer and date, or the document, its part and page.
 
     A document that the claim cites says so: it was found by the reference, not by wording.
+    Later copies of the same entry in the library are named, so none seems missing.
     """
     if match.kind == "factcheck":
         parts = [match.reviewer or "reviewer not named"]
         if match.date:
             parts.append(match.date)
-        return ", ".join(parts)
-    parts = [match.document_title or match.document_kind or "primary document"]
-    if match.label:
-        parts.append(match.label)
-    if match.page is not None:
-        parts.append(f"page {match.page}")
+    else:
+        parts = [match.document_title or match.document_kind or "primary document"]
+        if match.label:
+            parts.append(match.label)
+        if match.page is not None:
+            parts.append(f"page {match.page}")
+    if match.duplicates:
+        parts.append(f"also in the library as {', '.join(match.duplicates)}")
     source = ", ".join(parts)
     return source if match.citation is None else f"cited by the claim: {source}"
 
