@@ -278,3 +278,44 @@ def test_training_without_the_teacher_exits_2(tmp_path: Path) -> None:
     completed = run_cli("train", "word-vectors", "--data", str(tmp_path), "--out", str(tmp_path))
     assert completed.returncode == 2
     assert "needs the optional extra" in completed.stderr.decode()
+
+
+def test_generalisation_bench_splits_the_collection_into_two_disjoint_halves() -> None:
+    from bench.word_vectors_generalisation import halves
+
+    ids = [str(number) for number in range(11)]
+    seen, unseen = halves(ids, seed=3)
+    assert seen.isdisjoint(unseen)
+    assert seen | unseen == set(ids)
+    assert (len(seen), len(unseen)) == (5, 6)
+    assert halves(ids, seed=3) == (seen, unseen)
+    assert halves(ids, seed=4) != (seen, unseen)
+
+
+def test_generalisation_bench_measures_each_half_on_its_own_queries() -> None:
+    from bench.word_vectors_generalisation import by_half
+
+    ranked = {"q1": ["a", "x"], "q2": ["x", "b"], "q3": ["c"], "q4": ["x", "y"]}
+    # q1's claim is seen and first (AP 1); q2's is unseen and second (AP 1/2); q3 is judged
+    # on one seen and one unseen claim, so it belongs to neither half; q4's unseen claim is
+    # not found (AP 0).
+    qrels = {"q1": {"a"}, "q2": {"b"}, "q3": {"a", "c"}, "q4": {"d"}}
+    figures = by_half(ranked, qrels, seen={"a", "x", "y"})
+    assert figures["relevant_seen"]["queries"] == 1
+    assert figures["relevant_seen"]["map_at_5"] == pytest.approx(1.0)
+    assert figures["relevant_unseen"]["queries"] == 2
+    assert figures["relevant_unseen"]["map_at_5"] == pytest.approx(0.25)
+
+
+def test_recorded_generalisation_figures_are_consistent() -> None:
+    results = Path(__file__).parent.parent / "bench/results/word_vectors_generalisation.json"
+    figures = json.loads(results.read_text(encoding="utf-8"))
+    assert figures["seen_entries"] == figures["collection"] // 2
+    for split, tweets in (("dev", 197), ("train", 800)):
+        for vectors in ("trained_on_seen_half", "shipped_trained_on_both"):
+            halves = figures[split][vectors]
+            seen, unseen = halves["relevant_seen"], halves["relevant_unseen"]
+            # A tweet judged on claims of both halves is in neither group.
+            assert 0 < seen["queries"] + unseen["queries"] <= tweets
+            for found in (seen, unseen):
+                assert 0.0 <= found["map_at_5"] <= found["recall_at_5"] <= 1.0

@@ -21,6 +21,7 @@ from claimscope.adapters.report.html import DossierView, Palette, render_html
 from claimscope.adapters.report.markdown import render_markdown
 from claimscope.adapters.report.network import network_svg, timeline_svg
 from claimscope.adapters.store import Filters, Hit
+from claimscope.adapters.web.api import PageRequest
 from claimscope.adapters.web.jobs import Job
 from claimscope.adapters.web.security import (
     CSRF_COOKIE,
@@ -268,7 +269,8 @@ def search_page(request: Request) -> HTMLResponse:
     filters, problems = _filters_from(params)
     page_text = params.get("page", "1")
     page = int(page_text) if page_text.isdigit() and 0 < int(page_text) <= MAX_PAGE else 1
-    hits = store.search(query, filters, PER_PAGE, (page - 1) * PER_PAGE)
+    asked = PageRequest(page, PER_PAGE)
+    hits = store.search(query, filters, asked.size, asked.offset)
     total = store.count_matching(query, filters)
     facets = store.facets(query, filters)
     facet_links = {
