@@ -529,3 +529,26 @@ def test_cross_validation_ranks_each_claim_by_a_model_that_never_saw_it() -> Non
     assert (figures["queries"], figures["folds"], figures["repeats"]) == (15, FOLDS, REPEATS)
     assert len(figures["map_at_5_of_each_repeat"]) == REPEATS
     assert 0.8 <= figures["map_at_5"] <= 1.0
+
+
+@pytest.mark.parametrize("bits", [6, 20])
+def test_character_document_frequency_is_sklearns_counted_word_by_word(bits: int) -> None:
+    from claimscope.evidence.matching import _hashing_vectorizer, char_document_frequency
+
+    vectorizer = _hashing_vectorizer("char_wb", (3, 5), bits)
+    texts = [
+        "Drinking hot water kills the coronavirus.",
+        "drinking HOT water, water, water!",
+        "İstanbul\tÖlgemälde\n\nnaïve  café — “quoted”",
+        "",
+        "   ",
+        "a b",
+        *(entry.claim for entry in LIBRARY),
+    ]
+    by_text = vectorizer.transform(texts)
+    by_text.data[:] = 1.0
+    expected = np.asarray(by_text.sum(axis=0)).ravel()
+    # At 6 bits many n-grams share a bucket: a text holding two of them still counts once.
+    found = char_document_frequency(vectorizer, texts)
+    assert found.tolist() == expected.tolist()
+    assert char_document_frequency(vectorizer, ["", " "]).tolist() == [0.0] * 2**bits
