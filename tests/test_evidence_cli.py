@@ -183,6 +183,8 @@ def test_match_a_stored_document(library: tuple[str, Path], tmp_path: Path) -> N
     claimscope("evidence", "add", str(folder), "--db", db)
     ran = claimscope("match", document_id[7:19], "--db", db, "-k", "2", "--format", "json")
     assert ran.returncode == 0, ran.stderr
+    # The status line of reading and indexing the library is for terminals only.
+    assert "indexing" not in ran.stderr and "reading the evidence" not in ran.stderr
     record = _json(ran.stdout)
     assert record["schema"] == "claimscope.matches/1"
     # The order: its seven title paragraphs and four numbered ones.
@@ -384,3 +386,20 @@ def test_add_reads_standard_input_by_the_name_given(tmp_path: Path) -> None:
     assert json.loads(ran.stdout)["factchecks_added"] == 1
     stats = json.loads(run_cli("evidence", "stats", "--db", db, "--format", "json").stdout)
     assert stats["factchecks"] == 3
+
+
+def test_a_status_line_shows_on_a_terminal_only() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from claimscope.adapters.cli_common import status
+
+    shown = StringIO()
+    with status(Console(file=shown, force_terminal=True), "indexing 12 evidence entries"):
+        pass
+    assert "indexing 12 evidence entries" in shown.getvalue()
+    piped = StringIO()
+    with status(Console(file=piped), "indexing 12 evidence entries"):
+        pass
+    assert piped.getvalue() == ""

@@ -57,6 +57,16 @@ def say(console: Console, line: str) -> None:
     console.print(terminal_safe(line, one_line=True), markup=False)
 
 
+@contextmanager
+def status(console: Console, line: str) -> Iterator[None]:
+    """A spinner with a line of what is under way, on a terminal only (nothing elsewhere)."""
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(line):
+        yield
+
+
 def fail(message: str) -> typer.Exit:
     """Print ``claimscope: error: MESSAGE`` and return the exit to raise (status 2)."""
     say(error_console(), f"claimscope: error: {message}")

@@ -39,6 +39,7 @@ from claimscope.adapters.cli_common import (
     render,
     safe,
     say,
+    status,
     store_errors,
     write_output,
 )
@@ -393,12 +394,19 @@ def match_command(
         from claimscope.adapters.store.library import stored_documents, stored_factchecks
         from claimscope.evidence.library import Library
 
-        library = Library(stored_factchecks(store), stored_documents(store))
+        # Reading and indexing a large library takes seconds (10 at 100,000 entries), before
+        # anything is printed: say so on a terminal.
+        progress = error_console()
+        with status(progress, "reading the evidence library"):
+            library = Library(stored_factchecks(store), stored_documents(store))
         if not library.factchecks and not library.documents:
             raise fail(
                 f"{store.location.shown}: the evidence library is empty "
                 "(add fact-checks and documents with `claimscope evidence add`)"
             )
+        entries = len(library.factchecks) + library.passages
+        with status(progress, f"indexing {entries:,} evidence entries"):
+            library.matcher()
         # A generator: with --all, documents are read, matched and written one at a time.
         matched = (
             library.with_matches(dossier, k, min_score)
