@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,7 +27,7 @@ from claimscope.evidence.matching import (
     feature_names,
     words,
 )
-from claimscope.evidence.training import TrainingSettings, preference_pairs
+from claimscope.evidence.training import fit_reranker, listwise_loss
 from tests.conftest import ROOT, run_cli, shared_path
 
 LIBRARY = [
@@ -464,24 +465,62 @@ def test_an_index_without_titles_still_compares_embeddings() -> None:
     assert scores.tolist() == [pytest.approx(1.0)]
 
 
-def _pairs_seen(negatives: int | None) -> set[tuple[float, float]]:
-    # One feature whose value names the candidate: 1 the match, 2..4 the others in
-    # first-stage order; a second query (10, 20) has no match and gives no pair.
-    features = np.array([[2.0], [1.0], [3.0], [4.0], [10.0], [20.0]], dtype=np.float32)
-    labels = np.array([0, 1, 0, 0, 0, 0], dtype=np.int64)
-    groups = np.array([0, 0, 0, 0, 1, 1], dtype=np.int64)
-    pairs, preferred = preference_pairs(features, labels, groups, negatives, seed=3)
-    # Undo the flips: a preferred pair is match - other, the others other - match.
-    differences = np.where(preferred == 1, pairs[:, 0], -pairs[:, 0])
-    return {(1.0, float(1.0 - difference)) for difference in differences}
+def test_listwise_loss_by_hand_and_its_gradient() -> None:
+    # Two queries: scores (1, 0) with the first a match, and (0, 0, 0) with the last one.
+    features = np.array([[1.0], [0.0], [0.0], [0.0], [0.0]])
+    matching = np.array([1.0, 0.0, 0.0, 0.0, 1.0])
+    starts = np.array([0, 2])
+    loss, gradient = listwise_loss(np.array([1.0]), features, matching, starts, penalty=0.0)
+    # -log(e / (e + 1)) - log(1 / 3)
+    assert loss == pytest.approx(-math.log(math.e / (math.e + 1)) + math.log(3))
+    # d/dw: (softmax-weighted feature) - (match-weighted feature), summed over queries.
+    assert gradient.tolist() == pytest.approx([math.e / (math.e + 1) - 1.0])
+    generator = np.random.default_rng(5)
+    features = generator.normal(size=(9, 3))
+    matching = np.array([0, 1, 0, 1, 0, 0, 0, 1, 1], dtype=np.float64)
+    starts = np.array([0, 3, 6])
+    weights = generator.normal(size=3)
+
+    def loss_only(w: npt.NDArray[np.float64]) -> float:
+        return listwise_loss(w, features, matching, starts, 0.5)[0]
+
+    numeric = [
+        (loss_only(weights + step) - loss_only(weights - step)) / 2e-6 for step in np.eye(3) * 1e-6
+    ]
+    analytic = listwise_loss(weights, features, matching, starts, 0.5)[1]
+    assert analytic.tolist() == pytest.approx(numeric, rel=1e-5, abs=1e-7)
 
 
-def test_preference_pairs_take_the_best_placed_negatives_or_all() -> None:
-    assert _pairs_seen(2) == {(1.0, 2.0), (1.0, 3.0)}
-    # None: every non-matching candidate of the query, the last-placed (found by vector
-    # after BM25's) included; the default, so that the re-ranker learns to reject those.
-    assert _pairs_seen(None) == {(1.0, 2.0), (1.0, 3.0), (1.0, 4.0)}
-    assert TrainingSettings().negatives is None
+def test_the_reranker_learns_which_feature_marks_the_match() -> None:
+    generator = np.random.default_rng(7)
+    rows, labels, groups = [], [], []
+    for query in range(30):
+        match = int(generator.integers(0, 6))
+        for candidate in range(6):
+            # Feature 0 is high for the match; feature 1 is noise.
+            rows.append([float(candidate == match) + generator.normal(0, 0.3), generator.normal()])
+            labels.append(int(candidate == match))
+            groups.append(query)
+    # A query without a match among its candidates teaches nothing, and is no error.
+    rows += [[0.0, 0.0], [1.0, 1.0]]
+    labels += [0, 0]
+    groups += [30, 30]
+    model = fit_reranker(
+        np.array(rows, dtype=np.float32),
+        np.array(labels, dtype=np.int64),
+        np.array(groups, dtype=np.int64),
+        MatchSettings(),
+    )
+    assert model.weights[0] > 0 and abs(model.weights[1]) < model.weights[0] / 5
+    scores = model.score(np.array(rows, dtype=np.float32))
+    assert ((scores >= 0) & (scores <= 1)).all()
+    with pytest.raises(ValueError, match="matching and a non-matching"):
+        fit_reranker(
+            np.zeros((2, 2), dtype=np.float32),
+            np.zeros(2, dtype=np.int64),
+            np.zeros(2, dtype=np.int64),
+            MatchSettings(),
+        )
 
 
 def test_cross_validation_ranks_each_claim_by_a_model_that_never_saw_it() -> None:

@@ -25,9 +25,9 @@ Second stage: for each candidate a row of features that BM25 sees only in part â
 - shared numbers, capitalised words (names) and years;
 - the text-vector cosine to claim and title (word vectors, or the extra's embeddings);
 
-then a logistic regression turns the row into a score in [0, 1]. The model is trained by
-:func:`claimscope.evidence.training.train_matching` on CLEF 2020 CheckThat! Task 2 train and
-saved as arrays + JSON through :mod:`claimscope.artefacts`.
+then a linear ranker, learnt listwise and Platt-scaled, turns the row into a score in
+[0, 1]. The model is trained by :func:`claimscope.evidence.training.train_matching` on CLEF
+2020 CheckThat! Task 2 train and saved as arrays + JSON through :mod:`claimscope.artefacts`.
 
 A match is a pointer to read, never a verdict: the score says how much the entry and the
 claim share, not whether either is true.
