@@ -7,7 +7,9 @@ relevant claims; the shipped model is trained on ``train`` (800 tweets) only.
 - Quality on dev, the task's measure MAP@5 (AP divided by min(relevant, 5), as the 2020
   scorer does), MRR, P@1 and Recall@5 of the shipped re-ranker; the same for the first
   stage alone (BM25 over claim + title), with its Recall@50, the candidates the re-ranker
-  sees. ``train`` is reported beside it and is marked as seen in training.
+  sees. ``train`` is reported beside it and is marked as seen in training. With them,
+  ``copies``: how many entries of the collection come again later, worded the same, and
+  how many tweets were judged on the first of the copies rather than a later one.
 - Speed, one core (BLAS threads limited to one): claims matched per second (first stage,
   features, re-ranker and the highlighted span of the top 5) against the 10,375 claims and
   against 103,750 entries, the collection ten times over with distinct ids. The copies
@@ -135,6 +137,32 @@ def evaluate(
     return figures
 
 
+def copies(index: EvidenceIndex, qrels: dict[str, set[str]]) -> dict[str, int]:
+    """The collection's entries added twice, and which copy the tweets' judges chose.
+
+    An entry worded as an earlier one is folded into that first copy (``fold_copies``):
+    counted here are the tweets whose relevant claims include a claim with copies, and of
+    those, the tweets judged on its first copy.
+    """
+    position = {identifier: number for number, identifier in enumerate(index.ids)}
+    with_copies = first_judged = 0
+    for relevant in qrels.values():
+        copied = [
+            position[r]
+            for r in relevant
+            if int(index.first_copy[position[r]]) in index.later_copies
+        ]
+        if copied:
+            with_copies += 1
+            first_judged += any(int(index.first_copy[p]) == p for p in copied)
+    return {
+        "entries_with_copies": len(index.later_copies),
+        "later_copies": sum(len(later) for later in index.later_copies.values()),
+        "tweets_judged_on_an_entry_with_copies": with_copies,
+        "of_which_on_the_first_copy": first_judged,
+    }
+
+
 def index_size_bytes(index: EvidenceIndex) -> int:
     """Bytes on disk of the index's bm25s indexes (as bm25s saves them) and character idf."""
     with tempfile.TemporaryDirectory() as folder:
@@ -253,6 +281,7 @@ def run(
         queries = read_tweets(folder / split / QUERIES_FILE)
         qrels = read_qrels(folder / split / QRELS_FILE)
         figures[split] = evaluate(index, matcher, queries, qrels)
+        figures[split]["copies"] = copies(index, qrels)
     if "train" in figures:
         figures["train"]["seen_in_training"] = True
     if cross_validate:
@@ -298,15 +327,7 @@ def cross_validated(
     measures them.
     """
     settings = index.settings
-    rows, labels, groups = training_rows(index, queries, qrels, settings.candidates)
-    texts = [index.query_text(query.text) for query in queries]
-    vectors: list[Any] = [None] * len(queries)
-    if index.encoder is not None:
-        vectors = list(index.encoder(texts))
-    candidates = [
-        index.candidates(words(text, settings.stemmer), settings.candidates, vector)[0]
-        for text, vector in zip(texts, vectors, strict=True)
-    ]
+    rows, labels, groups, candidates = training_rows(index, queries, qrels, settings.candidates)
     repeats: list[dict[str, float]] = []
     for seed in range(REPEATS):
         fold_of = np.random.default_rng(seed).integers(0, FOLDS, len(queries))
@@ -361,6 +382,13 @@ def _print(figures: dict[str, Any]) -> None:
         )
         if "vectors_alone" in found:
             print(f"  vectors alone: MAP@5 {found['vectors_alone']['map_at_5']:.4f}")
+        copied = found["copies"]
+        print(
+            f"  copies: {copied['later_copies']} later copies of"
+            f" {copied['entries_with_copies']} entries; judged on an entry with copies"
+            f" {copied['tweets_judged_on_an_entry_with_copies']} tweets, on its first copy"
+            f" {copied['of_which_on_the_first_copy']}"
+        )
     if "cross_validated" in figures:
         pooled = figures["cross_validated"]
         print(

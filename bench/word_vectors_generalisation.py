@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -48,8 +47,9 @@ from claimscope.evidence.word_vectors import (
     WordVectors,
     distil,
     query_sentences,
+    remembered,
     text_words,
-    tune_to_rankings,
+    tune_for_entries,
     vocabulary_counts,
 )
 
@@ -114,27 +114,11 @@ def run(data_dir: Path) -> dict[str, Any]:
     counts = vocabulary_counts(data_dir, [s for s in VOCABULARY_SOURCES if s != COLLECTION])
     counts.update(word for pair in seen_entries for text in pair for word in text_words(text))
     sentences = sorted({text for pair in seen_entries for text in pair if text.strip()})
-    known: dict[str, Any] = {}
-
-    def teacher(texts: Sequence[str]) -> Any:
-        missing = sorted({text for text in texts if text not in known})
-        if missing:
-            known.update(zip(missing, np.asarray(encode(missing), dtype=np.float32), strict=True))
-        return np.stack([known[text] for text in texts])
-
-    fitted = distil(Counter(counts), sentences, teacher)
+    teacher = remembered(encode)
+    fitted = distil(counts, sentences, teacher)
     ranking = RankingSettings()
     claim_queries, news = query_sentences(data_dir, ranking.news_sentences, SEED)
-    queries = claim_queries + news
-    tuned = tune_to_rankings(
-        fitted,
-        queries,
-        teacher(queries),
-        seen_entries,
-        (teacher([c for c, _ in seen_entries]), teacher([t for _, t in seen_entries])),
-        ranking,
-        SEED,
-    )
+    tuned = tune_for_entries(fitted, claim_queries + news, seen_entries, teacher, ranking, SEED)
     claims = [entry.claim for entry in collection]
     titles = [entry.title for entry in collection]
     figures: dict[str, Any] = {

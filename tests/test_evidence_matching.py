@@ -591,3 +591,18 @@ def test_character_document_frequency_is_sklearns_counted_word_by_word(bits: int
     found = char_document_frequency(vectorizer, texts)
     assert found.tolist() == expected.tolist()
     assert char_document_frequency(vectorizer, ["", " "]).tolist() == [0.0] * 2**bits
+
+
+def test_the_bench_counts_copies_and_the_copy_judged() -> None:
+    from bench.matching import copies
+
+    index = EvidenceIndex.build(DUPLICATED_LIBRARY)
+    # "again" is a later copy of "first"; one tweet judged on the first copy, one on the
+    # later copy, one on an entry without copies.
+    qrels = {"t1": {"first"}, "t2": {"again"}, "t3": {"other"}}
+    assert copies(index, qrels) == {
+        "entries_with_copies": 1,
+        "later_copies": 1,
+        "tweets_judged_on_an_entry_with_copies": 2,
+        "of_which_on_the_first_copy": 1,
+    }

@@ -374,8 +374,8 @@ class EvidenceIndex:
         # punctuation aside) is the same fact-check added twice, often from two sources.
         # Listing both would fill the claim's k matches with copies, so a candidate stands
         # for its first copy, and the later copies are named with it. On CLEF 2020, where
-        # 184 claims of the collection come twice, the judged copy is the first one for 185
-        # of 189 train tweets that match one of them.
+        # 180 entries of the collection come again (181 later copies), 189 train tweets are
+        # judged on one of them, 184 on the first copy (bench.matching's ``copies``).
         first: dict[tuple[str, ...], int] = {}
         self.first_copy = np.array(
             [

@@ -49,8 +49,8 @@ class TrainingSettings:
     """The learner's settings."""
 
     # L2 penalty on the weights (of standardised features), against the summed loss of the
-    # queries. Cross-validated MAP@5 over CLEF 2020 train and dev: 0.9003 at 0.1, 0.9011
-    # at 1, 0.8997 at 10 (exploratory runs of bench.matching's cross-validation).
+    # queries. In exploratory runs of bench.matching's cross-validation, 1 ranked best of
+    # 0.1, 1 and 10, all three within the spread between draws of the folds.
     regularisation: float = 1.0
 
 
@@ -122,9 +122,18 @@ def training_rows(
     queries: Sequence[Query],
     qrels: Mapping[str, set[str]],
     candidates: int,
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Feature rows, labels and the query number of each row, for every query's candidates."""
+) -> tuple[
+    npt.NDArray[np.float32],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    list[npt.NDArray[np.int64]],
+]:
+    """Feature rows, labels and the query number of each row, for every query's candidates.
+
+    Last, each query's candidates (entry positions, in row order), to rank them by a model.
+    """
     blocks: list[npt.NDArray[np.float32]] = []
+    found: list[npt.NDArray[np.int64]] = []
     labels: list[int] = []
     groups: list[int] = []
     texts = [index.query_text(query.text) for query in queries]
@@ -138,12 +147,13 @@ def training_rows(
         blocks.append(
             candidate_features(index, texts[number], chosen, first_stage, vectors[number])
         )
+        found.append(chosen)
         relevant = qrels.get(query.id, set())
         labels.extend(1 if index.ids[entry] in relevant else 0 for entry in chosen)
         groups.extend([number] * len(chosen))
     width = len(feature_names(index.settings))
     matrix = np.vstack(blocks) if blocks else np.zeros((0, width), dtype=np.float32)
-    return matrix, np.array(labels, dtype=np.int64), np.array(groups, dtype=np.int64)
+    return matrix, np.array(labels, dtype=np.int64), np.array(groups, dtype=np.int64), found
 
 
 def listwise_loss(
@@ -189,9 +199,10 @@ def fit_reranker(
     candidates among all of that query's candidates (:func:`listwise_loss`, L-BFGS): the
     whole list at once, where the top places weigh most, as MAP@5 does. On CLEF 2020 it
     ranks better than a logistic regression on preference pairs (which of two candidates
-    of one query matches): cross-validated MAP@5 0.9011 against 0.8968 in exploratory runs
-    of bench.matching's cross-validation. A one-feature logistic regression of the labels on
-    the resulting score (Platt scaling) then maps it to [0, 1] without changing the order.
+    of one query matches): cross-validated MAP@5 0.9011 against 0.8968 (``bench.matching
+    --cross-validate``, here and at b3da26f, the pairwise learner's last commit). A
+    one-feature logistic regression of the labels on the resulting score (Platt scaling)
+    then maps it to [0, 1] without changing the order.
     Queries with no match among their candidates teach nothing and are left out.
     """
     from scipy.optimize import minimize
@@ -300,7 +311,7 @@ def train_matching(
     queries = read_tweets(folder / "train" / QUERIES_FILE)
     qrels = read_qrels(folder / "train" / QRELS_FILE)
     index = EvidenceIndex(collection, settings, encoder)
-    rows, labels, groups = training_rows(index, queries, qrels, settings.candidates)
+    rows, labels, groups, _ = training_rows(index, queries, qrels, settings.candidates)
     model = fit_reranker(rows, labels, groups, settings, training, seed)
     seconds = time.perf_counter() - started
     files = [

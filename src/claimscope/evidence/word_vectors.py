@@ -423,7 +423,27 @@ def tune_to_rankings(
     return WordVectors(vectors.words, tuned, vectors.weights)
 
 
-def _remembered(teacher: Teacher) -> Teacher:
+def tune_for_entries(
+    vectors: WordVectors,
+    queries: Sequence[str],
+    entries: Sequence[tuple[str, str]],
+    teacher: Teacher,
+    ranking: RankingSettings,
+    seed: int,
+) -> WordVectors:
+    """The vectors tuned to rank ``entries`` (claim, title) for ``queries`` as ``teacher`` does."""
+    return tune_to_rankings(
+        vectors,
+        queries,
+        teacher(queries),
+        entries,
+        (teacher([claim for claim, _ in entries]), teacher([title for _, title in entries])),
+        ranking,
+        seed,
+    )
+
+
+def remembered(teacher: Teacher) -> Teacher:
     """The teacher, encoding each distinct text once (the fit and the tuning share texts)."""
     seen: dict[str, npt.NDArray[np.float32]] = {}
 
@@ -455,7 +475,7 @@ def train_word_vectors(
         from claimscope.stages.claims.embeddings import encode
 
         teacher = encode
-    teacher = _remembered(teacher)
+    teacher = remembered(teacher)
     counts = vocabulary_counts(data_dir)
     sentences = collection_sentences(data_dir)
     vectors = distil(counts, sentences, teacher, settings)
@@ -467,15 +487,8 @@ def train_word_vectors(
     if ranking is not None:
         claims, news = query_sentences(data_dir, ranking.news_sentences, seed)
         queries = claims + news
-        entries = collection_entries(data_dir)
-        vectors = tune_to_rankings(
-            vectors,
-            queries,
-            teacher(queries),
-            entries,
-            (teacher([claim for claim, _ in entries]), teacher([title for _, title in entries])),
-            ranking,
-            seed,
+        vectors = tune_for_entries(
+            vectors, queries, collection_entries(data_dir), teacher, ranking, seed
         )
         figures.update(
             ranking_queries=len(queries), claim_queries=len(claims), news_queries=len(news)
