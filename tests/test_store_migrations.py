@@ -62,7 +62,7 @@ def test_a_store_at_the_first_revision_is_upgraded_when_opened(store_url: str) -
                 },
             )
     with Store.open(store_url) as store:
-        assert store.schema_revision() == "0004"
+        assert store.schema_revision() == "0005"
         assert store.count() == 1
         assert [hit.id for hit in store.search("undersigned")] == [document.id]
         # The facet rows were filled from the stored dossier by the migration.
@@ -85,7 +85,7 @@ def test_opening_again_changes_nothing(store_url: str) -> None:
         tables = set(inspect(store.engine).get_table_names())
     with Store.open(store_url) as store:
         assert set(inspect(store.engine).get_table_names()) == tables
-        assert store.schema_revision() == "0004"
+        assert store.schema_revision() == "0005"
 
 
 def test_a_store_from_a_newer_claimscope_is_refused(store_url: str) -> None:

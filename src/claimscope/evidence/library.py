@@ -23,7 +23,7 @@ from claimscope.evidence.factchecks import (
     read_records_csv,
     read_records_jsonl,
 )
-from claimscope.evidence.matching import EvidenceEntry, Match, Matcher
+from claimscope.evidence.matching import Encoder, EvidenceEntry, Match, Matcher
 from claimscope.evidence.passages import (
     DocumentDescription,
     DocumentError,
@@ -164,10 +164,18 @@ class Library:
     """A whole library in memory: its fact-checks and documents by id, its matcher built once."""
 
     def __init__(
-        self, factchecks: Iterable[FactCheck], documents: Iterable[PrimaryDocument] = ()
+        self,
+        factchecks: Iterable[FactCheck],
+        documents: Iterable[PrimaryDocument] = (),
+        embeddings: bool = False,
+        encoder: Encoder | None = None,
     ) -> None:
         self.factchecks = {factcheck.id: factcheck for factcheck in factchecks}
         self.documents = {document.id: document for document in documents}
+        # The shipped model of the embeddings extra instead of the torch-free one; the
+        # encoder (MiniLM unless given) may keep its vectors, as the store's does.
+        self.embeddings = embeddings
+        self.encoder = encoder
         self._matcher: Matcher | None = None
 
     @property
@@ -176,12 +184,15 @@ class Library:
         return sum(len(document.passages) for document in self.documents.values())
 
     def matcher(self) -> Matcher:
-        """The matcher over every entry (built on first use; the shipped torch-free model)."""
+        """The matcher over every entry (built on first use), by the shipped model chosen."""
         if self._matcher is None:
-            from claimscope.evidence.matching import EvidenceIndex
+            from claimscope.evidence.matching import EvidenceIndex, MatchingModel
 
             entries = library_entries(self.factchecks.values(), self.documents.values())
-            self._matcher = Matcher(EvidenceIndex.build(entries))
+            model = MatchingModel.load(embeddings=self.embeddings)
+            self._matcher = Matcher(
+                EvidenceIndex.build(entries, model.settings, self.encoder), model
+            )
         return self._matcher
 
     def describe(self, match: Match) -> EvidenceMatch:

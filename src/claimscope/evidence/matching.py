@@ -276,6 +276,14 @@ def default_encoder() -> Encoder:
     return encode
 
 
+def default_encoder_name() -> str:
+    """The model :func:`default_encoder` runs and the package carrying it: vectors' provenance."""
+    from claimscope.stages.claims.embeddings import EmbeddingSettings
+
+    settings = EmbeddingSettings()
+    return f"{settings.model} ({settings.package})"
+
+
 def encoder_for(settings: MatchSettings) -> Encoder:
     """The encoder a model with these settings reads: MiniLM, or the torch-free word vectors."""
     if settings.embeddings:

@@ -10,7 +10,8 @@ A document is one row, keyed by its text's sha256; every place it was read from 
 *sighting*; the fields people filter on are normalised into small facet tables filled
 from the dossier, so that later layers add tables of their own rather than fields of one
 JSON blob: the near-duplicate index (``index_settings``, ``part_signatures``,
-``document_parts``, ``signature_bands``), the evidence library.
+``document_parts``, ``signature_bands``), the evidence library and its texts' vectors
+(``text_vectors``).
 """
 
 from __future__ import annotations
@@ -276,6 +277,22 @@ class SignatureBandRow(Base):
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     signature_id: Mapped[int] = mapped_column(NUMBER, primary_key=True, autoincrement=False)
+
+
+class TextVectorRow(Base):
+    """A text's sentence embedding by one model, kept so that a text is encoded once.
+
+    Matching with the embeddings extra encodes every entry of the evidence library, minutes
+    for thousands of entries; the vectors are kept here by model and the text's sha256.
+    """
+
+    __tablename__ = "text_vectors"
+
+    model: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Little-endian float32, ``dimensions`` of them.
+    dimensions: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 INDEX_TABLES = (SignatureBandRow, DocumentPartRow, PartSignatureRow)
