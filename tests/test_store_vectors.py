@@ -91,7 +91,7 @@ def test_nothing_to_encode_and_bad_model_names(tmp_path: Path) -> None:
                 StoredEncoder(store, name, CountingEncoder())
 
 
-def _topics(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+def topic_vectors(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """A stand-in for sentence embeddings: one axis for texts about garlic, one for the rest."""
     garlic = np.array(["garlic" in text.lower() for text in texts], dtype=np.float32)
     return np.stack([garlic, 1.0 - garlic], axis=1)
@@ -103,7 +103,7 @@ def test_a_library_matched_by_the_extras_model_encodes_through_the_store(tmp_pat
         FactCheck(id="road", claim="The road was closed to traffic.", reviewer="Checkers"),
     ]
     with Store.open(f"sqlite:///{tmp_path}/store.db") as store:
-        encoder = StoredEncoder(store, "topics", _topics)
+        encoder = StoredEncoder(store, "topics", topic_vectors)
         library = Library(factchecks, embeddings=True, encoder=encoder)
         matcher = library.matcher()
         assert matcher.index.settings.embeddings and matcher.model.settings.embeddings

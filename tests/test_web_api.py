@@ -33,7 +33,8 @@ from claimscope.adapters.web.app import create_app
 from claimscope.adapters.web.security import CONTENT_SECURITY_POLICY, safe_next
 from claimscope.adapters.web.state import record_source
 from claimscope.dossier import json_schema
-from tests.conftest import EXAMPLE_SIGNATORIES
+from claimscope.evidence.matching import embeddings_available
+from tests.conftest import EXAMPLE_SIGNATORIES, run_cli
 
 BASE = "https://127.0.0.1:8000"  # the cookies are Secure: httpx sends them over HTTPS only
 
@@ -423,6 +424,41 @@ def test_the_evidence_library_in_the_store_answers_pages_and_api(tmp_path: Path)
         page = client.get("/documents/" + stored["document"]["id"].removeprefix("sha256:")).text
         assert "Checked before" in page and "Harbour Checks" in page
         assert 'href="https://checks.example/ferry"' in page
+
+
+def test_the_evidence_library_can_match_with_the_extras_model(tmp_path: Path) -> None:
+    from claimscope.adapters.store import Store
+    from claimscope.adapters.store.library import add_evidence
+    from claimscope.adapters.store.vectors import StoredEncoder
+    from claimscope.adapters.web.evidence_library import StoreEvidenceLibrary
+    from claimscope.evidence.factchecks import FactCheck
+    from tests.test_store_vectors import topic_vectors
+
+    factchecks = [
+        FactCheck(id="garlic", claim="Garlic cures colds, a post says.", reviewer="Checkers"),
+        FactCheck(id="road", claim="The road was closed to traffic.", reviewer="Checkers"),
+    ]
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        add_evidence(store, factchecks)
+        encoder = StoredEncoder(store, "topics", topic_vectors)
+        library = StoreEvidenceLibrary(store, embeddings=True, encoder=encoder)
+        library.warm_up()
+        assert encoder.count() == 2  # the two claims, encoded once the app starts
+        (matches,) = library.match(["Does garlic cure a cold?"])
+        assert matches[0].evidence_id == "garlic"
+        add_evidence(store, [FactCheck(id="soup", claim="Soup cures colds.")])
+        library.match(["Does garlic cure a cold?"])
+        assert encoder.count() == 4  # the new entry and the claim, nothing encoded twice
+
+
+@pytest.mark.skipif(embeddings_available(), reason="the embeddings extra is installed")
+def test_serve_with_embeddings_needs_the_extra(tmp_path: Path) -> None:
+    ran = run_cli("serve", "--db", str(tmp_path / "store.db"), "--embeddings", timeout=60)
+    assert ran.returncode == 2
+    assert ran.stderr.decode().strip().splitlines() == [
+        "claimscope: error: --embeddings needs the optional extra: "
+        "pip install 'claimscope[embeddings]'"
+    ]
 
 
 # ---- the OpenAPI schema and the dossier's ---------------------------------------------------

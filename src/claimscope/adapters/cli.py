@@ -543,12 +543,14 @@ def serve(
         str | None, typer.Option(help="Serve HTTPS with this certificate (PEM).")
     ] = None,
     ssl_keyfile: Annotated[str | None, typer.Option(help="The certificate's private key.")] = None,
+    embeddings: MatchingEmbeddingsOption = False,
 ) -> None:
     """Serve the web app and the JSON API over the corpus store (FastAPI + uvicorn)."""
     import importlib.util
 
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "multipart")):
         raise _fail(WEB_EXTRA_MISSING)
+    require_matching_embeddings(embeddings)
     from claimscope.adapters.store import Store, StoreError
     from claimscope.adapters.web.security import is_loopback
     from claimscope.adapters.web.server import serve as run_server
@@ -586,6 +588,7 @@ def serve(
         sync_chars=sync_chars,
         disabled=tuple(disable or ()),
         loopback_only=is_loopback(host),
+        matching_embeddings=embeddings,
     )
     scheme = "https" if ssl_certfile else "http"
     shown_host = f"[{host}]" if ":" in host else host

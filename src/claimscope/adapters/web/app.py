@@ -53,7 +53,7 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
         store=opened,
         service=service,
         jobs=JobManager(service),
-        corpus=corpus_views_for(opened),
+        corpus=corpus_views_for(opened, settings.matching_embeddings),
         keys=keys,
         templates=_templates(),
     )
@@ -62,6 +62,9 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
             await run_in_threadpool(service.warm_up)
+            # The evidence index too (with --embeddings, the library's texts not yet in the
+            # store are encoded): the first page with claims should not wait for it.
+            await run_in_threadpool(state.corpus.evidence.warm_up)
         yield
         state.jobs.shutdown()
 

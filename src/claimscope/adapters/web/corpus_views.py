@@ -137,9 +137,9 @@ class CorpusViews(Protocol):
         ...
 
 
-def corpus_views_for(store: Store) -> CorpusViews:
+def corpus_views_for(store: Store, matching_embeddings: bool = False) -> CorpusViews:
     """The corpus views of a store: the one place that chooses their implementation."""
-    return StoreCorpusViews(store, StoreEvidenceLibrary(store))
+    return StoreCorpusViews(store, StoreEvidenceLibrary(store, matching_embeddings))
 
 
 def parse_time(value: str | None) -> datetime | None:

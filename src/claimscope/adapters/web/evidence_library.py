@@ -17,6 +17,7 @@ from claimscope.adapters.store import Store
 from claimscope.adapters.store.library import library_counts, stored_documents, stored_factchecks
 from claimscope.dossier import Dossier, EvidenceMatch
 from claimscope.evidence.library import Library
+from claimscope.evidence.matching import Encoder
 
 MATCHES_PER_CLAIM = 5
 EMPTY_LIBRARY = (
@@ -29,8 +30,19 @@ EMPTY_LIBRARY = (
 class StoreEvidenceLibrary:
     """The store's evidence library, read once and matched against claims."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, embeddings: bool = False, encoder: Encoder | None = None
+    ) -> None:
         self.store = store
+        # The extra's model reads MiniLM's vectors, kept in the store so that a library
+        # changed while the app runs costs only its new texts.
+        self.embeddings = embeddings
+        self.encoder = encoder
+        if embeddings and encoder is None:
+            from claimscope.adapters.store.vectors import StoredEncoder
+            from claimscope.evidence.matching import default_encoder, default_encoder_name
+
+            self.encoder = StoredEncoder(store, default_encoder_name(), default_encoder())
         self._lock = threading.Lock()
         self._library: Library | None = None
         self._key: tuple[int, int] = (0, 0)
@@ -42,9 +54,21 @@ class StoreEvidenceLibrary:
             return None
         with self._lock:
             if self._library is None or self._key != key:
-                self._library = Library(stored_factchecks(self.store), stored_documents(self.store))
+                library = Library(
+                    stored_factchecks(self.store),
+                    stored_documents(self.store),
+                    self.embeddings,
+                    self.encoder,
+                )
+                # Built here, under the lock, so that two requests never build it twice.
+                library.matcher()
+                self._library = library
                 self._key = key
             return self._library
+
+    def warm_up(self) -> None:
+        """Read the library and build its index now, rather than at the first claim."""
+        self._current()
 
     @property
     def available(self) -> bool:

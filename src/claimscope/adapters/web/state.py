@@ -58,6 +58,8 @@ class WebSettings:
     """Answer loopback host names only (served on loopback without a token)."""
     warm_up: bool = True
     """Load the pipeline's models at start-up rather than at the first document."""
+    matching_embeddings: bool = False
+    """Match claims with the embeddings extra's model (``serve --embeddings``)."""
 
 
 @dataclass
