@@ -24,6 +24,9 @@ Second stage: for each candidate a row of features that BM25 sees only in part â
 - coverage: how much of the entry's (idf-weighted) words the claim has, and the reverse;
 - shared numbers, capitalised words (names) and years;
 - the text-vector cosine to claim and title (word vectors, or the extra's embeddings);
+- the word alignment (:class:`WordAlignment`, both models): each word of the claim counted
+  by the word-vector cosine to its nearest word of the entry, and the reverse, so that
+  "kids" meets "toddler" where BM25 and the n-grams see nothing shared;
 
 then a linear ranker, learnt listwise and Platt-scaled, turns the row into a score in
 [0, 1]. The model is trained by :func:`claimscope.evidence.training.train_matching` on CLEF

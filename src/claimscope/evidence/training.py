@@ -6,8 +6,8 @@ split tweets (``tweets.queries.tsv``) with the claims they match (``tweet-vclaim
 TREC qrels). The model is trained on ``train`` only; ``dev`` is for the benchmark.
 
 Training rows: for every training tweet, the first stage's candidates over the whole
-collection, labelled 1 for the tweet's verified claims and 0 otherwise; a seeded logistic
-regression on standardised features.
+collection, labelled 1 for the tweet's verified claims and 0 otherwise; a listwise linear
+ranker on standardised features (:func:`fit_reranker`), then Platt-scaled.
 """
 
 from __future__ import annotations
