@@ -456,6 +456,14 @@ def test_the_index_places_the_alignment_after_the_other_features() -> None:
         > rows[1, names.index("aligned_share_of_query")]
     )
     assert EvidenceIndex.build(library, MatchSettings()).alignment is None
+    # Other word vectors can be given (bench.word_vectors_generalisation gives half-trained ones).
+    toy = _aligned_vectors()
+    given = EvidenceIndex(library, settings, word_vectors=toy)
+    assert given.alignment is not None and given.alignment.vectors is toy
+    np.testing.assert_allclose(
+        given.alignment.shares("Kids in cages", chosen),
+        WordAlignment(given.fields, toy).shares("Kids in cages", chosen),
+    )
 
 
 def test_a_model_with_embeddings_ranks_by_them() -> None:

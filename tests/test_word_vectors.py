@@ -319,3 +319,12 @@ def test_recorded_generalisation_figures_are_consistent() -> None:
             assert 0 < seen["queries"] + unseen["queries"] <= tweets
             for found in (seen, unseen):
                 assert 0.0 <= found["map_at_5"] <= found["recall_at_5"] <= 1.0
+    # The whole default matcher, re-ranked, reading each set of vectors.
+    for vectors in ("trained_on_seen_half", "shipped_trained_on_both"):
+        halves = figures["dev"]["reranked"][vectors]
+        assert (
+            halves["relevant_seen"]["queries"]
+            == figures["dev"][vectors]["relevant_seen"]["queries"]
+        )
+        for found in halves.values():
+            assert 0.0 <= found["map_at_5"] <= found["recall_at_5"] <= 1.0

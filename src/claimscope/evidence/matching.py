@@ -416,6 +416,7 @@ class EvidenceIndex:
     """The evidence entries ready for matching: BM25 indexes and inverse document frequencies.
 
     Built once per library (``EvidenceIndex.build``); matching many claims reuses it.
+    ``word_vectors`` are those the word alignment reads (the shipped ones unless given).
     """
 
     def __init__(
@@ -423,6 +424,7 @@ class EvidenceIndex:
         entries: Sequence[Matchable],
         settings: MatchSettings,
         encoder: Encoder | None = None,
+        word_vectors: WordVectors | None = None,
     ) -> None:
         self.settings = settings
         self.ids = [entry.id for entry in entries]
@@ -478,7 +480,7 @@ class EvidenceIndex:
             else np.ones(2**settings.char_bits, dtype=np.float32)
         )
         self.alignment: WordAlignment | None = (
-            WordAlignment(self.fields) if settings.word_alignment else None
+            WordAlignment(self.fields, word_vectors) if settings.word_alignment else None
         )
         self.encoder: Encoder | None = None
         self.claim_vectors: npt.NDArray[np.float32] | None = None
