@@ -446,3 +446,23 @@ def test_a_status_line_shows_on_a_terminal_only() -> None:
     with status(Console(file=piped), "indexing 12 evidence entries"):
         pass
     assert piped.getvalue() == ""
+
+
+def test_the_encoding_bar_counts_the_claims_and_then_the_titles_as_one_task() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from claimscope.adapters.evidence_commands import _encoding_progress
+
+    written = StringIO()
+    terminal = Console(file=written, force_terminal=True, width=120)
+    with _encoding_progress(terminal, 600) as report:
+        assert report is not None
+        # The claims' call (595 texts, two batches), then the titles' (400, two batches).
+        for done, total in ((256, 595), (595, 595), (256, 400), (400, 400)):
+            report(done, total)
+    # The bar's last state, drawn as it stops: both calls' texts, 595 + 400.
+    assert "995/995" in written.getvalue()
+    with _encoding_progress(Console(file=StringIO(), force_terminal=False), 600) as report:
+        assert report is None  # nothing drawn where no one watches

@@ -462,13 +462,19 @@ def _encoding_progress(
         return
     with progress_bar(console) as progress:
         task = progress.add_task(f"indexing {entries:,} evidence entries", total=None)
+        # The index encodes the claims, then the titles: one bar counts both calls.
+        finished = {"texts": 0, "last_total": 0, "last_done": 0}
 
         def report(done: int, total: int) -> None:
+            # Within one call the total stays and the count grows; anything else is the next.
+            if done <= finished["last_done"] or total != finished["last_total"]:
+                finished["texts"] += finished["last_total"]
+            finished["last_total"], finished["last_done"] = total, done
             progress.update(
                 task,
                 description="encoding the texts not yet in the store",
-                completed=done,
-                total=total,
+                completed=finished["texts"] + done,
+                total=finished["texts"] + total,
             )
 
         yield report
