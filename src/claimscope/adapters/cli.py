@@ -592,6 +592,13 @@ def serve(
     )
     scheme = "https" if ssl_certfile else "http"
     shown_host = f"[{host}]" if ":" in host else host
+    if embeddings:
+        # The app starts once the index is built: on a new library, minutes of encoding.
+        _say(
+            errors,
+            "claimscope: building the evidence index first: MiniLM encodes the library's texts "
+            "not yet in the store (about 13 s per 1,000 on one core; kept for later runs)",
+        )
     _say(errors, f"claimscope: serving {scheme}://{shown_host}:{port}/ (Ctrl-C stops)")
     run_server(settings, host, port, ssl_certfile, ssl_keyfile)
 
