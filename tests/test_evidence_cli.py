@@ -270,7 +270,7 @@ def test_match_with_embeddings_encodes_the_library_once(library: tuple[str, Path
     again = claimscope("match", document_id, "--db", db, "--embeddings", "-f", "json")
     assert _json(again.stdout) == record
     with Store.open(db) as store:
-        # The library's texts and the claims were all kept by the first run.
+        # The library's texts were kept by the first run (the claims are encoded, not kept).
         assert StoredEncoder(store, default_encoder_name(), default_encoder()).count() == kept
 
 

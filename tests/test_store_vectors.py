@@ -49,6 +49,12 @@ def test_a_text_is_encoded_once_and_read_back_from_the_store(store_url: str) -> 
         vectors = StoredEncoder(store, "counting", encoder)(["cde", "efgh", "a b"])
         assert encoder.read == ["efgh"]
         assert vectors.tolist() == [[3, 1, 0.5], [4, 1, 0.5], [3, 1, 0.5]]
+        # Told not to remember, it encodes without reading or writing the store.
+        forgetting = CountingEncoder()
+        stored = StoredEncoder(store, "counting", forgetting)
+        stored.remember = False
+        assert stored(["cde", "new text"])[:, 0].tolist() == [3, 8]
+        assert forgetting.read == ["cde", "new text"] and stored.count() == 3
         # Another model's vectors are its own.
         other = CountingEncoder()
         StoredEncoder(store, "another model", other)(["cde"])

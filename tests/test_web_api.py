@@ -446,9 +446,10 @@ def test_the_evidence_library_can_match_with_the_extras_model(tmp_path: Path) ->
         assert encoder.count() == 2  # the two claims, encoded once the app starts
         (matches,) = library.match(["Does garlic cure a cold?"])
         assert matches[0].evidence_id == "garlic"
+        assert encoder.count() == 2  # a claim sent is encoded, not kept
         add_evidence(store, [FactCheck(id="soup", claim="Soup cures colds.")])
         library.match(["Does garlic cure a cold?"])
-        assert encoder.count() == 4  # the new entry and the claim, nothing encoded twice
+        assert encoder.count() == 3  # the new entry alone was encoded and kept
 
 
 @pytest.mark.skipif(embeddings_available(), reason="the embeddings extra is installed")

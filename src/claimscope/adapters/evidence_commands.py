@@ -423,6 +423,8 @@ def match_command(
                 encoder.progress = report
                 library.matcher()
             encoder.progress = None
+            # The library's vectors are kept; the claims matched now are encoded and let go.
+            encoder.remember = False
         # A generator: with --all, documents are read, matched and written one at a time.
         matched = (
             library.with_matches(dossier, k, min_score)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from claimscope.adapters.evidence_commands import DEFAULT_MIN_SCORE
 from claimscope.adapters.store import Store
 from claimscope.adapters.store.library import library_counts, stored_documents, stored_factchecks
+from claimscope.adapters.store.vectors import StoredEncoder
 from claimscope.dossier import Dossier, EvidenceMatch
 from claimscope.evidence.library import Library
 from claimscope.evidence.matching import Encoder
@@ -37,12 +38,14 @@ class StoreEvidenceLibrary:
         # The extra's model reads MiniLM's vectors, kept in the store so that a library
         # changed while the app runs costs only its new texts.
         self.embeddings = embeddings
-        self.encoder = encoder
         if embeddings and encoder is None:
-            from claimscope.adapters.store.vectors import StoredEncoder
             from claimscope.evidence.matching import default_encoder, default_encoder_name
 
-            self.encoder = StoredEncoder(store, default_encoder_name(), default_encoder())
+            encoder = StoredEncoder(store, default_encoder_name(), default_encoder())
+        self.encoder = encoder
+        if isinstance(encoder, StoredEncoder):
+            # Claims sent to the app are encoded, not kept (see StoredEncoder.remember).
+            encoder.remember = False
         self._lock = threading.Lock()
         self._library: Library | None = None
         self._key: tuple[int, int] = (0, 0)
@@ -60,8 +63,16 @@ class StoreEvidenceLibrary:
                     self.embeddings,
                     self.encoder,
                 )
-                # Built here, under the lock, so that two requests never build it twice.
-                library.matcher()
+                # Built here, under the lock, so that two requests never build it twice; the
+                # library's texts are kept in the store, the claims matched later are not.
+                stored = self.encoder if isinstance(self.encoder, StoredEncoder) else None
+                if stored is not None:
+                    stored.remember = True
+                try:
+                    library.matcher()
+                finally:
+                    if stored is not None:
+                        stored.remember = False
                 self._library = library
                 self._key = key
             return self._library
