@@ -8,9 +8,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+from sqlalchemy import insert
 
 from claimscope.adapters.store import Store
 from claimscope.adapters.store import vectors as stored_vectors
+from claimscope.adapters.store.store import text_key
+from claimscope.adapters.store.tables import TextVectorRow
 from claimscope.adapters.store.vectors import StoredEncoder
 from claimscope.evidence.factchecks import FactCheck
 from claimscope.evidence.library import Library
@@ -91,6 +94,15 @@ def test_progress_is_reported_and_an_interrupted_run_keeps_its_batches(
 
 def test_nothing_to_encode_and_bad_model_names(tmp_path: Path) -> None:
     with Store.open(f"sqlite:///{tmp_path}/store.db") as store:
+        # A damaged row (too few bytes for its dimensions) reads as absent.
+        with store.writing() as connection:
+            connection.execute(
+                insert(TextVectorRow),
+                {"model": "counting", "key": text_key("abc"), "dimensions": 3, "vector": b"\0" * 5},
+            )
+        encoder = CountingEncoder()
+        assert StoredEncoder(store, "counting", encoder)(["abc"]).tolist() == [[3, 1, 0.5]]
+        assert encoder.read == ["abc"]
         assert StoredEncoder(store, "counting", CountingEncoder())([]).shape == (0, 3)
         for name in ("", "m" * 65):
             with pytest.raises(ValueError, match="1 to 64 characters"):

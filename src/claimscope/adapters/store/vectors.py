@@ -94,10 +94,11 @@ class StoredEncoder:
                     .where(TextVectorRow.key.in_(ordered[start : start + _LOOKUP_CHUNK]))
                 )
                 for key, dimensions, vector in rows:
-                    values = np.frombuffer(vector, dtype=_VECTOR_TYPE)
-                    if values.shape != (dimensions,):
-                        continue  # a damaged row: encoded again, as if absent
-                    found[key] = values.astype(np.float32)
+                    if len(vector) != dimensions * _VECTOR_TYPE.itemsize:
+                        # A damaged row reads as absent: the text is encoded again (the
+                        # row stays, as a write never replaces one).
+                        continue
+                    found[key] = np.frombuffer(vector, dtype=_VECTOR_TYPE).astype(np.float32)
         return found
 
     def count(self) -> int:
