@@ -52,12 +52,6 @@ def test_a_text_is_encoded_once_and_read_back_from_the_store(store_url: str) -> 
         vectors = StoredEncoder(store, "counting", encoder)(["cde", "efgh", "a b"])
         assert encoder.read == ["efgh"]
         assert vectors.tolist() == [[3, 1, 0.5], [4, 1, 0.5], [3, 1, 0.5]]
-        # Told not to remember, it encodes without reading or writing the store.
-        forgetting = CountingEncoder()
-        stored = StoredEncoder(store, "counting", forgetting)
-        stored.remember = False
-        assert stored(["cde", "new text"])[:, 0].tolist() == [3, 8]
-        assert forgetting.read == ["cde", "new text"] and stored.count() == 3
         # Another model's vectors are its own.
         other = CountingEncoder()
         StoredEncoder(store, "another model", other)(["cde"])
@@ -129,5 +123,15 @@ def test_a_library_matched_by_the_extras_model_encodes_through_the_store(tmp_pat
         assert encoder.count() == 2
         (best, *_) = matcher.match("Does garlic cure a cold?", k=2)
         assert best.evidence_id == "garlic"
-        assert encoder.count() == 3  # the claim matched was kept too
+        assert encoder.count() == 3  # without a query encoder, the claim matched is kept
+        # With one, the claims matched are encoded by it and never reach the store.
+        read: list[str] = []
+
+        def queries(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+            read.extend(texts)
+            return topic_vectors(texts)
+
+        apart = Library(factchecks, embeddings=True, encoder=encoder, query_encoder=queries)
+        apart.matcher().match("Soup for a cold", k=1)
+        assert read == ["Soup for a cold"] and encoder.count() == 3
         assert not Library(factchecks).matcher().index.settings.embeddings

@@ -407,7 +407,12 @@ def match_command(
         encoder = _stored_encoder(store) if embeddings else None
         with status(progress, "reading the evidence library"):
             library = Library(
-                stored_factchecks(store), stored_documents(store), embeddings, encoder
+                stored_factchecks(store),
+                stored_documents(store),
+                embeddings,
+                encoder,
+                # The claims are encoded as they come, not kept in the store.
+                query_encoder=encoder.encoder if encoder is not None else None,
             )
         if not library.factchecks and not library.documents:
             raise fail(
@@ -423,8 +428,6 @@ def match_command(
                 encoder.progress = report
                 library.matcher()
             encoder.progress = None
-            # The library's vectors are kept; the claims matched now are encoded and let go.
-            encoder.remember = False
         # A generator: with --all, documents are read, matched and written one at a time.
         matched = (
             library.with_matches(dossier, k, min_score)

@@ -169,13 +169,16 @@ class Library:
         documents: Iterable[PrimaryDocument] = (),
         embeddings: bool = False,
         encoder: Encoder | None = None,
+        query_encoder: Encoder | None = None,
     ) -> None:
         self.factchecks = {factcheck.id: factcheck for factcheck in factchecks}
         self.documents = {document.id: document for document in documents}
-        # The shipped model of the embeddings extra instead of the torch-free one; the
-        # encoder (MiniLM unless given) may keep its vectors, as the store's does.
+        # The shipped model of the embeddings extra instead of the torch-free one. The
+        # entries' encoder (MiniLM unless given) may keep their vectors, as the store's
+        # does; the claims matched go through ``query_encoder`` (that encoder unless given).
         self.embeddings = embeddings
         self.encoder = encoder
+        self.query_encoder = query_encoder
         self._matcher: Matcher | None = None
 
     @property
@@ -191,7 +194,8 @@ class Library:
             entries = library_entries(self.factchecks.values(), self.documents.values())
             model = MatchingModel.load(embeddings=self.embeddings)
             self._matcher = Matcher(
-                EvidenceIndex.build(entries, model.settings, self.encoder), model
+                EvidenceIndex.build(entries, model.settings, self.encoder, self.query_encoder),
+                model,
             )
         return self._matcher
 

@@ -417,6 +417,8 @@ class EvidenceIndex:
 
     Built once per library (``EvidenceIndex.build``); matching many claims reuses it.
     ``word_vectors`` are those the word alignment reads (the shipped ones unless given).
+    ``query_encoder`` encodes the claims matched (``encoder`` unless given): the same model
+    without what ``encoder`` does for the entries, such as keeping their vectors in a store.
     """
 
     def __init__(
@@ -425,6 +427,7 @@ class EvidenceIndex:
         settings: MatchSettings,
         encoder: Encoder | None = None,
         word_vectors: WordVectors | None = None,
+        query_encoder: Encoder | None = None,
     ) -> None:
         self.settings = settings
         self.ids = [entry.id for entry in entries]
@@ -489,6 +492,7 @@ class EvidenceIndex:
             self.encoder = encoder or encoder_for(settings)
             self.claim_vectors = _encoded(self.encoder, self.fields["claim"])
             self.title_vectors = _encoded(self.encoder, self.fields["title"])
+            self.encoder = query_encoder or self.encoder
 
     def char_vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Texts as unit-length, idf-weighted vectors of their hashed character n-grams."""
@@ -500,9 +504,11 @@ class EvidenceIndex:
         entries: Iterable[Matchable],
         settings: MatchSettings | None = None,
         encoder: Encoder | None = None,
+        query_encoder: Encoder | None = None,
     ) -> EvidenceIndex:
         """Index the entries (their ids must be unique); settings default to the shipped model's."""
-        return cls(list(entries), settings or MatchingModel.load().settings, encoder)
+        settings = settings or MatchingModel.load().settings
+        return cls(list(entries), settings, encoder, query_encoder=query_encoder)
 
     def query_text(self, text: str) -> str:
         """The claim as the model reads it: run-together words spelled apart when it asks so."""

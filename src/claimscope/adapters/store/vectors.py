@@ -29,9 +29,9 @@ class StoredEncoder:
     """An encoder that reads the vectors it has made before from the store and keeps new ones.
 
     ``progress``, when given, is called with (texts encoded, texts to encode) after each
-    batch of texts that were not in the store. With ``remember`` off it encodes without
-    reading or writing the store: the claims matched after the library is indexed, which
-    would otherwise add a vector to the store for every claim ever matched.
+    batch of texts that were not in the store. It is meant for the library's entries; the
+    claims matched are encoded by ``encoder`` itself (an index's ``query_encoder``), or the
+    store would gain a vector for every claim ever matched.
     """
 
     def __init__(
@@ -47,12 +47,11 @@ class StoredEncoder:
         self.model = model
         self.encoder = encoder
         self.progress = progress
-        self.remember = True
 
     def __call__(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Each text's vector, one row each, in the order given."""
-        if not texts or not self.remember:
-            return np.asarray(self.encoder(texts), dtype=np.float32)
+        if not texts:
+            return np.asarray(self.encoder([]), dtype=np.float32)
         keys = [text_key(text) for text in texts]
         vectors = self.stored(set(keys))
         missing = list(

@@ -18,7 +18,6 @@ from claimscope.adapters.store.library import library_counts, stored_documents, 
 from claimscope.adapters.store.vectors import StoredEncoder
 from claimscope.dossier import Dossier, EvidenceMatch
 from claimscope.evidence.library import Library
-from claimscope.evidence.matching import Encoder
 
 MATCHES_PER_CLAIM = 5
 EMPTY_LIBRARY = (
@@ -32,20 +31,18 @@ class StoreEvidenceLibrary:
     """The store's evidence library, read once and matched against claims."""
 
     def __init__(
-        self, store: Store, embeddings: bool = False, encoder: Encoder | None = None
+        self, store: Store, embeddings: bool = False, encoder: StoredEncoder | None = None
     ) -> None:
         self.store = store
-        # The extra's model reads MiniLM's vectors, kept in the store so that a library
-        # changed while the app runs costs only its new texts.
+        # The extra's model reads MiniLM's vectors of the library's texts, kept in the store
+        # so that a library changed while the app runs costs only its new texts; the claims
+        # sent are encoded as they come, not kept.
         self.embeddings = embeddings
         if embeddings and encoder is None:
             from claimscope.evidence.matching import default_encoder, default_encoder_name
 
             encoder = StoredEncoder(store, default_encoder_name(), default_encoder())
         self.encoder = encoder
-        if isinstance(encoder, StoredEncoder):
-            # Claims sent to the app are encoded, not kept (see StoredEncoder.remember).
-            encoder.remember = False
         self._lock = threading.Lock()
         self._library: Library | None = None
         self._key: tuple[int, int] = (0, 0)
@@ -62,17 +59,10 @@ class StoreEvidenceLibrary:
                     stored_documents(self.store),
                     self.embeddings,
                     self.encoder,
+                    query_encoder=self.encoder.encoder if self.encoder is not None else None,
                 )
-                # Built here, under the lock, so that two requests never build it twice; the
-                # library's texts are kept in the store, the claims matched later are not.
-                stored = self.encoder if isinstance(self.encoder, StoredEncoder) else None
-                if stored is not None:
-                    stored.remember = True
-                try:
-                    library.matcher()
-                finally:
-                    if stored is not None:
-                        stored.remember = False
+                # Built here, under the lock, so that two requests never build it twice.
+                library.matcher()
                 self._library = library
                 self._key = key
             return self._library
