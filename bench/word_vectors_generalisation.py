@@ -44,7 +44,7 @@ from claimscope.evidence.training import (
     COLLECTION_FILE,
     QRELS_FILE,
     QUERIES_FILE,
-    fit_reranker,
+    fit_on_train,
     ranking_figures,
     read_collection,
     read_qrels,
@@ -122,11 +122,7 @@ def reranked(
     """
     settings = MatchingModel.load().settings
     index = EvidenceIndex(collection, settings, vectors.encode, word_vectors=vectors)
-    tweets = read_tweets(folder / "train" / QUERIES_FILE)
-    rows, labels, groups, _ = training_rows(
-        index, tweets, read_qrels(folder / "train" / QRELS_FILE), settings.candidates
-    )
-    model = fit_reranker(rows, labels, groups, settings)
+    model, _ = fit_on_train(index, folder)
     tweets = read_tweets(folder / "dev" / QUERIES_FILE)
     qrels = read_qrels(folder / "dev" / QRELS_FILE)
     rows, _, groups, candidates = training_rows(index, tweets, qrels, settings.candidates)

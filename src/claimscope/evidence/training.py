@@ -283,6 +283,26 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def fit_on_train(
+    index: EvidenceIndex,
+    folder: Path,
+    training: TrainingSettings = TrainingSettings(),
+    seed: int = 13,
+) -> tuple[MatchingModel, dict[str, int]]:
+    """The re-ranker fitted over ``index`` on CLEF 2020's train tweets (``folder``), and counts.
+
+    The index's settings are the model's; the shipped models and the benchmarks that retrain
+    one over other vectors both come through here.
+    """
+    queries = read_tweets(folder / "train" / QUERIES_FILE)
+    qrels = read_qrels(folder / "train" / QRELS_FILE)
+    settings = index.settings
+    rows, labels, groups, _ = training_rows(index, queries, qrels, settings.candidates)
+    model = fit_reranker(rows, labels, groups, settings, training, seed)
+    counts = {"queries": len(queries), "rows": len(labels), "positive_rows": int(labels.sum())}
+    return model, counts
+
+
 def train_matching(
     data_dir: Path,
     out_dir: Path,
@@ -309,23 +329,15 @@ def train_matching(
     )
     training = TrainingSettings()
     collection = read_collection(folder / COLLECTION_FILE)
-    queries = read_tweets(folder / "train" / QUERIES_FILE)
-    qrels = read_qrels(folder / "train" / QRELS_FILE)
     index = EvidenceIndex(collection, settings, encoder)
-    rows, labels, groups, _ = training_rows(index, queries, qrels, settings.candidates)
-    model = fit_reranker(rows, labels, groups, settings, training, seed)
+    model, trained_on = fit_on_train(index, folder, training, seed)
     seconds = time.perf_counter() - started
     files = [
         folder / COLLECTION_FILE,
         folder / "train" / QUERIES_FILE,
         folder / "train" / QRELS_FILE,
     ]
-    counts = {
-        "collection": len(collection),
-        "queries": len(queries),
-        "rows": len(labels),
-        "positive_rows": int(labels.sum()),
-    }
+    counts = {"collection": len(collection), **trained_on}
     meta = {
         **model.description(),
         "training": asdict(training),
