@@ -60,8 +60,6 @@ def say(console: Console, line: str) -> None:
 
 def progress_bar(console: Console) -> Progress:
     """The CLI's progress bar: what is under way, the bar, done of total, time elapsed."""
-    from rich.progress import Progress
-
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
