@@ -633,10 +633,18 @@ def test_cross_validation_ranks_each_claim_by_a_model_that_never_saw_it() -> Non
     ]
     qrels = {query.id: {query.id.rsplit("-", 1)[0]} for query in queries}
     model = MatchingModel.load()
-    figures = cross_validated(EvidenceIndex(library, model.settings), queries, qrels)
-    assert (figures["queries"], figures["folds"], figures["repeats"]) == (15, FOLDS, REPEATS)
+    # A claim that shares nothing with its relevant entry is never found.
+    queries.append(Query("lost", "zebras juggle quartz xylophones"))
+    qrels["lost"] = {"d0"}
+    parts = {"lost": {"lost"}, "found": {query.id for query in queries} - {"lost"}}
+    figures = cross_validated(EvidenceIndex(library, model.settings), queries, qrels, parts)
+    assert (figures["queries"], figures["folds"], figures["repeats"]) == (16, FOLDS, REPEATS)
     assert len(figures["map_at_5_of_each_repeat"]) == REPEATS
-    assert 0.8 <= figures["map_at_5"] <= 1.0
+    by_part = figures["map_at_5_by_part"]
+    assert by_part["lost"] == 0.0
+    assert 0.8 <= by_part["found"] <= 1.0
+    # The parts split the queries, so their figures weighted by size give the whole one.
+    assert (by_part["found"] * 15 + 0.0) / 16 == pytest.approx(figures["map_at_5"], abs=1e-3)
 
 
 @pytest.mark.parametrize("bits", [6, 20])
