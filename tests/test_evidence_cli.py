@@ -233,6 +233,49 @@ def test_match_a_stored_document(library: tuple[str, Path], tmp_path: Path) -> N
     assert claimscope("match", "--db", db).returncode == 2
 
 
+def test_match_claims_as_worded(library: tuple[str, Path], tmp_path: Path) -> None:
+    db, folder = library
+    claimscope("evidence", "add", str(folder), "--db", db)
+    lachin = "Azerbaijan closed the Lachin corridor in July"
+    wombats = "Wombats <b>shelter</b> other animals from the bushfires"
+    ran = claimscope("match", "--claim", lachin, "--claim", wombats, "--db", db, "-f", "json")
+    assert ran.returncode == 0, ran.stderr
+    record = _json(ran.stdout)
+    assert "documents" not in record and record["library"]["factchecks"] == 4
+    assert [claim["claim"] for claim in record["claims"]] == [lachin, wombats]
+    first, second = (claim["matches"] for claim in record["claims"])
+    assert first[0]["reviewer"] == "Example Checks" and first[0]["rating"] == "Needs context"
+    assert second[0]["reviewer"] == "Snopes"
+    assert [match["rank"] for match in first] == list(range(1, len(first) + 1))
+    assert all(match["score"] >= 0.05 for match in first + second)
+    # A file of claims, one a line (blank lines skipped, spaces folded), or standard input.
+    claims = tmp_path / "claims.txt"
+    claims.write_text(f"\n{lachin}\n   \n{wombats.replace(' ', '  ')}\n", encoding="utf-8")
+    from_file = claimscope("match", "--claims", str(claims), "--db", db, "-f", "json")
+    assert _json(from_file.stdout) == record
+    piped = run_cli("match", "--claims", "-", "--db", db, "-f", "json", stdin=claims.read_bytes())
+    assert piped.returncode == 0 and json.loads(piped.stdout) == record
+    table = claimscope("match", "--claim", wombats, "--db", db, "-f", "table").stdout
+    assert "1 claim as worded" in table and "Snopes" in table
+    nothing = claimscope("match", "--claim", "zebras juggle quartz", "--db", db, "-f", "table")
+    assert "no claim matched the library" in nothing.stdout
+    # Bad input: one line saying what and where, exit status 2.
+    (tmp_path / "blank.txt").write_text("\n  \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"a claim\n\0\1\2\n")
+    (tmp_path / "long.txt").write_text("short\n" + "word " * 2000 + "\n", encoding="utf-8")
+    for args, message in [
+        (["--claims", str(tmp_path / "blank.txt")], "blank.txt: no claim to look up"),
+        (["--claims", str(tmp_path / "binary.txt")], "binary.txt:2: binary data"),
+        (["--claims", str(tmp_path / "long.txt")], "long.txt:2: a claim of 9,999 characters"),
+        (["--claims", str(tmp_path / "absent.txt")], "absent.txt: cannot read"),
+        (["--claim", lachin, "--all"], "give them without documents"),
+        (["--claim", lachin, "-f", "html"], "--format html reports documents"),
+    ]:
+        failed = claimscope("match", *args, "--db", db)
+        assert failed.returncode == 2 and message in failed.stderr, (args, failed.stderr)
+        assert len(failed.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.skipif(embeddings_available(), reason="the embeddings extra is installed")
 def test_match_with_embeddings_needs_the_extra(library: tuple[str, Path]) -> None:
     db, folder = library
@@ -445,6 +488,26 @@ def test_a_status_line_shows_on_a_terminal_only() -> None:
     piped = StringIO()
     with status(Console(file=piped), "indexing 12 evidence entries"):
         pass
+    assert piped.getvalue() == ""
+
+
+def test_many_claims_as_worded_are_matched_in_batches_behind_a_bar() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from claimscope.adapters.evidence_commands import _worded_matches
+    from claimscope.evidence.library import Library
+
+    library = Library([read_claimreview_json(json.dumps(REVIEWS), "reviews.jsonld").factchecks[0]])
+    claims = [f"Lachin corridor closed, report {number}" for number in range(300)]
+    shown = StringIO()
+    found = list(_worded_matches(library, claims, 1, 0.0, Console(file=shown, force_terminal=True)))
+    assert [text for text, _ in found] == claims
+    assert all(matches[0].reviewer == "Example Checks" for _, matches in found)
+    assert "matching 300 claims" in shown.getvalue()
+    piped = StringIO()
+    assert len(list(_worded_matches(library, claims[:3], 1, 0.0, Console(file=piped)))) == 3
     assert piped.getvalue() == ""
 
 

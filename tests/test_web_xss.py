@@ -151,6 +151,7 @@ def _pages(server: dict[str, Any]) -> list[str]:
         "/claims",
         "/actors",
         "/evidence",
+        f"/evidence?claim={quote(SCRIPT)}",
         f"/jobs/{server['job']['id']}",
         f"/documents/{quote(SCRIPT)}",
         f"/clusters/{quote(IMAGE)}",

@@ -23,6 +23,7 @@ from claimscope.adapters.cli_common import (
     OutputFormat,
     progress_bar,
     require_matching_embeddings,
+    text_lines,
 )
 from claimscope.adapters.cli_common import EXIT_BROKEN_PIPE as EXIT_BROKEN_PIPE
 from claimscope.adapters.cli_common import EXIT_TERMINATED as EXIT_TERMINATED
@@ -361,7 +362,7 @@ def score_checkworthiness_command(
                 "--embeddings needs the optional extra: pip install 'claimscope[embeddings]'"
             )
         model = EmbeddingCheckworthinessModel.load()
-    for identifier, score in score_lines(_text_lines(file), model):
+    for identifier, score in score_lines(text_lines(file), model):
         sys.stdout.write(f"{identifier}\t{score:.4f}\n")
 
 
@@ -409,7 +410,7 @@ def score_techniques_command(
 
     _require_folder(articles, "articles")
     try:
-        for line in score_span_lines(articles, _text_lines(spans)):
+        for line in score_span_lines(articles, text_lines(spans)):
             sys.stdout.write(line + "\n")
     except ValueError as error:
         raise _fail(f"{spans}: {error}") from None
@@ -465,13 +466,13 @@ def score_matching_command(
     from claimscope.evidence.queries import QueryLineError, read_query_lines
 
     require_matching_embeddings(embeddings)
-    read = read_records_jsonl(_text_lines(evidence), evidence)
+    read = read_records_jsonl(text_lines(evidence), evidence)
     if read.errors:
         raise _fail(read.errors[0])
     if not read.factchecks:
         raise _fail(f"{evidence}: no evidence records")
     try:
-        claims = list(read_query_lines(_text_lines(queries)))
+        claims = list(read_query_lines(text_lines(queries)))
     except QueryLineError as error:
         raise _fail(f"{queries}: {error}") from None
     model = MatchingModel.load(embeddings=embeddings)
@@ -479,22 +480,6 @@ def score_matching_command(
     with _quiet_when_reader_leaves():
         for line in trec_run_lines(matcher, claims, k):
             sys.stdout.write(line + "\n")
-
-
-def _text_lines(file: str) -> Iterator[str]:
-    """The lines of a UTF-8 text file (or stdin), with a one-line error for bad input."""
-    try:
-        handle = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
-    except OSError as error:
-        raise _fail(f"{file}: cannot read: {error.strerror}") from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if b"\x00" in raw:
-                raise _fail(f"{file}:{number}: binary data, not text")
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _fail(f"{file}:{number}: not UTF-8 text") from None
 
 
 WEB_EXTRA_MISSING = (

@@ -327,6 +327,22 @@ def first_line(error: BaseException) -> str:
     return error_reason(error)
 
 
+def text_lines(file: str) -> Iterator[str]:
+    """The lines of a UTF-8 text file (or stdin), with a one-line error for bad input."""
+    try:
+        handle = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise fail(f"{file}: cannot read: {error.strerror}") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if b"\x00" in raw:
+                raise fail(f"{file}:{number}: binary data, not text")
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise fail(f"{file}:{number}: not UTF-8 text") from None
+
+
 def write_output(out: Path | None, content: str) -> None:
     """Write rendered output to --out (replaced only when complete) or standard output."""
     with quiet_when_reader_leaves():

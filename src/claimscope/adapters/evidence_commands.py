@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -45,6 +45,7 @@ from claimscope.adapters.cli_common import (
     say,
     status,
     store_errors,
+    text_lines,
     write_output,
 )
 from claimscope.adapters.inputs import STDIN
@@ -57,7 +58,7 @@ from claimscope.adapters.report.wording import (
 if TYPE_CHECKING:
     from claimscope.adapters.store import Store
     from claimscope.adapters.store.vectors import StoredEncoder
-    from claimscope.dossier import Dossier
+    from claimscope.dossier import Dossier, EvidenceMatch
     from claimscope.evidence.library import Library
 
 # Below this a match shares a word or two with the claim and little else. A default read
@@ -355,6 +356,58 @@ def match_record(dossier: Dossier, library: Library) -> dict[str, Any]:
     }
 
 
+# Claims matched between two updates of the progress bar.
+_WORDED_BATCH = 256
+
+
+def worded_claims(given: Sequence[str], file: str | None) -> list[str] | None:
+    """The claims of ``--claim`` and the lines of ``--claims`` (None when neither is given).
+
+    Blank lines are skipped; a claim longer than a long sentence, binary data or text that
+    is not UTF-8 exits with one line naming the claim or the line.
+    """
+    if not given and file is None:
+        return None
+    from claimscope.evidence.library import MAX_WORDED_CLAIM_CHARS
+
+    claims: list[tuple[str, str]] = [
+        (f"--claim {number}", text) for number, text in enumerate(given, start=1)
+    ]
+    if file is not None:
+        for number, line in enumerate(text_lines(file), start=1):
+            claims.append((f"{file}:{number}", line))
+    found: list[str] = []
+    for where, text in claims:
+        text = " ".join(text.split())
+        if len(text) > MAX_WORDED_CLAIM_CHARS:
+            raise fail(
+                f"{where}: a claim of {len(text):,} characters; at most "
+                f"{MAX_WORDED_CLAIM_CHARS:,}, one claim a line"
+            )
+        if text:
+            found.append(text)
+    if not found:
+        raise fail(f"{file or '--claim'}: no claim to look up (every one is blank)")
+    return found
+
+
+def _worded_matches(
+    library: Library, claims: Sequence[str], k: int, min_score: float, console: Console
+) -> Iterator[tuple[str, list[EvidenceMatch]]]:
+    """Each claim with its matches, a batch at a time; a progress bar on a terminal."""
+    with progress_bar(console) if console.is_terminal else nullcontext() as progress:
+        task = (
+            progress.add_task(f"matching {len(claims):,} claims", total=len(claims))
+            if progress is not None and len(claims) > _WORDED_BATCH
+            else None
+        )
+        for start in range(0, len(claims), _WORDED_BATCH):
+            batch = claims[start : start + _WORDED_BATCH]
+            yield from zip(batch, library.match_texts(batch, k, min_score), strict=True)
+            if progress is not None and task is not None:
+                progress.advance(task, len(batch))
+
+
 def match_command(
     targets: Annotated[
         list[str] | None,
@@ -386,16 +439,39 @@ def match_command(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
     embeddings: MatchingEmbeddingsOption = False,
+    claim: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--claim",
+            metavar="TEXT",
+            help="A claim to look up as worded (repeatable); no document is analysed.",
+        ),
+    ] = None,
+    claims_file: Annotated[
+        str | None,
+        typer.Option(
+            "--claims",
+            metavar="FILE",
+            help="Claims to look up as worded, one a line ('-' for standard input).",
+        ),
+    ] = None,
 ) -> None:
     """Match the claims of documents against the evidence library: what was checked before."""
-    if not targets and not every:
-        raise fail("give document ids or files to match, or --all")
+    worded = worded_claims(claim or [], claims_file)
+    if worded is not None and (targets or every):
+        raise fail("--claim and --claims look claims up as worded: give them without documents")
+    if not targets and not every and worded is None:
+        raise fail("give document ids or files to match, --all, or claims with --claim or --claims")
     require_matching_embeddings(embeddings)
     chosen = output_format
     if chosen is None:
         chosen = MatchFormat.table if out is None and sys.stdout.isatty() else MatchFormat.json
     if chosen is MatchFormat.table and out is not None:
         raise fail("--format table prints to the terminal; use json, markdown or html")
+    if worded is not None and chosen in (MatchFormat.markdown, MatchFormat.html):
+        raise fail(
+            f"--format {chosen.value} reports documents; claims as worded take table or json"
+        )
     store = open_store(db)
     try:
         from claimscope.adapters.store.library import stored_documents, stored_factchecks
@@ -428,15 +504,35 @@ def match_command(
                 encoder.progress = report
                 library.matcher()
             encoder.progress = None
+        if worded is not None:
+            found = _worded_matches(library, worded, k, min_score, progress)
+            if chosen is MatchFormat.json:
+                records = (
+                    {"claim": text, "matches": [match.model_dump(mode="json") for match in matches]}
+                    for text, matches in found
+                )
+                _write_match_json(out, library, k, min_score, "claims", records)
+            else:
+                plural = "" if len(worded) == 1 else "s"
+                _print_match_tables([(f"{len(worded):,} claim{plural} as worded", list(found))])
+            return
         # A generator: with --all, documents are read, matched and written one at a time.
         matched = (
             library.with_matches(dossier, k, min_score)
             for dossier in _target_dossiers(store, targets or [], every, disable or [])
         )
         if chosen is MatchFormat.json:
-            _write_match_json(out, library, k, min_score, matched)
+            records = (match_record(dossier, library) for dossier in matched)
+            _write_match_json(out, library, k, min_score, "documents", records)
         elif chosen is MatchFormat.table:
-            _print_match_tables(matched)
+            _print_match_tables(
+                (
+                    f"{dossier.document.title or dossier.document.source}"
+                    f" ({dossier.document.id[:19]})",
+                    [(claim.text, claim.matches) for claim in dossier.claims],
+                )
+                for dossier in matched
+            )
         else:
             # The reports index every document first: they need them all at once.
             write_output(out, render(list(matched), OutputFormat(chosen.value)))
@@ -486,9 +582,14 @@ def _encoding_progress(
 
 
 def _write_match_json(
-    out: Path | None, library: Library, k: int, min_score: float, matched: Iterable[Dossier]
+    out: Path | None,
+    library: Library,
+    k: int,
+    min_score: float,
+    key: str,
+    records: Iterable[dict[str, Any]],
 ) -> None:
-    """One JSON object, its documents written as they are matched."""
+    """One JSON object, its records (documents or claims, under ``key``) written as they come."""
     head = {
         "schema": "claimscope.matches/1",
         "library": {
@@ -500,7 +601,7 @@ def _write_match_json(
         "min_score": min_score,
         "embeddings": library.embeddings,
     }
-    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "documents": ['
+    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + f',\n  "{key}": ['
     with quiet_when_reader_leaves():
         try:
             output = Output(out)
@@ -508,9 +609,9 @@ def _write_match_json(
             raise fail(f"{out}: cannot write: {error.strerror}") from None
         try:
             output.write(opening)
-            for number, dossier in enumerate(matched):
-                record = json.dumps(match_record(dossier, library), ensure_ascii=False, indent=2)
-                output.write(("," if number else "") + "\n" + record)
+            for number, record in enumerate(records):
+                written = json.dumps(record, ensure_ascii=False, indent=2)
+                output.write(("," if number else "") + "\n" + written)
             output.write("\n]}\n")
             output.commit()
         except BrokenPipeError:
@@ -521,35 +622,33 @@ def _write_match_json(
             output.discard()
 
 
-def _print_match_tables(dossiers: Iterable[Dossier]) -> None:
+def _print_match_tables(
+    groups: Iterable[tuple[str, Sequence[tuple[str, Sequence[EvidenceMatch]]]]],
+) -> None:
+    """A table per group (a document, or the claims as worded): each claim's matches."""
     console = Console(highlight=False)
-    for dossier in dossiers:
-        table = Table(
-            title=safe(
-                f"{dossier.document.title or dossier.document.source} ({dossier.document.id[:19]})"
-            ),
-            show_lines=True,
-        )
+    for title, claims in groups:
+        table = Table(title=safe(title), show_lines=True)
         for column in ("claim", "#", "score", "source", "matched text", "reviewer's rating"):
             table.add_column(column, justify="right" if column in {"#", "score"} else "left")
-        for claim in dossier.claims:
-            for match in claim.matches:
+        for text, matches in claims:
+            for match in matches:
                 before, marked, after = highlighted_window(match, 200)
-                text = Text(safe(before))
-                text.append(safe(marked), style="bold yellow")
-                text.append(safe(after))
+                window = Text(safe(before))
+                window.append(safe(marked), style="bold yellow")
+                window.append(safe(after))
                 table.add_row(
-                    safe(claim.text) if match.rank == 1 else "",
+                    safe(text) if match.rank == 1 else "",
                     str(match.rank),
                     f"{match.score:.2f}",
                     safe(match_source(match)),
-                    text,
+                    window,
                     safe(reviewer_rating(match)),
                 )
         if table.row_count:
             console.print(table)
         else:
-            console.print(Text(safe(f"{dossier.document.source}: no claim matched the library")))
+            console.print(Text(safe(f"{title}: no claim matched the library")))
     console.print(
         "A match is a pointer to read: the score says how much a claim and an entry share, "
         "not whether either is true; ratings are the reviewers'.",

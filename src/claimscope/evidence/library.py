@@ -160,6 +160,11 @@ def link_dossier_citations(
     return [link_citation(citation, documents) for citation in citations]
 
 
+# The longest claim looked up as worded (``claimscope match --claim``, the web app): a
+# paragraph at most; longer text is a document, whose claims the pipeline finds.
+MAX_WORDED_CLAIM_CHARS = 5_000
+
+
 class Library:
     """A whole library in memory: its fact-checks and documents by id, its matcher built once."""
 
@@ -240,6 +245,18 @@ class Library:
             url=factcheck.url,
             duplicates=list(match.duplicates),
         )
+
+    def match_texts(
+        self, claims: Sequence[str], k: int = 5, min_score: float = 0.0
+    ) -> list[list[EvidenceMatch]]:
+        """For each claim as worded, its k best entries scoring ``min_score`` or more."""
+        if not claims or not (self.factchecks or self.documents):
+            return [[] for _ in claims]
+        found = self.matcher().match_all(list(claims), k)
+        return [
+            [self.describe(match) for match in matches if match.score >= min_score]
+            for matches in found
+        ]
 
     def cited(
         self, links: Sequence[Sequence[CitationLink]], citations: Iterable[int]

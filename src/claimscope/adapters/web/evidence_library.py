@@ -96,13 +96,9 @@ class StoreEvidenceLibrary:
     def match(self, claims: Sequence[str]) -> list[list[EvidenceMatch]]:
         """For each claim, the entries that share the most with it, best first."""
         library = self._current()
-        if library is None or not claims:
+        if library is None:
             return [[] for _ in claims]
-        found = library.matcher().match_all(list(claims), MATCHES_PER_CLAIM)
-        return [
-            [library.describe(match) for match in matches if match.score >= DEFAULT_MIN_SCORE]
-            for matches in found
-        ]
+        return library.match_texts(claims, MATCHES_PER_CLAIM, DEFAULT_MIN_SCORE)
 
     def with_matches(self, dossier: Dossier) -> Dossier:
         """The dossier with its claims' matches (as ``claimscope match`` gives them)."""

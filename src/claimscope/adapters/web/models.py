@@ -7,14 +7,14 @@ them) and a client reads the same JSON as ``claimscope analyze --format json`` p
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimscope.dossier import Dossier, EvidenceMatch
+from claimscope.evidence.library import MAX_WORDED_CLAIM_CHARS
 
 MAX_MATCH_CLAIMS = 100
-MAX_CLAIM_CHARS = 5_000
 
 
 class Model(BaseModel):
@@ -170,7 +170,9 @@ class ActorOut(Model):
 class MatchRequest(Model):
     """Claims to look up in the evidence library."""
 
-    claims: list[str] = Field(min_length=1, max_length=MAX_MATCH_CLAIMS)
+    claims: list[Annotated[str, Field(max_length=MAX_WORDED_CLAIM_CHARS)]] = Field(
+        min_length=1, max_length=MAX_MATCH_CLAIMS
+    )
 
 
 class ClaimMatches(Model):

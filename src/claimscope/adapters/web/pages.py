@@ -38,6 +38,7 @@ from claimscope.adapters.web.state import (
     state_of,
     static_assets,
 )
+from claimscope.evidence.library import MAX_WORDED_CLAIM_CHARS
 
 PER_PAGE = 20
 MAX_PAGE = 10_000
@@ -364,8 +365,30 @@ def actors_page(request: Request) -> HTMLResponse:
 
 @router.get("/evidence", response_class=HTMLResponse)
 def evidence_page(request: Request) -> HTMLResponse:
-    """The evidence library: what claims are matched against."""
-    return render(request, "evidence.html.j2", library=state_of(request).corpus.evidence)
+    """The evidence library: what claims are matched against, and a claim looked up in it."""
+    library = state_of(request).corpus.evidence
+    claim = " ".join(request.query_params.get("claim", "").split())
+    if len(claim) > MAX_WORDED_CLAIM_CHARS:
+        return render(
+            request,
+            "evidence.html.j2",
+            400,
+            library=library,
+            claim=claim[:MAX_WORDED_CLAIM_CHARS],
+            max_claim_chars=MAX_WORDED_CLAIM_CHARS,
+            problem=f"The claim has {len(claim):,} characters; at most "
+            f"{MAX_WORDED_CLAIM_CHARS:,} are looked up: give a longer text as a document.",
+            matches=None,
+        )
+    return render(
+        request,
+        "evidence.html.j2",
+        library=library,
+        claim=claim,
+        max_claim_chars=MAX_WORDED_CLAIM_CHARS,
+        problem=None,
+        matches=library.match([claim])[0] if claim else None,
+    )
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
