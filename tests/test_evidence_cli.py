@@ -263,10 +263,12 @@ def test_match_claims_as_worded(library: tuple[str, Path], tmp_path: Path) -> No
     (tmp_path / "blank.txt").write_text("\n  \n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"a claim\n\0\1\2\n")
     (tmp_path / "long.txt").write_text("short\n" + "word " * 2000 + "\n", encoding="utf-8")
+    (tmp_path / "huge.txt").write_bytes(b"x" * 30_000)
     for args, message in [
         (["--claims", str(tmp_path / "blank.txt")], "blank.txt: no claim to look up"),
         (["--claims", str(tmp_path / "binary.txt")], "binary.txt:2: binary data"),
         (["--claims", str(tmp_path / "long.txt")], "long.txt:2: a claim of 9,999 characters"),
+        (["--claims", str(tmp_path / "huge.txt")], "huge.txt:1: a line of more than 20,002 bytes"),
         (["--claims", str(tmp_path / "absent.txt")], "absent.txt: cannot read"),
         (["--claim", lachin, "--all"], "give them without documents"),
         (["--claim", lachin, "-f", "html"], "--format html reports documents"),

@@ -327,14 +327,23 @@ def first_line(error: BaseException) -> str:
     return error_reason(error)
 
 
-def text_lines(file: str) -> Iterator[str]:
+# No record, query or claim line comes near this; a longer "line" is a file without line
+# breaks, refused before it is read whole into memory.
+MAX_LINE_BYTES = 16 * 2**20
+
+
+def text_lines(file: str, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[str]:
     """The lines of a UTF-8 text file (or stdin), with a one-line error for bad input."""
     try:
         handle = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
     except OSError as error:
         raise fail(f"{file}: cannot read: {error.strerror}") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while raw := handle.readline(max_line_bytes + 1):
+            number += 1
+            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                raise fail(f"{file}:{number}: a line of more than {max_line_bytes:,} bytes")
             if b"\x00" in raw:
                 raise fail(f"{file}:{number}: binary data, not text")
             try:

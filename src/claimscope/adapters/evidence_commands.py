@@ -374,7 +374,9 @@ def worded_claims(given: Sequence[str], file: str | None) -> list[str] | None:
         (f"--claim {number}", text) for number, text in enumerate(given, start=1)
     ]
     if file is not None:
-        for number, line in enumerate(text_lines(file), start=1):
+        # A claim's characters take at most four bytes each in UTF-8 (and a CRLF ends it).
+        longest = 4 * MAX_WORDED_CLAIM_CHARS + 2
+        for number, line in enumerate(text_lines(file, longest), start=1):
             claims.append((f"{file}:{number}", line))
     found: list[str] = []
     for where, text in claims:
