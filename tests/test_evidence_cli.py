@@ -104,6 +104,29 @@ def test_add_is_idempotent_and_bad_records_are_kept(library: tuple[str, Path]) -
     assert ran.returncode == 0, ran.stderr
     stats = _json(claimscope("evidence", "stats", "--db", db, "--format", "json").stdout)
     assert stats["factchecks"] == 4 and stats["documents"] == 2
+    # Every reviewer once (ties by name); ratings as written; two of the four undated.
+    assert [item["name"] for item in stats["reviewers"]] == [
+        "AFP",
+        "Example Checks",
+        "Reuters",
+        "Snopes",
+    ]
+    assert stats["without_reviewer"] == 0
+    assert stats["ratings"] == [
+        {"name": name, "count": 1} for name in ("Mixture", "Needs context", "Unsupported")
+    ]
+    assert stats["dates"] == {
+        "earliest": "2020-03-10",
+        "latest": "2023-08-02",
+        "undated": 2,
+        "dated_otherwise": 0,
+    }
+    assert {"name": "treaty", "count": 1} in stats["document_kinds"]
+    top = _json(claimscope("evidence", "stats", "--db", db, "-f", "json", "--top", "2").stdout)
+    assert [item["name"] for item in top["reviewers"]] == ["AFP", "Example Checks"]
+    table = claimscope("evidence", "stats", "--db", db, "--format", "table").stdout
+    assert "Fact-checks dated 2020-03-10 to 2023-08-02 (2 undated, 0 dated otherwise)" in table
+    assert "Ratings as written" in table and "Needs context" in table
     errors = json.loads(claimscope("corpus", "errors", "--db", db, "--format", "json").stdout)
     assert len(errors) == 1 and "records.jsonl:2" in json.dumps(errors)
     missing = claimscope("evidence", "add", str(folder / "nope.json"), "--db", db)

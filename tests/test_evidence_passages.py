@@ -435,3 +435,51 @@ def test_a_claims_cited_documents_come_first_among_its_matches(
     for claim in dossier.claims:
         if not claim.citations:
             assert all(match.citation is None for match in claim.matches)
+
+
+def test_the_library_summary_counts_what_each_entry_says() -> None:
+    from claimscope.evidence.factchecks import FactCheck, Rating
+    from claimscope.evidence.library import library_summary
+    from claimscope.evidence.passages import DocumentDescription, PrimaryDocument
+
+    def factcheck(
+        number: int, reviewer: str | None, rating: str | None, date: str | None
+    ) -> FactCheck:
+        return FactCheck(
+            id=f"f{number}",
+            claim=f"claim {number}",
+            reviewer=reviewer,
+            rating=Rating(name=rating) if rating is not None else None,
+            date=date,
+        )
+
+    factchecks = [
+        factcheck(1, "Snopes", "False", "2021-05-01"),
+        factcheck(2, "Snopes", "Mostly false", "2019-12-31"),
+        factcheck(3, "AFP", "False", "March 3, 2020"),
+        factcheck(4, "  ", "Fake", None),
+        factcheck(5, None, None, "2024-01-09"),
+    ]
+    documents = [
+        PrimaryDocument("d1", "a.txt", "text", DocumentDescription(kind="order", issuer="ICJ"), ()),
+        PrimaryDocument("d2", "b.txt", "text", DocumentDescription(kind="order"), ()),
+        PrimaryDocument("d3", "c.txt", "text", DocumentDescription(), ()),
+    ]
+    summary = library_summary(Library(factchecks, documents), top=2)
+    assert (summary["factchecks"], summary["documents"], summary["passages"]) == (5, 3, 0)
+    # Most first, ties by name, blanks left out and counted apart, cut at top.
+    assert summary["reviewers"] == [{"name": "Snopes", "count": 2}, {"name": "AFP", "count": 1}]
+    assert summary["without_reviewer"] == 2
+    assert summary["ratings"] == [{"name": "False", "count": 2}, {"name": "Fake", "count": 1}]
+    # "March 3, 2020" is a date, but not one that orders: neither undated nor in the range.
+    assert summary["dates"] == {
+        "earliest": "2019-12-31",
+        "latest": "2024-01-09",
+        "undated": 1,
+        "dated_otherwise": 1,
+    }
+    assert summary["document_kinds"] == [{"name": "order", "count": 2}]
+    assert summary["issuers"] == [{"name": "ICJ", "count": 1}]
+    empty = library_summary(Library([]))
+    assert empty["dates"] == {"earliest": None, "latest": None, "undated": 0, "dated_otherwise": 0}
+    assert empty["reviewers"] == [] and empty["document_kinds"] == []

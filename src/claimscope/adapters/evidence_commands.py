@@ -235,23 +235,48 @@ def export_command(
 
 
 @evidence_app.command("stats")
-def stats_command(db: DbOption = None, output_format: FormatOption = ListingFormat.table) -> None:
-    """How many fact-checks, documents and passages the library holds."""
-    library = _load_library(db)
-    counts = {
-        "factchecks": len(library.factchecks),
-        "documents": len(library.documents),
-        "passages": library.passages,
-    }
+def stats_command(
+    db: DbOption = None,
+    output_format: FormatOption = ListingFormat.table,
+    top: Annotated[
+        int, typer.Option("--top", help="Reviewers, ratings, kinds and issuers listed.", min=1)
+    ] = 10,
+) -> None:
+    """What the library holds: counts, reviewers, ratings, dates; documents by kind, issuer."""
+    from claimscope.evidence.library import library_summary
+
+    summary = library_summary(_load_library(db), top)
     if output_format is ListingFormat.json:
-        print_json(counts)
+        print_json(summary)
         return
+    console = Console(highlight=False)
     table = Table(title="Evidence library")
     table.add_column("entries")
     table.add_column("count", justify="right")
-    for name, count in counts.items():
-        table.add_row(name, f"{count:,}")
-    Console().print(table)
+    for name in ("factchecks", "documents", "passages"):
+        table.add_row(name, f"{summary[name]:,}")
+    console.print(table)
+    dates = summary["dates"]
+    if dates["earliest"]:
+        console.print(
+            f"Fact-checks dated {dates['earliest']} to {dates['latest']}"
+            f" ({dates['undated']:,} undated, {dates['dated_otherwise']:,} dated otherwise)",
+            markup=False,
+        )
+    for key, title in (
+        ("reviewers", "Reviewers"),
+        ("ratings", "Ratings as written"),
+        ("document_kinds", "Documents by kind"),
+        ("issuers", "Documents by issuer"),
+    ):
+        if not summary[key]:
+            continue
+        listing = Table(title=title)
+        listing.add_column("name")
+        listing.add_column("count", justify="right")
+        for item in summary[key]:
+            listing.add_row(safe(item["name"]), f"{item['count']:,}")
+        console.print(listing)
 
 
 def _load_library(db: str | None) -> Library:

@@ -9,6 +9,8 @@ citations with the library. Nothing here reads or writes files or a database.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -344,3 +346,44 @@ def _document_match(
         date=description.date,
         citation=citation,
     )
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _most_common(values: Iterable[str | None], top: int) -> list[dict[str, Any]]:
+    """The ``top`` most frequent values given (None and blanks left out), ties by name."""
+    counts = Counter(value.strip() for value in values if value and value.strip())
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"name": name, "count": count} for name, count in ranked[:top]]
+
+
+def library_summary(library: Library, top: int = 10) -> dict[str, Any]:
+    """What a library holds: counts, its fact-checks' reviewers, ratings and dates, and its
+    documents' kinds and issuers (the ``top`` most frequent of each, most first)."""
+    factchecks = list(library.factchecks.values())
+    documents = [document.description for document in library.documents.values()]
+    dated = [factcheck.date.strip() for factcheck in factchecks if factcheck.date]
+    # Dates are kept as the publisher wrote them; only ISO days can be ordered.
+    days = sorted(match.group() for date in dated if (match := _ISO_DAY.match(date)))
+    return {
+        "factchecks": len(factchecks),
+        "documents": len(documents),
+        "passages": library.passages,
+        "reviewers": _most_common((factcheck.reviewer for factcheck in factchecks), top),
+        "without_reviewer": sum(
+            1 for factcheck in factchecks if not (factcheck.reviewer or "").strip()
+        ),
+        # As each reviewer wrote it: "False" of one and "Fake" of another are not merged.
+        "ratings": _most_common(
+            (factcheck.rating.name if factcheck.rating else None for factcheck in factchecks), top
+        ),
+        "dates": {
+            "earliest": days[0] if days else None,
+            "latest": days[-1] if days else None,
+            "undated": len(factchecks) - len(dated),
+            "dated_otherwise": len(dated) - len(days),
+        },
+        "document_kinds": _most_common((document.kind for document in documents), top),
+        "issuers": _most_common((document.issuer for document in documents), top),
+    }
