@@ -410,6 +410,10 @@ def test_the_evidence_library_in_the_store_answers_pages_and_api(tmp_path: Path)
         evidence_page = client.get("/evidence").text
         assert "1 fact-checks and 0 primary documents" in evidence_page
         assert 'id="claim-matches"' not in evidence_page and "claim-no-match" not in evidence_page
+        # What it holds, as `evidence stats` lists it.
+        assert 'id="summary-reviewers"' in evidence_page and "Harbour Checks" in evidence_page
+        assert 'id="summary-ratings"' in evidence_page and "Accurate" in evidence_page
+        assert 'id="summary-issuers"' not in evidence_page  # no document, no issuer
         # A claim looked up on the page, as worded; the claim stays in the form, escaped.
         looked_up = client.get(
             "/evidence", params={"claim": "Did <b>ferry fares</b> rise by a tenth?"}
@@ -418,7 +422,7 @@ def test_the_evidence_library_in_the_store_answers_pages_and_api(tmp_path: Path)
         assert 'id="claim-matches"' in looked_up.text and "Harbour Checks" in looked_up.text
         assert "Did &lt;b&gt;ferry fares&lt;/b&gt; rise by a tenth?</textarea>" in looked_up.text
         unrelated = client.get("/evidence", params={"claim": "zebras juggle quartz"}).text
-        assert 'id="claim-no-match"' in unrelated and "Harbour Checks" not in unrelated
+        assert 'id="claim-no-match"' in unrelated and 'id="claim-matches"' not in unrelated
         too_long = client.get("/evidence", params={"claim": "ferry " * 1000})
         assert too_long.status_code == 400 and "at most 5,000 are looked up" in too_long.text
         refused = client.post("/api/v1/match", json={"claims": ["ferry " * 1000]})

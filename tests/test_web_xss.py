@@ -118,6 +118,23 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             for n in range(2)
         )
         job = post(base, "/api/v1/analyze", file=(UPLOAD_NAME, records.encode()))
+        # A fact-check whose every field is a payload: the evidence page lists its reviewer
+        # and rating, and the documents' "Checked before" its claim.
+        from claimscope.adapters.store import Store
+        from claimscope.adapters.store.library import add_evidence
+        from claimscope.evidence.factchecks import FactCheck, Rating
+
+        hostile = FactCheck(
+            id="hostile-check",
+            claim=f"Groups denounce {SCRIPT} the blockade {SVG}",
+            title=IMAGE,
+            reviewer=SCRIPT,
+            rating=Rating(name=IMAGE),
+            url=f"javascript:{payload(9)}",
+            date="2024-05-03",
+        )
+        with Store.open(f"sqlite:///{folder / 'store.db'}") as store:
+            add_evidence(store, [hostile])
         yield {"base": base, "documents": [first, second], "job": job}
 
 
@@ -199,6 +216,14 @@ def test_no_payload_runs_on_any_page(hostile_server: dict[str, Any], page: Page)
             # The annotated text shows each payload as text, exactly as the document has it.
             content = page.locator("#d1-text").inner_text()
             assert SCRIPT in content or SVG in content
+        if path == "/evidence":
+            # The hostile fact-check's reviewer and rating are listed, as text.
+            listed = page.locator("#library-summary").inner_text()
+            assert SCRIPT in listed and IMAGE in listed
+        if path.startswith("/evidence?claim="):
+            # The claim looked up stays in the form as text, and finds the hostile check.
+            assert page.locator("#claim").input_value() == SCRIPT
+            assert SCRIPT in page.locator("#claim-matches").inner_text()
 
 
 def test_the_downloaded_report_runs_no_payload(

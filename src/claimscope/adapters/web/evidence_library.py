@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from claimscope.adapters.evidence_commands import DEFAULT_MIN_SCORE
 from claimscope.adapters.store import Store
 from claimscope.adapters.store.library import library_counts, stored_documents, stored_factchecks
 from claimscope.adapters.store.vectors import StoredEncoder
 from claimscope.dossier import Dossier, EvidenceMatch
-from claimscope.evidence.library import Library
+from claimscope.evidence.library import Library, library_summary
 
 MATCHES_PER_CLAIM = 5
 EMPTY_LIBRARY = (
@@ -92,6 +93,12 @@ class StoreEvidenceLibrary:
             f"{len(library.factchecks)} fact-checks and {len(library.documents)} primary "
             f"documents ({library.passages} passages)"
         )
+
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        """What the library holds, as ``claimscope evidence stats`` lists it (None if empty)."""
+        library = self._current()
+        return None if library is None else library_summary(library)
 
     def match(self, claims: Sequence[str]) -> list[list[EvidenceMatch]]:
         """For each claim, the entries that share the most with it, best first."""
