@@ -18,9 +18,10 @@ relevant claims; the shipped model is trained on ``train`` (800 tweets) only.
   (the re-ranker sees 50 candidates either way). The index is told not to fold the copies
   into one (``fold_copies`` off), as it would fold the same fact-check added ten times.
   Index build seconds and size: the bm25s indexes as ``bm25s`` saves them plus the
-  character n-gram idf, on disk. The default model's build includes encoding every entry
-  with the torch-free word vectors (the vectors themselves, 2 x 64 float32 an entry, are
-  held in memory and left out of the size).
+  character n-gram idf and the claims' character n-grams by word, on disk. The default
+  model's build includes encoding every entry with the torch-free word vectors (the
+  vectors themselves, 2 x 64 float32 an entry, are held in memory and left out of the
+  size).
 
 With ``--embeddings`` the same figures are measured for the model of the optional extra
 (all-MiniLM-L6-v2 embeddings: nearest entries join the candidates, cosines join the
@@ -173,7 +174,8 @@ def copies(index: EvidenceIndex, qrels: dict[str, set[str]]) -> dict[str, int]:
 
 
 def index_size_bytes(index: EvidenceIndex) -> int:
-    """Bytes on disk of the index's bm25s indexes (as bm25s saves them) and character idf."""
+    """Bytes on disk of the index's bm25s indexes (as bm25s saves them), character idf and
+    the claims' character n-grams by word (their sparse arrays)."""
     with tempfile.TemporaryDirectory() as folder:
         total = 0
         retrievers = {"joined": index.joined, **index.by_field}
@@ -183,7 +185,16 @@ def index_size_bytes(index: EvidenceIndex) -> int:
             total += sum(file.stat().st_size for file in path.iterdir())
         char_path = Path(folder) / "char_idf.npz"
         with char_path.open("wb") as handle:
-            np.savez_compressed(handle, char_idf=index.char_idf)
+            grams = index.claim_char_grams
+            np.savez_compressed(
+                handle,
+                char_idf=index.char_idf,
+                **{
+                    f"{name}_{part}": getattr(getattr(grams, name), part)
+                    for name in ("words_of_texts", "grams_of_words")
+                    for part in ("data", "indices", "indptr")
+                },
+            )
         return total + char_path.stat().st_size
 
 

@@ -670,6 +670,62 @@ def test_character_document_frequency_is_sklearns_counted_word_by_word(bits: int
     assert char_document_frequency(vectorizer, ["", " "]).tolist() == [0.0] * 2**bits
 
 
+@pytest.mark.parametrize("bits", [6, 20])
+def test_candidates_char_cosines_are_those_of_sklearns_vectors(bits: int) -> None:
+    from claimscope.evidence.matching import (
+        CharGramTexts,
+        _hashing_vectorizer,
+        _idf,
+        _unit_rows,
+        char_document_frequency,
+        char_grams_of_words,
+        words_of_texts,
+    )
+
+    vectorizer = _hashing_vectorizer("char_wb", (3, 5), bits)
+    texts = [
+        "Drinking hot water kills the coronavirus.",
+        "drinking HOT water, water, water!",
+        "İstanbul\tÖlgemälde\n\nnaïve  café — “quoted”",
+        "",
+        "   ",
+        "a b",
+        *(entry.claim for entry in LIBRARY),
+    ]
+    idf = _idf(char_document_frequency(vectorizer, texts), len(texts))
+    query = _unit_rows(vectorizer.transform(["hot water kills coronavirus"]).multiply(idf).tocsr())
+    # As the matcher computed it before: every chosen text transformed, weighted, unit length.
+    expected = np.asarray(
+        (_unit_rows(vectorizer.transform(texts).multiply(idf).tocsr()) @ query.T).todense()
+    ).ravel()
+    chosen = np.array([6, 1, 0, 3, 4, 2, 5, 1], dtype=np.int64)
+    (counts,), words = words_of_texts(texts)
+    grams = CharGramTexts(counts, char_grams_of_words(vectorizer, words), idf)
+    first = grams.cosines(query, chosen[:3])
+    found = grams.cosines(query, chosen)
+    assert found == pytest.approx(expected[chosen], abs=1e-5)
+    # Norms reckoned at the first call are kept, and give the same cosines again.
+    assert first.tolist() == found[:3].tolist()
+    assert found[3] == found[4] == 0.0  # no word, no n-gram
+    assert found[2] > found[1] > 0.0  # the text sharing most with the claim is nearest
+
+
+def test_the_index_counts_ngram_document_frequency_over_all_fields() -> None:
+    from claimscope.evidence.matching import _entry_text, _idf, char_document_frequency
+
+    library = [
+        EvidenceEntry("a", "Hot water kills the virus.", "Hot water?", "Drinking water"),
+        EvidenceEntry("b", "Wombats shelter animals.", "", "Wombats"),
+        EvidenceEntry("c", "", "Only a title", ""),
+        *LIBRARY,
+    ]
+    index = EvidenceIndex(library, MatchingModel.load().settings)
+    # Counted field by field, the same as over each entry's fields joined.
+    joined = [_entry_text(entry) for entry in library]
+    expected = _idf(char_document_frequency(index._char, joined), len(library))
+    assert index.char_idf.tolist() == expected.tolist()
+
+
 def test_the_bench_counts_copies_and_the_copy_judged() -> None:
     from bench.matching import copies
 
