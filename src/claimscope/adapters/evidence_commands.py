@@ -483,7 +483,7 @@ def match_command(
         ),
     ] = None,
 ) -> None:
-    """Match the claims of documents against the evidence library: what was checked before."""
+    """Match documents' claims, or claims as worded, against the evidence library."""
     worded = worded_claims(claim or [], claims_file)
     if worded is not None and (targets or every):
         raise fail("--claim and --claims look claims up as worded: give them without documents")
