@@ -442,6 +442,10 @@ def test_the_evidence_library_in_the_store_answers_pages_and_api(tmp_path: Path)
         page = client.get("/documents/" + stored["document"]["id"].removeprefix("sha256:")).text
         assert "Checked before" in page and "Harbour Checks" in page
         assert 'href="https://checks.example/ferry"' in page
+        # A fact-check added while the app runs reaches the page's summary.
+        later = json.dumps({"id": "fc-2", "claim": "The old pier will close.", "reviewer": "Pier"})
+        add_evidence(store, read_records_jsonl([later], "later.jsonl").factchecks)
+        assert "<td>Pier</td>" in client.get("/evidence").text
 
 
 def test_the_evidence_library_can_match_with_the_extras_model(tmp_path: Path) -> None:

@@ -47,6 +47,8 @@ class StoreEvidenceLibrary:
         self._lock = threading.Lock()
         self._library: Library | None = None
         self._key: tuple[int, int] = (0, 0)
+        # The summary and the library it was reckoned for.
+        self._summary: tuple[Library, dict[str, Any]] | None = None
 
     def _current(self) -> Library | None:
         counts = library_counts(self.store)
@@ -98,7 +100,13 @@ class StoreEvidenceLibrary:
     def summary(self) -> dict[str, Any] | None:
         """What the library holds, as ``claimscope evidence stats`` lists it (None if empty)."""
         library = self._current()
-        return None if library is None else library_summary(library)
+        if library is None:
+            return None
+        # Read on every view of the evidence page: reckoned once per library read.
+        with self._lock:
+            if self._summary is None or self._summary[0] is not library:
+                self._summary = (library, library_summary(library))
+            return self._summary[1]
 
     def match(self, claims: Sequence[str]) -> list[list[EvidenceMatch]]:
         """For each claim, the entries that share the most with it, best first."""
