@@ -647,20 +647,25 @@ def test_cross_validation_ranks_each_claim_by_a_model_that_never_saw_it() -> Non
     assert (by_part["found"] * 15 + 0.0) / 16 == pytest.approx(figures["map_at_5"], abs=1e-3)
 
 
+# Texts whose character n-grams scikit-learn's vectorizer and the word-by-word reckoning
+# must count alike: repeated words, case, blanks only, Unicode that lower-casing lengthens.
+CHAR_GRAM_TEXTS = [
+    "Drinking hot water kills the coronavirus.",
+    "drinking HOT water, water, water!",
+    "İstanbul\tÖlgemälde\n\nnaïve  café — “quoted”",
+    "",
+    "   ",
+    "a b",
+    *(entry.claim for entry in LIBRARY),
+]
+
+
 @pytest.mark.parametrize("bits", [6, 20])
 def test_character_document_frequency_is_sklearns_counted_word_by_word(bits: int) -> None:
     from claimscope.evidence.matching import _hashing_vectorizer, char_document_frequency
 
     vectorizer = _hashing_vectorizer("char_wb", (3, 5), bits)
-    texts = [
-        "Drinking hot water kills the coronavirus.",
-        "drinking HOT water, water, water!",
-        "İstanbul\tÖlgemälde\n\nnaïve  café — “quoted”",
-        "",
-        "   ",
-        "a b",
-        *(entry.claim for entry in LIBRARY),
-    ]
+    texts = CHAR_GRAM_TEXTS
     by_text = vectorizer.transform(texts)
     by_text.data[:] = 1.0
     expected = np.asarray(by_text.sum(axis=0)).ravel()
@@ -683,15 +688,7 @@ def test_candidates_char_cosines_are_those_of_sklearns_vectors(bits: int) -> Non
     )
 
     vectorizer = _hashing_vectorizer("char_wb", (3, 5), bits)
-    texts = [
-        "Drinking hot water kills the coronavirus.",
-        "drinking HOT water, water, water!",
-        "İstanbul\tÖlgemälde\n\nnaïve  café — “quoted”",
-        "",
-        "   ",
-        "a b",
-        *(entry.claim for entry in LIBRARY),
-    ]
+    texts = CHAR_GRAM_TEXTS
     idf = _idf(char_document_frequency(vectorizer, texts), len(texts))
     query = _unit_rows(vectorizer.transform(["hot water kills coronavirus"]).multiply(idf).tocsr())
     # As the matcher computed it before: every chosen text transformed, weighted, unit length.

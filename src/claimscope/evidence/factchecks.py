@@ -29,7 +29,7 @@ _MAX_DEPTH = 64
 _MAX_TEXT = 100_000
 _SCHEMA_PREFIX = re.compile(r"^(?:https?://schema\.org/|schema:)", re.IGNORECASE)
 _LD_JSON = re.compile(r"^\s{0,20}application/ld\+json\s{0,20}(?:;.{0,100})?$", re.IGNORECASE)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 RECORD_FIELDS = ("id", "claim", "title", "subtitle", "rating", "reviewer", "url", "date")
 # Other spellings of the record fields: the CLEF CheckThat! 2021-22 verified claims.
 _RECORD_ALIASES = {"vclaim_id": "id", "vclaim": "claim", "author": "reviewer"}
@@ -146,7 +146,7 @@ def _identifier(*parts: str | None) -> str:
 def _iso_date(value: str | None) -> str | None:
     # Dates are kept as the publisher wrote them, except that a full ISO timestamp is cut
     # to its date: the day is what places a fact-check in time.
-    if value is not None and _ISO_DATE.match(value):
+    if value is not None and ISO_DATE.match(value):
         return value[:10]
     return value
 

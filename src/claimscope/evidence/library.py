@@ -9,7 +9,6 @@ citations with the library. Nothing here reads or writes files or a database.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any, Literal
 from claimscope.dossier import Dossier, EvidenceHighlight, EvidenceMatch
 from claimscope.evidence.citations import CitationLink, link_citation
 from claimscope.evidence.factchecks import (
+    ISO_DATE,
     FactCheck,
     has_claimreview,
     read_claimreview_html,
@@ -348,9 +348,6 @@ def _document_match(
     )
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _most_common(values: Iterable[str | None], top: int) -> list[dict[str, Any]]:
     """The ``top`` most frequent values given (None and blanks left out), ties by name."""
     counts = Counter(value.strip() for value in values if value and value.strip())
@@ -365,7 +362,7 @@ def library_summary(library: Library, top: int = 10) -> dict[str, Any]:
     documents = [document.description for document in library.documents.values()]
     dated = [factcheck.date.strip() for factcheck in factchecks if factcheck.date]
     # Dates are kept as the publisher wrote them; only ISO days can be ordered.
-    days = sorted(match.group() for date in dated if (match := _ISO_DAY.match(date)))
+    days = sorted(match.group() for date in dated if (match := ISO_DATE.match(date)))
     return {
         "factchecks": len(factchecks),
         "documents": len(documents),

@@ -342,10 +342,10 @@ def char_grams_of_words(vectorizer: Any, words: Sequence[str]) -> sparse.csr_mat
 
 
 def _document_frequency(
-    words_of_texts: sparse.csr_matrix, grams_of_words: sparse.csr_matrix
+    counts: sparse.csr_matrix, grams_of_words: sparse.csr_matrix
 ) -> npt.NDArray[np.float32]:
-    """How many texts hold each n-gram, from the texts' words and the words' n-grams."""
-    held_words = sparse.csr_matrix(words_of_texts, copy=True)
+    """How many texts hold each n-gram, from the texts' word counts and the words' n-grams."""
+    held_words = sparse.csr_matrix(counts, copy=True)
     held_words.data[:] = 1.0
     held_grams = sparse.csr_matrix(grams_of_words, copy=True)
     held_grams.data[:] = 1.0

@@ -368,26 +368,21 @@ def evidence_page(request: Request) -> HTMLResponse:
     """The evidence library: what claims are matched against, and a claim looked up in it."""
     library = state_of(request).corpus.evidence
     claim = " ".join(request.query_params.get("claim", "").split())
-    if len(claim) > MAX_WORDED_CLAIM_CHARS:
-        return render(
-            request,
-            "evidence.html.j2",
-            400,
-            library=library,
-            claim=claim[:MAX_WORDED_CLAIM_CHARS],
-            max_claim_chars=MAX_WORDED_CLAIM_CHARS,
-            problem=f"The claim has {len(claim):,} characters; at most "
-            f"{MAX_WORDED_CLAIM_CHARS:,} are looked up: give a longer text as a document.",
-            matches=None,
-        )
+    problem = (
+        f"The claim has {len(claim):,} characters; at most {MAX_WORDED_CLAIM_CHARS:,} are "
+        "looked up: give a longer text as a document."
+        if len(claim) > MAX_WORDED_CLAIM_CHARS
+        else None
+    )
     return render(
         request,
         "evidence.html.j2",
+        400 if problem else 200,
         library=library,
-        claim=claim,
+        claim=claim[:MAX_WORDED_CLAIM_CHARS],
         max_claim_chars=MAX_WORDED_CLAIM_CHARS,
-        problem=None,
-        matches=library.match([claim])[0] if claim else None,
+        problem=problem,
+        matches=library.match([claim])[0] if claim and not problem else None,
     )
 
 
