@@ -393,29 +393,37 @@ def _library_files(folder: Path, files: int, per_file: int) -> dict[str, set[str
     return ids
 
 
-def _stored_ids(db: str) -> list[str]:
+def _stored_ids(db: str, engine: Any = None) -> list[str]:
+    """The stored fact-checks' ids; ``engine`` (one for db) saves a connection pool a call."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import SQLAlchemyError
 
-    engine = create_engine(db)
+    own = engine is None
+    engine = create_engine(db) if own else engine
     try:
         with engine.connect() as connection:
             return list(connection.execute(text("SELECT id FROM evidence_factchecks")).scalars())
     except SQLAlchemyError:
         return []  # no tables yet
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
 
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_sigkill_during_add_keeps_whole_files_and_a_rerun_finishes(
     database: str, tmp_path: Path
 ) -> None:
-    by_file = _library_files(tmp_path / "library", files=30, per_file=40)
+    # Enough files that the add outlasts the polling by far: with 30 it once finished
+    # between two polls on a loaded machine, before the kill.
+    by_file = _library_files(tmp_path / "library", files=90, per_file=40)
     everything = set().union(*by_file.values())
     seed = random.randrange(1 << 30)
     target = random.Random(seed).randint(1, len(everything) // 2)
     with new_store_url(database, tmp_path) as db:
+        from sqlalchemy import create_engine
+
+        engine = create_engine(db)
         process = subprocess.Popen(
             cli_command("evidence", "add", str(tmp_path / "library"), "--db", db),
             stdin=subprocess.DEVNULL,
@@ -424,11 +432,12 @@ def test_sigkill_during_add_keeps_whole_files_and_a_rerun_finishes(
             env=cli_environment(),
         )
         try:
-            while process.poll() is None and len(_stored_ids(db)) < target:
+            while process.poll() is None and len(_stored_ids(db, engine)) < target:
                 time.sleep(0.01)
             process.kill()
             process.wait(timeout=60)
         finally:
+            engine.dispose()
             if process.poll() is None:
                 process.kill()
                 process.wait()
